@@ -1,0 +1,93 @@
+import { awscdk, javascript } from 'projen';
+
+/** The newest aws-cdk-lib the tests run against; consumers only need the peer floor. */
+const CDK_TEST_VERSION = '2.276.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-edge-sync',
+  description:
+    'AWS CDK constructs that make deployments of edge device configuration (IoT SiteWise gateways, Kinesis Video edge agents, Ground Station agents) wait until the device reports it is in sync.',
+  author: 'cdk-edge-sync maintainers',
+  authorAddress: 'maintainers@cdk-edge-sync.dev',
+  repositoryUrl: 'https://github.com/cdk-edge-sync/cdk-edge-sync.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  jsiiVersion: '~6.0.0',
+  stability: 'experimental',
+  keywords: ['cdk', 'aws-cdk', 'custom-resource', 'iot-sitewise', 'kinesis-video', 'ground-station', 'edge'],
+
+  // Peer floor for consumers; the tests run against CDK_TEST_VERSION (see below).
+  cdkVersion: '2.200.0',
+  constructsVersion: '10.5.1',
+
+  // Handlers live in lambda/ and are bundled by the `bundle` task below, not by projen's src/*.lambda.ts discovery.
+  lambdaAutoDiscover: false,
+
+  // Test against the newest aws-cdk-lib while the published peer range keeps its floor.
+  peerDependencyOptions: { pinnedDevDependency: false },
+  devDeps: [
+    `aws-cdk-lib@${CDK_TEST_VERSION}`,
+    'constructs@^10.5.1',
+    '@aws-sdk/client-iotsitewise@^3.1169.0',
+    '@smithy/service-error-classification',
+    '@types/aws-lambda',
+    'aws-sdk-client-mock@^4',
+    'aws-sdk-client-mock-jest@^4',
+    'esbuild@^0.28',
+  ],
+
+  jestOptions: {
+    jestConfig: {
+      testTimeout: 120_000,
+      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '\\.tmp/'],
+      coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
+    },
+  },
+  eslintOptions: {
+    dirs: ['src', 'lambda'],
+    devdirs: ['test', 'examples', 'projenrc'],
+  },
+  gitignore: ['/assets/', 'cdk.out/', '.tmp/'],
+});
+
+
+// The handler bundle ships in the npm package so a consumer's `cdk synth` needs neither Docker nor esbuild.
+project.npmignore?.include('/assets/');
+project.npmignore?.exclude('/lambda/', '/examples/', '/.ci/');
+
+const bundle = project.addTask('bundle', {
+  description: 'Bundle the custom resource handlers (lambda/) into assets/ with esbuild',
+  exec: [
+    'esbuild lambda/index.ts',
+    '--bundle',
+    '--platform=node',
+    // Node 20 is the oldest runtime the bundle meets here; Lambda runs it on the newest Node.js runtime.
+    '--target=node20',
+    '--minify',
+    '--keep-names',
+    '--legal-comments=none',
+    '--main-fields=module,main',
+    '--outfile=assets/provider/index.js',
+  ].join(' '),
+});
+project.preCompileTask.spawn(bundle);
+
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check handlers, tests and examples (ts-jest only transpiles)',
+  exec: 'tsc --noEmit -p lambda/tsconfig.json && tsc --noEmit -p test/tsconfig.json',
+});
+project.testTask.prependSpawn(bundle);
+project.testTask.spawn(typecheck);
+
+project.addTask('demo', {
+  description: 'Deploy the README example app against the local AWS emulator (no AWS account needed)',
+  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --transpile-only --project test/tsconfig.json test/demo/run-demo.ts' }],
+});
+
+project.addTask('benchmark', {
+  description: 'Measure sync detection latency and Describe call rate against the local emulator',
+  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --transpile-only --project test/tsconfig.json test/benchmark/detection-latency.ts' }],
+});
+
+project.synth();
