@@ -30,7 +30,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `aws-cdk-lib@${CDK_TEST_VERSION}`,
     'constructs@^10.5.1',
     '@aws-sdk/client-iotsitewise@^3.1169.0',
-    '@smithy/service-error-classification',
+    '@smithy/core',
     '@types/aws-lambda',
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',

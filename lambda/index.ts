@@ -1,1 +1,42 @@
-export {};
+/**
+ * Entry points of the shared provider's two Lambda functions (`index.onEvent`,
+ * `index.isComplete`). Each resource type has its own handlers; this file only dispatches.
+ */
+import { GATEWAY_CAPABILITY_RESOURCE_TYPE } from '../src/gateway-capability/resource-properties';
+import { gatewayCapabilityHandler } from './gateway-capability';
+import { describeError, TerminalError } from './shared/errors';
+import { logger } from './shared/logger';
+import { InvocationContext, IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse, ResourceHandler } from './shared/types';
+
+const HANDLERS: Record<string, ResourceHandler> = {
+  [GATEWAY_CAPABILITY_RESOURCE_TYPE]: gatewayCapabilityHandler,
+};
+
+export async function onEvent(event: OnEventRequest, context: InvocationContext): Promise<OnEventResponse> {
+  return handle('onEvent', event, (handler) => handler.onEvent(event, context));
+}
+
+export async function isComplete(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse> {
+  return handle('isComplete', event, (handler) => handler.isComplete(event, context));
+}
+
+async function handle<T>(step: string, event: OnEventRequest, run: (handler: ResourceHandler) => Promise<T>): Promise<T> {
+  logger.resetKeys();
+  logger.appendKeys({ step, requestType: event.RequestType, resourceType: event.ResourceType, logicalResourceId: event.LogicalResourceId, requestId: event.RequestId });
+  const handler = HANDLERS[event.ResourceType];
+  try {
+    if (!handler) throw new TerminalError(`cdk-edge-sync has no handler for resource type ${event.ResourceType}`);
+    const result = await run(handler);
+    logger.info(`${step} finished`, { result: summarize(result) });
+    return result;
+  } catch (error) {
+    logger.error(`${step} failed`, { error: describeError(error) });
+    throw error;
+  }
+}
+
+/** What is safe to log of a response: never more than ids and statuses. */
+function summarize(result: unknown): unknown {
+  const r = result as { IsComplete?: boolean; PhysicalResourceId?: string; Data?: unknown };
+  return { isComplete: r.IsComplete, physicalResourceId: r.PhysicalResourceId, data: r.Data };
+}

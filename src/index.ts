@@ -1,5 +1,3 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export * from './gateway-capability/capability-namespace';
+export * from './gateway-capability/capability-configuration';
+export * from './gateway-capability/gateway-capability-configuration';

@@ -1,0 +1,75 @@
+import { TerminalError } from '../shared/errors';
+import { InvocationContext, IsCompleteRequest, IsCompleteResponse } from '../shared/types';
+import { PollOutcome, waitForTerminalState } from '../shared/wait';
+import { CapabilityTarget, parseSettings, targetOfPhysicalId } from './settings';
+import { describeSyncStatus, isNotFound, isTransientSiteWiseError, siteWiseFailure } from './sitewise';
+
+/** One invocation polls at most this long, then hands back to the framework's waiter. */
+const MAX_POLL_PER_INVOCATION_MS = 4 * 60_000;
+/** Time kept back from the Lambda timeout to answer the framework. */
+const ANSWER_MARGIN_MS = 10_000;
+
+/**
+ * Waits until the gateway reports a terminal capabilitySyncStatus: IN_SYNC succeeds,
+ * SYNC_FAILED fails, NOT_APPLICABLE succeeds unless the resource says otherwise, and
+ * OUT_OF_SYNC or UNKNOWN keep waiting until the sync timeout.
+ */
+export async function isComplete(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse> {
+  const wait = event.EdgeSyncWait;
+  const deleting = event.RequestType === 'Delete';
+  if (!wait || wait.Mode === 'none') {
+    return deleting ? { IsComplete: true } : { IsComplete: true, Data: { SyncStatus: wait?.AcceptedStatus ?? 'UNKNOWN' } };
+  }
+
+  const settings = parseSettings(event.ResourceProperties, deleting);
+  const target: CapabilityTarget = (deleting ? targetOfPhysicalId(event.PhysicalResourceId) : undefined) ?? settings;
+  const failOnNotApplicable = !deleting && settings.failOnNotApplicable;
+  const what = deleting ? 'the empty configuration' : 'the configuration';
+
+  const poll = async (): Promise<PollOutcome<string>> => {
+    let status: string;
+    try {
+      status = await describeSyncStatus(target);
+    } catch (error) {
+      if (deleting && isNotFound(error)) return { done: true, result: 'DELETED' };
+      if (isTransientSiteWiseError(error)) throw error;
+      throw siteWiseFailure(target, 'read the sync status of', error);
+    }
+    switch (status) {
+      case 'IN_SYNC':
+        return { done: true, result: status };
+      case 'NOT_APPLICABLE':
+        if (failOnNotApplicable) {
+          throw new TerminalError(`Gateway ${target.gatewayId} reports ${target.namespace} NOT_APPLICABLE (the capability is not supported) and failOnNotApplicable is set`);
+        }
+        return { done: true, result: status };
+      case 'SYNC_FAILED':
+        throw new TerminalError(
+          `Gateway ${target.gatewayId} rejected ${what} of ${target.namespace} (capabilitySyncStatus SYNC_FAILED). ` +
+          'See the gateway\'s logs for its reason.',
+        );
+      default:
+        return { done: false, status: `capabilitySyncStatus ${status}` };
+    }
+  };
+
+  const result = await waitForTerminalState({
+    poll,
+    isTransient: isTransientSiteWiseError,
+    startedAt: wait.StartedAt,
+    deadline: wait.Deadline,
+    invocationEnd: Date.now() + Math.min(MAX_POLL_PER_INVOCATION_MS, context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS),
+    timeoutError: (lastSeen) => new TerminalError(
+      `Timed out after ${humanDuration(wait.Deadline - wait.StartedAt)} waiting for gateway ${target.gatewayId} to sync ${what} of ` +
+      `${target.namespace}; last seen: ${lastSeen}. Check that the gateway is online.`,
+    ),
+  });
+  if (!result.complete) return { IsComplete: false };
+  return deleting ? { IsComplete: true } : { IsComplete: true, Data: { SyncStatus: result.result } };
+}
+
+function humanDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds % 60 === 0) return `${seconds / 60} minute${seconds === 60 ? '' : 's'}`;
+  return `${seconds} seconds`;
+}

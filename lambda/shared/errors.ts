@@ -1,0 +1,41 @@
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
+
+/**
+ * A failure that waiting cannot fix. Its stack is only its message: the framework sends the
+ * stack to CloudFormation as the reason, which must stay short and readable.
+ */
+export class TerminalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TerminalError';
+    this.stack = message;
+  }
+}
+
+/** An AWS SDK error as the handlers see it. */
+export interface AwsError {
+  readonly name: string;
+  readonly message: string;
+  readonly $metadata?: { readonly httpStatusCode?: number };
+}
+
+/**
+ * Whether an error will likely go away by retrying: throttling, 5xx, timeouts and network
+ * errors (as the AWS SDK classifies them), plus service-specific codes in `alsoTransient`.
+ * Codes in `neverTransient` are terminal even where the SDK would retry them.
+ */
+export function isTransientAwsError(error: unknown, alsoTransient: readonly string[] = [], neverTransient: readonly string[] = []): boolean {
+  if (error instanceof TerminalError) return false;
+  const e = error as AwsError & Record<string, unknown>;
+  if (!e || typeof e !== 'object') return false;
+  if (neverTransient.includes(e.name)) return false;
+  if (alsoTransient.includes(e.name)) return true;
+  return isThrottlingError(e as any) || isTransientError(e as any) || isServerError(e as any);
+}
+
+/** `Name: message`, shortened, for reasons and logs. */
+export function describeError(error: unknown): string {
+  const e = error as Partial<AwsError>;
+  const text = `${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`;
+  return text.length > 300 ? `${text.slice(0, 297)}...` : text;
+}

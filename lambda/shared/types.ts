@@ -1,0 +1,63 @@
+/**
+ * The messages exchanged with aws-cdk-lib's custom resource Provider framework.
+ * See custom-resources/lib/provider-framework/types.d.ts; declared here so the handlers
+ * depend only on what they use.
+ */
+
+export type RequestType = 'Create' | 'Update' | 'Delete';
+
+/** What CloudFormation sends, through the framework, to onEvent. Scalars arrive as strings. */
+export interface OnEventRequest {
+  readonly RequestType: RequestType;
+  readonly RequestId: string;
+  readonly StackId: string;
+  readonly LogicalResourceId: string;
+  readonly ResourceType: string;
+  readonly ResponseURL: string;
+  /** Absent on Create. */
+  readonly PhysicalResourceId?: string;
+  readonly ResourceProperties: Record<string, string>;
+  /** Present on Update only: the properties before this update (after it, on a rollback). */
+  readonly OldResourceProperties?: Record<string, string>;
+}
+
+/**
+ * What a handler remembers between onEvent and isComplete. The framework merges the onEvent
+ * response into every isComplete request, so this travels with the request.
+ */
+export interface WaitState {
+  /** `wait` polls the device; `none` completes at once (nothing applied, or not waiting). */
+  readonly Mode: 'wait' | 'none';
+  /** Epoch ms when onEvent started: the sync timeout counts from here. */
+  readonly StartedAt: number;
+  /** Epoch ms after which the operation fails with the last status seen. */
+  readonly Deadline: number;
+  /** The status the API answered when it accepted the configuration. */
+  readonly AcceptedStatus?: string;
+}
+
+/** What onEvent returns to the framework. */
+export interface OnEventResponse {
+  readonly PhysicalResourceId: string;
+  readonly EdgeSyncWait: WaitState;
+}
+
+/** What isComplete receives: the request merged with the onEvent response. */
+export type IsCompleteRequest = OnEventRequest & Partial<OnEventResponse>;
+
+/** What isComplete returns. `Data` is allowed only with `IsComplete: true`. */
+export interface IsCompleteResponse {
+  readonly IsComplete: boolean;
+  readonly Data?: Record<string, string>;
+}
+
+/** The part of the Lambda context the handlers use. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/** The handlers of one custom resource type. */
+export interface ResourceHandler {
+  onEvent(event: OnEventRequest, context: InvocationContext): Promise<OnEventResponse>;
+  isComplete(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse>;
+}

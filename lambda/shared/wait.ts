@@ -1,0 +1,93 @@
+import { backoffDelay, sleep } from './backoff';
+import { describeError, TerminalError } from './errors';
+import { logger } from './logger';
+
+/** One look at the device: finished, or still going with a status worth reporting on timeout. */
+export type PollOutcome<T> = { readonly done: true; readonly result: T } | { readonly done: false; readonly status: string };
+
+export interface WaitOptions<T> {
+  /** Reads the device's state once. Throws a TerminalError to fail at once. */
+  readonly poll: () => Promise<PollOutcome<T>>;
+  /** Errors of `poll` that waiting may fix; anything else fails at once. */
+  readonly isTransient: (error: unknown) => boolean;
+  /** Epoch ms the operation started; the poll interval grows with the time since then. */
+  readonly startedAt: number;
+  /** Epoch ms when the operation fails with the last status seen. */
+  readonly deadline: number;
+  /** Epoch ms by which this invocation must hand back to the framework. */
+  readonly invocationEnd: number;
+  /** Builds the error thrown at the deadline from the last status or error seen. */
+  readonly timeoutError: (lastSeen: string) => Error;
+}
+
+export type WaitResult<T> = { readonly complete: true; readonly result: T } | { readonly complete: false };
+
+/**
+ * Time between polls, by time since the operation started: every second during the first
+ * minute (when most syncs finish, so they are noticed within about a second), then every 5 s
+ * (the framework's own interval) up to 5 minutes, then every 10 s.
+ */
+export function pollInterval(elapsedMs: number): number {
+  if (elapsedMs < 60_000) return 1_000;
+  if (elapsedMs < 300_000) return 5_000;
+  return 10_000;
+}
+
+/**
+ * Polls until the device reaches a terminal state, the deadline passes (throws), or this
+ * invocation's time is up (returns `complete: false`, and the framework calls again).
+ * Transient errors are retried with backoff and jitter; they never fail the wait while
+ * the deadline has not passed.
+ */
+export async function waitForTerminalState<T>(options: WaitOptions<T>): Promise<WaitResult<T>> {
+  let lastStatus = 'no status received yet';
+  let lastError: string | undefined;
+  let failedPolls = 0;
+  for (;;) {
+    try {
+      const outcome = await options.poll();
+      if (outcome.done) return { complete: true, result: outcome.result };
+      lastStatus = outcome.status;
+      lastError = undefined;
+      failedPolls = 0;
+    } catch (error) {
+      if (!options.isTransient(error)) throw error;
+      failedPolls++;
+      lastError = describeError(error);
+      logger.warn('transient error while waiting, retrying', { error: lastError, failedPolls });
+    }
+    const now = Date.now();
+    if (now >= options.deadline) {
+      throw options.timeoutError(lastError ? `${lastStatus}; the last call failed with ${lastError}` : lastStatus);
+    }
+    const delay = Math.min(failedPolls > 0 ? backoffDelay(failedPolls) : pollInterval(now - options.startedAt), options.deadline - now);
+    if (now + delay > options.invocationEnd) return { complete: false };
+    await sleep(delay);
+  }
+}
+
+export interface RetryOptions {
+  /** Errors that retrying may fix; anything else is rethrown at once. */
+  readonly isTransient: (error: unknown) => boolean;
+  /** Epoch ms after which no retry starts. */
+  readonly until: number;
+  /** What the call does, for the error when it keeps failing ("apply the configuration"). */
+  readonly what: string;
+}
+
+/** Calls `call` until it succeeds, retrying transient errors with backoff and jitter until `until`. */
+export async function retryTransientErrors<T>(call: () => Promise<T>, options: RetryOptions): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!options.isTransient(error)) throw error;
+      const delay = backoffDelay(attempt);
+      if (Date.now() + delay > options.until) {
+        throw new TerminalError(`Could not ${options.what} after ${attempt} attempts: ${describeError(error)}`);
+      }
+      logger.warn(`transient error, retrying to ${options.what}`, { error: describeError(error), attempt, delayMs: delay });
+      await sleep(delay);
+    }
+  }
+}

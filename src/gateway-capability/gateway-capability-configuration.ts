@@ -1,0 +1,180 @@
+import { Annotations, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnGateway } from 'aws-cdk-lib/aws-iotsitewise';
+import { Construct } from 'constructs';
+import { CapabilityConfiguration } from './capability-configuration';
+import { CapabilityNamespace } from './capability-namespace';
+import {
+  GATEWAY_CAPABILITY_RESOURCE_TYPE,
+  GatewayCapabilityResourceProperties,
+  ResetOnDelete,
+} from './resource-properties';
+import { checkGatewayId, checkSyncTimeoutSeconds } from './rules';
+import { EdgeSyncProvider, HandlerRole, SERVICE_TIMEOUT } from '../provider/edge-sync-provider';
+import { validationError } from '../shared/validation';
+
+/** Properties of a {@link GatewayCapabilityConfiguration}. */
+export interface GatewayCapabilityConfigurationProps {
+  /**
+   * The id (a UUID) of the gateway to configure, as a string or a token.
+   *
+   * Give exactly one of `gatewayId` and `gateway`.
+   *
+   * @default - taken from `gateway`
+   */
+  readonly gatewayId?: string;
+
+  /**
+   * The gateway to configure, defined in this app.
+   *
+   * Give exactly one of `gatewayId` and `gateway`.
+   *
+   * @default - taken from `gatewayId`
+   */
+  readonly gateway?: CfnGateway;
+
+  /** The capability namespace, for example `CapabilityNamespace.OPC_UA_COLLECTOR_V3`. */
+  readonly namespace: CapabilityNamespace;
+
+  /** The configuration document of the capability. It replaces the whole document of the namespace. */
+  readonly configuration: CapabilityConfiguration;
+
+  /**
+   * Wait until the gateway reports the configuration IN_SYNC before CloudFormation continues.
+   *
+   * When false the resource succeeds as soon as the API accepts the document, as CloudFormation
+   * does for `AWS::IoTSiteWise::Gateway`.
+   *
+   * @default true
+   */
+  readonly waitForSync?: boolean;
+
+  /**
+   * How long to wait for the gateway, from the start of the create, update or delete, before the
+   * deploy fails with the last status seen. At most 55 minutes.
+   *
+   * @default Duration.minutes(15)
+   */
+  readonly syncTimeout?: Duration;
+
+  /**
+   * Fail the deploy when the gateway reports NOT_APPLICABLE (the capability is not supported,
+   * typical of partner data sources) instead of treating it as success.
+   *
+   * @default false
+   */
+  readonly failOnNotApplicable?: boolean;
+
+  /**
+   * What happens to the configuration on the gateway when the resource is deleted or replaced.
+   * No AWS API deletes a capability configuration: `DESTROY` overwrites it with the namespace's
+   * empty document (or `resetConfiguration`) and waits for the gateway to sync; `RETAIN` leaves
+   * it as it is. `SNAPSHOT` is not supported.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * The document that replaces the configuration when the resource is deleted with
+   * `RemovalPolicy.DESTROY`.
+   *
+   * @default - the namespace's documented empty document (`{"sources":[]}` for the OPC UA
+   * collector); for a namespace without one, the configuration is left on the gateway.
+   */
+  readonly resetConfiguration?: CapabilityConfiguration;
+}
+
+/**
+ * Applies an IoT SiteWise gateway capability configuration and waits until the gateway
+ * reports it IN_SYNC.
+ *
+ * The deploy fails, and CloudFormation rolls back to the previous document, when the gateway
+ * rejects the configuration (SYNC_FAILED) or does not sync within `syncTimeout`.
+ */
+export class GatewayCapabilityConfiguration extends Construct {
+  /** The id of the configured gateway (may be a token). */
+  public readonly gatewayId: string;
+
+  /** The capability namespace. */
+  public readonly namespace: string;
+
+  /**
+   * The capabilitySyncStatus at the end of the deploy: `IN_SYNC`, `NOT_APPLICABLE`, or, with
+   * `waitForSync: false`, the status the API answered with (usually `OUT_OF_SYNC`).
+   *
+   * @attribute
+   */
+  public readonly attrSyncStatus: string;
+
+  constructor(scope: Construct, id: string, props: GatewayCapabilityConfigurationProps) {
+    super(scope, id);
+
+    this.gatewayId = this.resolveGatewayId(props);
+    this.namespace = props.namespace.value;
+    const syncTimeout = props.syncTimeout ?? Duration.minutes(15);
+    const syncTimeoutSeconds = syncTimeout.toSeconds();
+    if (!Token.isUnresolved(syncTimeoutSeconds)) {
+      const problem = checkSyncTimeoutSeconds(syncTimeoutSeconds);
+      if (problem) throw validationError(this, problem.replace(`${syncTimeoutSeconds} seconds`, syncTimeout.toHumanString()));
+    }
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    const onDelete = onDeleteFor(this, removalPolicy);
+
+    const configuration = props.configuration.bind(this).json;
+    const resetConfiguration = props.resetConfiguration?.bind(this).json ?? props.namespace.emptyConfiguration;
+    if (onDelete === ResetOnDelete.RESET && resetConfiguration === undefined) {
+      Annotations.of(this).addInfo(
+        `No empty document is known for namespace ${this.namespace}: deleting this resource leaves its configuration on the gateway. Set resetConfiguration to choose one.`,
+      );
+    }
+
+    const provider = EdgeSyncProvider.getOrCreate(this);
+    provider.claim(this, `iotsitewise:${this.gatewayId}/${this.namespace}`, `capability namespace ${this.namespace} of gateway ${this.gatewayId}`);
+    const gatewayArn = Stack.of(this).formatArn({ service: 'iotsitewise', resource: 'gateway', resourceName: this.gatewayId });
+    provider.grant(HandlerRole.ON_EVENT, ['iotsitewise:UpdateGatewayCapabilityConfiguration'], gatewayArn);
+    provider.grant(HandlerRole.IS_COMPLETE, ['iotsitewise:DescribeGatewayCapabilityConfiguration'], gatewayArn);
+
+    const properties: GatewayCapabilityResourceProperties = {
+      GatewayId: this.gatewayId,
+      CapabilityNamespace: this.namespace,
+      CapabilityConfiguration: configuration,
+      ResetConfiguration: onDelete === ResetOnDelete.RESET ? resetConfiguration : undefined,
+      OnDelete: onDelete,
+      WaitForSync: String(props.waitForSync ?? true),
+      SyncTimeoutSeconds: Token.isUnresolved(syncTimeoutSeconds) ? Token.asString(syncTimeoutSeconds) : String(syncTimeoutSeconds),
+      FailOnNotApplicable: String(props.failOnNotApplicable ?? false),
+    };
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: GATEWAY_CAPABILITY_RESOURCE_TYPE,
+      properties: { ...properties },
+      serviceTimeout: SERVICE_TIMEOUT,
+      removalPolicy,
+    });
+    this.attrSyncStatus = resource.getAttString('SyncStatus');
+  }
+
+  private resolveGatewayId(props: GatewayCapabilityConfigurationProps): string {
+    if ((props.gatewayId === undefined) === (props.gateway === undefined)) {
+      throw validationError(this, `give exactly one of gatewayId and gateway, got ${props.gatewayId === undefined ? 'neither' : 'both'}`);
+    }
+    const gatewayId = props.gatewayId ?? props.gateway!.attrGatewayId;
+    if (!Token.isUnresolved(gatewayId)) {
+      const problem = checkGatewayId(gatewayId);
+      if (problem) throw validationError(this, problem);
+    }
+    return gatewayId;
+  }
+}
+
+function onDeleteFor(scope: Construct, removalPolicy: RemovalPolicy): ResetOnDelete {
+  switch (removalPolicy) {
+    case RemovalPolicy.DESTROY:
+      return ResetOnDelete.RESET;
+    case RemovalPolicy.RETAIN:
+    case RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE:
+      return ResetOnDelete.RETAIN;
+    default:
+      throw validationError(scope, `removalPolicy must be DESTROY, RETAIN or RETAIN_ON_UPDATE_OR_DELETE, got ${removalPolicy}: a capability configuration has no snapshot`);
+  }
+}

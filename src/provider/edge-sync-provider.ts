@@ -1,0 +1,115 @@
+import * as path from 'path';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct, IConstruct } from 'constructs';
+import { validationError } from '../shared/validation';
+
+/** The handler bundle built by the `bundle` task from lambda/ and shipped in the npm package. */
+const HANDLER_ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'provider');
+
+/** Longest apply phase of onEvent (retries of throttled or conflicting calls included). */
+const ON_EVENT_TIMEOUT = Duration.minutes(3);
+
+/** One isComplete invocation polls for up to four minutes, then yields to the framework. */
+const IS_COMPLETE_TIMEOUT = Duration.minutes(5);
+
+/**
+ * The framework's own limits. The handler enforces each resource's sync timeout (at most
+ * 55 minutes from the start of onEvent), so it always answers before the framework's
+ * `Operation timed out` and before CloudFormation's service timeout.
+ */
+const QUERY_INTERVAL = Duration.seconds(5);
+const TOTAL_TIMEOUT = Duration.minutes(55);
+
+/** Every edge-sync custom resource tells CloudFormation to stop waiting after this long. */
+export const SERVICE_TIMEOUT = Duration.minutes(60);
+
+/** Which of the two handlers needs a permission. */
+export enum HandlerRole {
+  ON_EVENT = 'onEvent',
+  IS_COMPLETE = 'isComplete',
+}
+
+/**
+ * The one custom resource provider of a stack that every cdk-edge-sync construct shares:
+ * one onEvent and one isComplete function, one waiter state machine, however many resources.
+ */
+export class EdgeSyncProvider extends Construct {
+  /** Returns the stack's provider, creating it on first use. */
+  public static getOrCreate(scope: IConstruct): EdgeSyncProvider {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(EdgeSyncProvider.ID);
+    return existing instanceof EdgeSyncProvider ? existing : new EdgeSyncProvider(stack, EdgeSyncProvider.ID);
+  }
+
+  private static readonly ID = 'EdgeSyncProvider';
+
+  public readonly serviceToken: string;
+  public readonly onEventHandler: lambda.Function;
+  public readonly isCompleteHandler: lambda.Function;
+
+  /** One statement per handler and action list, its resources growing with each construct. */
+  private readonly statements = new Map<string, iam.PolicyStatement>();
+  /** Targets claimed by constructs of this stack, to refuse two resources writing one target. */
+  private readonly claims = new Map<string, string>();
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+
+    const common: Omit<lambda.FunctionProps, 'handler'> = {
+      runtime: lambda.determineLatestNodeRuntime(this),
+      code: lambda.Code.fromAsset(HANDLER_ASSET_DIR),
+      memorySize: 256,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+    };
+    this.onEventHandler = new lambda.Function(this, 'OnEventHandler', {
+      ...common,
+      handler: 'index.onEvent',
+      timeout: ON_EVENT_TIMEOUT,
+      description: 'cdk-edge-sync: applies edge configurations (onEvent)',
+    });
+    this.isCompleteHandler = new lambda.Function(this, 'IsCompleteHandler', {
+      ...common,
+      handler: 'index.isComplete',
+      timeout: IS_COMPLETE_TIMEOUT,
+      description: 'cdk-edge-sync: waits until edge devices report a terminal state (isComplete)',
+    });
+
+    const provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: this.onEventHandler,
+      isCompleteHandler: this.isCompleteHandler,
+      queryInterval: QUERY_INTERVAL,
+      totalTimeout: TOTAL_TIMEOUT,
+    });
+    this.serviceToken = provider.serviceToken;
+  }
+
+  /** Allows one handler to call `actions` on `resourceArn`, and nothing else. */
+  public grant(role: HandlerRole, actions: string[], resourceArn: string): void {
+    const key = `${role}:${[...actions].sort().join(',')}`;
+    let statement = this.statements.get(key);
+    if (!statement) {
+      statement = new iam.PolicyStatement({ actions });
+      this.statements.set(key, statement);
+      const handler = role === HandlerRole.ON_EVENT ? this.onEventHandler : this.isCompleteHandler;
+      handler.addToRolePolicy(statement);
+    }
+    if (!statement.resources.includes(resourceArn)) statement.addResources(resourceArn);
+  }
+
+  /**
+   * Records that `claimant` writes `target`; a second claim on the same target is a synth error,
+   * because two resources would overwrite each other's configuration.
+   */
+  public claim(claimant: IConstruct, target: string, description: string): void {
+    const previous = this.claims.get(target);
+    if (previous !== undefined) {
+      throw validationError(claimant, `${description} is already configured by ${previous} in this stack; two resources would overwrite each other`);
+    }
+    this.claims.set(target, claimant.node.path);
+  }
+}

@@ -1,0 +1,71 @@
+/** What the emulator remembers about each HTTP request, for assertions in tests. */
+export interface RecordedRequest {
+  /** Simulated epoch ms when the request arrived (before any injected latency). */
+  readonly at: number;
+  /** SigV4 signing name, or undefined when the request was not signed. */
+  readonly service?: string;
+  /** Operation name, or undefined when no operation matched. */
+  readonly operation?: string;
+  /** Region from the credential scope. */
+  readonly region?: string;
+  readonly method: string;
+  /** Path as sent (still percent-encoded), without the query string. */
+  readonly path: string;
+  /** `Host` header as sent, e.g. `127.0.0.1:43123` (or `api.…` if the SDK host prefix was not disabled). */
+  readonly host?: string;
+  /** HTTP status answered; 0 when the connection was dropped without a response. */
+  readonly status: number;
+  /** `x-amzn-ErrorType` of an error response. */
+  readonly errorCode?: string;
+  /** Which injected fault, if any, shaped this response. */
+  readonly fault?: 'throttle' | 'serverError' | 'drop' | 'latency';
+  /** Decoded path labels plus the parsed JSON body, as the operation saw them. */
+  readonly input?: Readonly<Record<string, unknown>>;
+}
+
+export type SiteWiseSyncStatus = 'IN_SYNC' | 'OUT_OF_SYNC' | 'SYNC_FAILED' | 'UNKNOWN' | 'NOT_APPLICABLE';
+
+/** One change of a simulated SiteWise gateway capability's sync status. */
+export interface SiteWiseDeviceEvent {
+  readonly service: 'iotsitewise';
+  /** Simulated epoch ms at which the status changed (the scheduled time, not when it was observed). */
+  readonly at: number;
+  readonly gatewayId: string;
+  readonly namespace: string;
+  /** Status before the change; undefined for the first configuration a device ever received. */
+  readonly from: SiteWiseSyncStatus | undefined;
+  readonly to: SiteWiseSyncStatus;
+  /** Why a device rejected a configuration (SYNC_FAILED). */
+  readonly reason?: string;
+}
+
+/** Device events of every emulated service (Kinesis Video and Ground Station events join this union later). */
+export type DeviceEvent = SiteWiseDeviceEvent;
+
+/**
+ * Collects device events. Devices settle their state lazily (when read), so before handing out
+ * the log every registered settler brings its devices up to the current simulated time.
+ */
+export class DeviceEventLog {
+  private readonly recorded: DeviceEvent[] = [];
+  private readonly settlers: Array<() => void> = [];
+
+  public record(event: DeviceEvent): void {
+    this.recorded.push(event);
+  }
+
+  public addSettler(settle: () => void): void {
+    this.settlers.push(settle);
+  }
+
+  /** All events up to now, ordered by simulated time. */
+  public list(): DeviceEvent[] {
+    for (const settle of this.settlers) settle();
+    // Array.prototype.sort is stable, so events at the same instant keep their recording order.
+    return [...this.recorded].sort((a, b) => a.at - b.at);
+  }
+
+  public clear(): void {
+    this.recorded.length = 0;
+  }
+}
