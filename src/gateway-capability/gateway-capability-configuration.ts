@@ -112,7 +112,7 @@ export class GatewayCapabilityConfiguration extends Construct {
     this.gatewayId = this.resolveGatewayId(props);
     this.namespace = props.namespace.value;
     const syncTimeout = props.syncTimeout ?? Duration.minutes(15);
-    const syncTimeoutSeconds = syncTimeout.toSeconds();
+    const syncTimeoutSeconds = syncTimeout.toSeconds({ integral: false });
     if (!Token.isUnresolved(syncTimeoutSeconds)) {
       const problem = checkSyncTimeoutSeconds(syncTimeoutSeconds);
       if (problem) throw validationError(this, problem.replace(`${syncTimeoutSeconds} seconds`, syncTimeout.toHumanString()));
