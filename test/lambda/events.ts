@@ -1,0 +1,62 @@
+import { IsCompleteRequest, OnEventRequest, OnEventResponse } from '../../lambda/shared/types';
+
+export const GATEWAY_ID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+export const NAMESPACE = 'iotsitewise:opcuacollector:3';
+export const DOCUMENT = '{"sources":[{"name":"Line 1","endpoint":{"endpointUri":"opc.tcp://203.0.113.0:49320"}}]}';
+export const OLD_DOCUMENT = '{"sources":[{"name":"Line 1","endpoint":{"endpointUri":"opc.tcp://203.0.113.0:4840"}}]}';
+export const RESOURCE_TYPE = 'Custom::EdgeSyncGatewayCapabilityConfiguration';
+
+export function properties(overrides: Record<string, string | undefined> = {}): Record<string, string> {
+  const all: Record<string, string | undefined> = {
+    ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:framework-onEvent',
+    GatewayId: GATEWAY_ID,
+    CapabilityNamespace: NAMESPACE,
+    CapabilityConfiguration: DOCUMENT,
+    ResetConfiguration: '{"sources":[]}',
+    OnDelete: 'reset',
+    WaitForSync: 'true',
+    SyncTimeoutSeconds: '900',
+    FailOnNotApplicable: 'false',
+    ...overrides,
+  };
+  return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as Record<string, string>;
+}
+
+export function onEventRequest(
+  RequestType: OnEventRequest['RequestType'],
+  extra: Partial<OnEventRequest> = {},
+): OnEventRequest {
+  return {
+    RequestType,
+    RequestId: 'request-1',
+    StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/test/1',
+    LogicalResourceId: 'Collector',
+    ResourceType: RESOURCE_TYPE,
+    ResponseURL: 'https://cloudformation-custom-resource-response.example/response',
+    ResourceProperties: properties(),
+    ...(RequestType === 'Create' ? {} : { PhysicalResourceId: `${GATEWAY_ID}/${NAMESPACE}` }),
+    ...extra,
+  };
+}
+
+/** The request isComplete receives: the onEvent request merged with its response. */
+export function isCompleteRequest(request: OnEventRequest, response: OnEventResponse): IsCompleteRequest {
+  return { ...request, ...response };
+}
+
+/** A Lambda context with a fixed amount of time left. */
+export function context(remainingMs: number = 300_000) {
+  return { getRemainingTimeInMillis: () => remainingMs };
+}
+
+/**
+ * Runs a handler under jest's fake clock, advancing it until the handler settles, so waits of
+ * minutes take milliseconds.
+ */
+export async function withFakeTime<T>(run: () => Promise<T>): Promise<T> {
+  let settled = false;
+  const promise = run();
+  promise.then(() => { settled = true; }, () => { settled = true; });
+  while (!settled) await jest.advanceTimersByTimeAsync(250);
+  return promise;
+}

@@ -1,0 +1,348 @@
+import {
+  ConflictingOperationException,
+  DescribeGatewayCapabilityConfigurationCommand,
+  InternalFailureException,
+  InvalidRequestException,
+  IoTSiteWiseClient,
+  ResourceNotFoundException,
+  ThrottlingException,
+  UpdateGatewayCapabilityConfigurationCommand,
+} from '@aws-sdk/client-iotsitewise';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { context, DOCUMENT, GATEWAY_ID, isCompleteRequest, NAMESPACE, OLD_DOCUMENT, onEventRequest, properties, withFakeTime } from './events';
+import { isComplete, onEvent } from '../../lambda';
+import { OnEventRequest } from '../../lambda/shared/types';
+
+const sitewise = mockClient(IoTSiteWiseClient);
+const START = Date.parse('2026-11-21T10:00:00Z');
+const PHYSICAL_ID = `${GATEWAY_ID}/${NAMESPACE}`;
+const meta = { $metadata: {} };
+
+beforeEach(() => {
+  sitewise.reset();
+  jest.useFakeTimers({ now: START });
+  jest.spyOn(console, 'info').mockImplementation(() => {});
+  jest.spyOn(console, 'warn').mockImplementation(() => {});
+  jest.spyOn(console, 'error').mockImplementation(() => {});
+});
+afterEach(() => {
+  jest.useRealTimers();
+  jest.restoreAllMocks();
+});
+
+function acceptUpdates(status = 'OUT_OF_SYNC') {
+  sitewise.on(UpdateGatewayCapabilityConfigurationCommand).resolves({ capabilityNamespace: NAMESPACE, capabilitySyncStatus: status as any });
+}
+
+function describeReturns(...statuses: string[]) {
+  let mock = sitewise.on(DescribeGatewayCapabilityConfigurationCommand);
+  for (const status of statuses) {
+    mock = mock.resolvesOnce({ gatewayId: GATEWAY_ID, capabilityNamespace: NAMESPACE, capabilityConfiguration: DOCUMENT, capabilitySyncStatus: status as any });
+  }
+  const last = statuses[statuses.length - 1];
+  mock.resolves({ gatewayId: GATEWAY_ID, capabilityNamespace: NAMESPACE, capabilityConfiguration: DOCUMENT, capabilitySyncStatus: last as any });
+}
+
+/** onEvent then isComplete, as the framework runs them (isComplete only the first time). */
+async function run(request: OnEventRequest, remainingMs?: number) {
+  const response = await withFakeTime(() => onEvent(request, context()));
+  return { response, complete: await withFakeTime(() => isComplete(isCompleteRequest(request, response), context(remainingMs))) };
+}
+
+describe('onEvent Create and Update', () => {
+  test('Create writes the document and hands a wait with the sync timeout to isComplete', async () => {
+    acceptUpdates();
+    const response = await onEvent(onEventRequest('Create'), context());
+    expect(sitewise).toHaveReceivedCommandTimes(UpdateGatewayCapabilityConfigurationCommand, 1);
+    expect(sitewise).toHaveReceivedCommandWith(UpdateGatewayCapabilityConfigurationCommand, {
+      gatewayId: GATEWAY_ID, capabilityNamespace: NAMESPACE, capabilityConfiguration: DOCUMENT,
+    });
+    expect(response).toEqual({
+      PhysicalResourceId: PHYSICAL_ID,
+      EdgeSyncWait: { Mode: 'wait', StartedAt: START, Deadline: START + 900_000, AcceptedStatus: 'OUT_OF_SYNC' },
+    });
+  });
+
+  test('Update of the document keeps the physical id', async () => {
+    acceptUpdates();
+    const response = await onEvent(onEventRequest('Update', { OldResourceProperties: properties({ CapabilityConfiguration: OLD_DOCUMENT }) }), context());
+    expect(response.PhysicalResourceId).toBe(PHYSICAL_ID);
+    expect(sitewise).toHaveReceivedCommandWith(UpdateGatewayCapabilityConfigurationCommand, { capabilityConfiguration: DOCUMENT });
+  });
+
+  test('Update to another namespace writes there and returns a new physical id (replacement)', async () => {
+    acceptUpdates();
+    const request = onEventRequest('Update', {
+      ResourceProperties: properties({ CapabilityNamespace: 'iotsitewise:opcuacollector:2' }),
+      OldResourceProperties: properties(),
+    });
+    const response = await onEvent(request, context());
+    expect(response.PhysicalResourceId).toBe(`${GATEWAY_ID}/iotsitewise:opcuacollector:2`);
+    expect(sitewise).toHaveReceivedCommandWith(UpdateGatewayCapabilityConfigurationCommand, { capabilityNamespace: 'iotsitewise:opcuacollector:2' });
+  });
+
+  test('a rollback Update (old and new swapped) writes the previous document back', async () => {
+    acceptUpdates();
+    describeReturns('OUT_OF_SYNC', 'IN_SYNC');
+    const rollback = onEventRequest('Update', {
+      ResourceProperties: properties({ CapabilityConfiguration: OLD_DOCUMENT }),
+      OldResourceProperties: properties({ CapabilityConfiguration: DOCUMENT }),
+    });
+    const { complete } = await run(rollback);
+    expect(sitewise).toHaveReceivedCommandWith(UpdateGatewayCapabilityConfigurationCommand, { capabilityConfiguration: OLD_DOCUMENT });
+    expect(complete).toEqual({ IsComplete: true, Data: { SyncStatus: 'IN_SYNC' } });
+  });
+
+  test('throttling, 500s and conflicting operations are retried with backoff until accepted', async () => {
+    sitewise.on(UpdateGatewayCapabilityConfigurationCommand)
+      .rejectsOnce(new ThrottlingException({ message: 'Rate exceeded', ...meta }))
+      .rejectsOnce(new InternalFailureException({ message: 'Internal failure', $metadata: { httpStatusCode: 500 } }))
+      .rejectsOnce(new ConflictingOperationException({ message: 'Update in progress', resourceId: GATEWAY_ID, resourceArn: 'arn', ...meta }))
+      .resolves({ capabilityNamespace: NAMESPACE, capabilitySyncStatus: 'OUT_OF_SYNC' });
+    const response = await withFakeTime(() => onEvent(onEventRequest('Create'), context()));
+    expect(sitewise).toHaveReceivedCommandTimes(UpdateGatewayCapabilityConfigurationCommand, 4);
+    expect(response.EdgeSyncWait.AcceptedStatus).toBe('OUT_OF_SYNC');
+    // Backoff keeps retries at least a second apart.
+    expect(Date.now() - START).toBeGreaterThanOrEqual(3_000);
+  });
+
+  test('throttling that outlasts the Lambda time fails with the last error', async () => {
+    sitewise.on(UpdateGatewayCapabilityConfigurationCommand).rejects(new ThrottlingException({ message: 'Rate exceeded', ...meta }));
+    await expect(withFakeTime(() => onEvent(onEventRequest('Create'), context(60_000))))
+      .rejects.toThrow(`Could not apply the configuration of ${NAMESPACE} of gateway ${GATEWAY_ID} after`);
+  });
+
+  test.each([
+    ['a gateway that does not exist', new ResourceNotFoundException({ message: 'Gateway not found', ...meta }), 'ResourceNotFoundException: Gateway not found'],
+    ['an invalid request', new InvalidRequestException({ message: 'Invalid capability configuration', ...meta }), 'InvalidRequestException: Invalid capability configuration'],
+    ['access denied', Object.assign(new Error('User is not authorized to perform iotsitewise:UpdateGatewayCapabilityConfiguration'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } }), 'AccessDeniedException: User is not authorized'],
+  ])('fails at once on %s, naming gateway, namespace and error', async (_, error, expected) => {
+    sitewise.on(UpdateGatewayCapabilityConfigurationCommand).rejects(error);
+    const failure = onEvent(onEventRequest('Create'), context());
+    await expect(failure).rejects.toThrow(`Could not apply the configuration of ${NAMESPACE} of gateway ${GATEWAY_ID}: ${expected}`);
+    await expect(failure).rejects.toHaveProperty('name', 'TerminalError');
+    expect(sitewise).toHaveReceivedCommandTimes(UpdateGatewayCapabilityConfigurationCommand, 1);
+  });
+
+  test.each([
+    ['GatewayId', 'gateway-1', 'Invalid property: gatewayId must be a gateway UUID'],
+    ['CapabilityNamespace', 'opcua', 'Invalid property: capabilityNamespace must have the form service:capability:version'],
+    ['CapabilityConfiguration', '{oops', 'Invalid property: capabilityConfiguration must be a JSON document'],
+    ['SyncTimeoutSeconds', '3301', 'Invalid property: syncTimeout must be a whole number of seconds from 1 second to 55 minutes, got 3301 seconds'],
+    ['WaitForSync', 'yes', 'Property WaitForSync must be "true" or "false", got "yes"'],
+  ])('checks %s resolved from a token before calling AWS', async (name, value, message) => {
+    acceptUpdates();
+    await expect(onEvent(onEventRequest('Create', { ResourceProperties: properties({ [name]: value }) }), context())).rejects.toThrow(message);
+    expect(sitewise).toHaveReceivedCommandTimes(UpdateGatewayCapabilityConfigurationCommand, 0);
+  });
+
+  test('a terminal error has a stack of one line, so the CloudFormation reason stays short', async () => {
+    sitewise.on(UpdateGatewayCapabilityConfigurationCommand).rejects(new ResourceNotFoundException({ message: 'Gateway not found', ...meta }));
+    const error: Error = await onEvent(onEventRequest('Create'), context()).catch((e) => e);
+    expect(error.stack).toBe(error.message);
+    expect(Buffer.byteLength(error.message)).toBeLessThan(400);
+  });
+});
+
+describe('isComplete', () => {
+  test('IN_SYNC completes with the status as an attribute', async () => {
+    acceptUpdates();
+    describeReturns('IN_SYNC');
+    const { complete } = await run(onEventRequest('Create'));
+    expect(complete).toEqual({ IsComplete: true, Data: { SyncStatus: 'IN_SYNC' } });
+    expect(sitewise).toHaveReceivedCommandWith(DescribeGatewayCapabilityConfigurationCommand, { gatewayId: GATEWAY_ID, capabilityNamespace: NAMESPACE });
+  });
+
+  test('OUT_OF_SYNC and UNKNOWN keep waiting, polling once a second in the first minute', async () => {
+    acceptUpdates();
+    describeReturns('OUT_OF_SYNC', 'UNKNOWN', 'OUT_OF_SYNC', 'IN_SYNC');
+    const { complete } = await run(onEventRequest('Create'));
+    expect(complete).toEqual({ IsComplete: true, Data: { SyncStatus: 'IN_SYNC' } });
+    expect(sitewise).toHaveReceivedCommandTimes(DescribeGatewayCapabilityConfigurationCommand, 4);
+    expect(Date.now() - START).toBeGreaterThanOrEqual(3_000);
+    expect(Date.now() - START).toBeLessThan(4_000);
+  });
+
+  test('SYNC_FAILED fails with a reason naming the gateway and namespace', async () => {
+    acceptUpdates();
+    describeReturns('OUT_OF_SYNC', 'SYNC_FAILED');
+    await expect(run(onEventRequest('Create'))).rejects.toThrow(
+      `Gateway ${GATEWAY_ID} rejected the configuration of ${NAMESPACE} (capabilitySyncStatus SYNC_FAILED).`,
+    );
+  });
+
+  test('NOT_APPLICABLE succeeds by default', async () => {
+    acceptUpdates('NOT_APPLICABLE');
+    describeReturns('NOT_APPLICABLE');
+    const { complete } = await run(onEventRequest('Create'));
+    expect(complete).toEqual({ IsComplete: true, Data: { SyncStatus: 'NOT_APPLICABLE' } });
+  });
+
+  test('NOT_APPLICABLE fails when failOnNotApplicable is set', async () => {
+    acceptUpdates('NOT_APPLICABLE');
+    describeReturns('NOT_APPLICABLE');
+    await expect(run(onEventRequest('Create', { ResourceProperties: properties({ FailOnNotApplicable: 'true' }) })))
+      .rejects.toThrow(`Gateway ${GATEWAY_ID} reports ${NAMESPACE} NOT_APPLICABLE (the capability is not supported) and failOnNotApplicable is set`);
+  });
+
+  test('a device that never syncs fails at the sync timeout with the last status seen', async () => {
+    acceptUpdates();
+    describeReturns('UNKNOWN');
+    const request = onEventRequest('Create', { ResourceProperties: properties({ SyncTimeoutSeconds: '120' }) });
+    await expect(run(request, 900_000)).rejects.toThrow(
+      `Timed out after 2 minutes waiting for gateway ${GATEWAY_ID} to sync the configuration of ${NAMESPACE}; last seen: capabilitySyncStatus UNKNOWN.`,
+    );
+    expect(Date.now() - START).toBe(120_000);
+  });
+
+  test('an invocation hands back to the framework before its Lambda time runs out, without Data', async () => {
+    acceptUpdates();
+    describeReturns('OUT_OF_SYNC');
+    const { complete } = await run(onEventRequest('Create'), 40_000);
+    expect(complete).toEqual({ IsComplete: false });
+    // 40 s left minus the 10 s answer margin: 30 polls, one a second, then hand back.
+    expect(sitewise).toHaveReceivedCommandTimes(DescribeGatewayCapabilityConfigurationCommand, 30);
+    expect(Date.now() - START).toBeLessThan(31_000);
+  });
+
+  test('polling slows down after the first minute: at most one Describe a second, far fewer later', async () => {
+    acceptUpdates();
+    describeReturns('OUT_OF_SYNC');
+    const request = onEventRequest('Create');
+    const response = await onEvent(request, context());
+    await withFakeTime(() => isComplete(isCompleteRequest(request, response), context()));
+    const calls = sitewise.commandCalls(DescribeGatewayCapabilityConfigurationCommand).length;
+    // 4 minutes of one invocation: ~60 calls in the first minute, then one per 5 s.
+    expect(calls).toBeGreaterThanOrEqual(60 + 30);
+    expect(calls).toBeLessThanOrEqual(61 + 37);
+  });
+
+  test('throttling and 500s while waiting are retried; the wait still succeeds', async () => {
+    acceptUpdates();
+    sitewise.on(DescribeGatewayCapabilityConfigurationCommand)
+      .rejectsOnce(new ThrottlingException({ message: 'Rate exceeded', ...meta }))
+      .rejectsOnce(new InternalFailureException({ message: 'Internal failure', $metadata: { httpStatusCode: 500 } }))
+      .rejectsOnce(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+      .resolves({ gatewayId: GATEWAY_ID, capabilityNamespace: NAMESPACE, capabilityConfiguration: DOCUMENT, capabilitySyncStatus: 'IN_SYNC' });
+    const { complete } = await run(onEventRequest('Create'));
+    expect(complete).toEqual({ IsComplete: true, Data: { SyncStatus: 'IN_SYNC' } });
+    expect(sitewise).toHaveReceivedCommandTimes(DescribeGatewayCapabilityConfigurationCommand, 4);
+  });
+
+  test('a timeout during a throttling storm reports the error too', async () => {
+    acceptUpdates();
+    sitewise.on(DescribeGatewayCapabilityConfigurationCommand).rejects(new ThrottlingException({ message: 'Rate exceeded', ...meta }));
+    await expect(run(onEventRequest('Create', { ResourceProperties: properties({ SyncTimeoutSeconds: '60' }) }))).rejects.toThrow(
+      'last seen: no status received yet; the last call failed with ThrottlingException: Rate exceeded',
+    );
+  });
+
+  test('a gateway deleted while waiting for a create fails at once', async () => {
+    acceptUpdates();
+    sitewise.on(DescribeGatewayCapabilityConfigurationCommand).rejects(new ResourceNotFoundException({ message: 'Gateway not found', ...meta }));
+    await expect(run(onEventRequest('Create'))).rejects.toThrow(
+      `Could not read the sync status of ${NAMESPACE} of gateway ${GATEWAY_ID}: ResourceNotFoundException: Gateway not found`,
+    );
+    expect(sitewise).toHaveReceivedCommandTimes(DescribeGatewayCapabilityConfigurationCommand, 1);
+  });
+
+  test('waitForSync false completes as soon as the API accepts, without polling', async () => {
+    acceptUpdates();
+    const { complete } = await run(onEventRequest('Create', { ResourceProperties: properties({ WaitForSync: 'false' }) }));
+    expect(complete).toEqual({ IsComplete: true, Data: { SyncStatus: 'OUT_OF_SYNC' } });
+    expect(sitewise).toHaveReceivedCommandTimes(DescribeGatewayCapabilityConfigurationCommand, 0);
+  });
+});
+
+describe('onEvent Delete', () => {
+  test('the default removal policy writes the empty document and waits for the gateway', async () => {
+    acceptUpdates();
+    describeReturns('OUT_OF_SYNC', 'IN_SYNC');
+    const { response, complete } = await run(onEventRequest('Delete'));
+    expect(sitewise).toHaveReceivedCommandWith(UpdateGatewayCapabilityConfigurationCommand, {
+      gatewayId: GATEWAY_ID, capabilityNamespace: NAMESPACE, capabilityConfiguration: '{"sources":[]}',
+    });
+    expect(response.PhysicalResourceId).toBe(PHYSICAL_ID);
+    expect(complete).toEqual({ IsComplete: true });
+    expect(sitewise).toHaveReceivedCommandTimes(DescribeGatewayCapabilityConfigurationCommand, 2);
+  });
+
+  test('a gateway rejecting the empty document fails the delete', async () => {
+    acceptUpdates();
+    describeReturns('SYNC_FAILED');
+    await expect(run(onEventRequest('Delete'))).rejects.toThrow(`Gateway ${GATEWAY_ID} rejected the empty configuration of ${NAMESPACE}`);
+  });
+
+  test('RETAIN leaves the configuration without calling AWS', async () => {
+    const { complete } = await run(onEventRequest('Delete', { ResourceProperties: properties({ OnDelete: 'retain' }) }));
+    expect(complete).toEqual({ IsComplete: true });
+    expect(sitewise.calls()).toHaveLength(0);
+  });
+
+  test('a namespace without an empty document is left as it is', async () => {
+    const { complete } = await run(onEventRequest('Delete', {
+      PhysicalResourceId: `${GATEWAY_ID}/iotsitewise:publisher:3`,
+      ResourceProperties: properties({ CapabilityNamespace: 'iotsitewise:publisher:3', ResetConfiguration: undefined }),
+    }));
+    expect(complete).toEqual({ IsComplete: true });
+    expect(sitewise.calls()).toHaveLength(0);
+  });
+
+  test('the old resource of a replacement is reset on the gateway its physical id names', async () => {
+    acceptUpdates();
+    describeReturns('IN_SYNC');
+    const OLD_GATEWAY = '1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e';
+    await run(onEventRequest('Delete', { PhysicalResourceId: `${OLD_GATEWAY}/${NAMESPACE}` }));
+    expect(sitewise).toHaveReceivedCommandWith(UpdateGatewayCapabilityConfigurationCommand, { gatewayId: OLD_GATEWAY, capabilityConfiguration: '{"sources":[]}' });
+    expect(sitewise).toHaveReceivedCommandWith(DescribeGatewayCapabilityConfigurationCommand, { gatewayId: OLD_GATEWAY });
+  });
+
+  test('a gateway deleted out of band counts as deleted', async () => {
+    sitewise.on(UpdateGatewayCapabilityConfigurationCommand).rejects(new ResourceNotFoundException({ message: 'Gateway not found', ...meta }));
+    const { complete } = await run(onEventRequest('Delete'));
+    expect(complete).toEqual({ IsComplete: true });
+    expect(sitewise).toHaveReceivedCommandTimes(DescribeGatewayCapabilityConfigurationCommand, 0);
+  });
+
+  test('a gateway deleted while the reset syncs counts as deleted', async () => {
+    acceptUpdates();
+    sitewise.on(DescribeGatewayCapabilityConfigurationCommand).rejects(new ResourceNotFoundException({ message: 'Gateway not found', ...meta }));
+    const { complete } = await run(onEventRequest('Delete'));
+    expect(complete).toEqual({ IsComplete: true });
+  });
+
+  test('Delete after a failed Create, with an id that names no configuration, calls nothing', async () => {
+    const { complete } = await run(onEventRequest('Delete', { PhysicalResourceId: 'request-1' }));
+    expect(complete).toEqual({ IsComplete: true });
+    expect(sitewise.calls()).toHaveLength(0);
+  });
+
+  test('Delete after a Create that failed while waiting resets the half-applied configuration', async () => {
+    acceptUpdates();
+    describeReturns('IN_SYNC');
+    const { complete } = await run(onEventRequest('Delete', { PhysicalResourceId: PHYSICAL_ID }));
+    expect(complete).toEqual({ IsComplete: true });
+    expect(sitewise).toHaveReceivedCommandWith(UpdateGatewayCapabilityConfigurationCommand, { capabilityConfiguration: '{"sources":[]}' });
+  });
+});
+
+describe('dispatch', () => {
+  test('an unknown resource type fails with a clear reason', async () => {
+    await expect(onEvent(onEventRequest('Create', { ResourceType: 'Custom::Other' }), context()))
+      .rejects.toThrow('cdk-edge-sync has no handler for resource type Custom::Other');
+  });
+
+  test('an unknown request type fails with a clear reason', async () => {
+    await expect(onEvent(onEventRequest('Replace' as any), context())).rejects.toThrow('Unsupported RequestType "Replace"');
+  });
+
+  test('logs never contain the configuration document', async () => {
+    acceptUpdates();
+    describeReturns('IN_SYNC');
+    await run(onEventRequest('Create'));
+    const logged = [console.info, console.warn, console.error].flatMap((fn) => (fn as jest.Mock).mock.calls.flat()).join('\n');
+    expect(logged).toContain(GATEWAY_ID);
+    expect(logged).not.toContain('opc.tcp://');
+  });
+});
