@@ -52,6 +52,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
 });
 
 
+// Handler code is bundled by esbuild at build time, so its imports are dev dependencies.
+project.eslint?.allowDevDeps('lambda/**');
+
+// projen drops constructs from the dev dependencies of a CDK library; the tests need it.
+project.addDevDeps('constructs@^10.5.1');
+
 // The handler bundle ships in the npm package so a consumer's `cdk synth` needs neither Docker nor esbuild.
 project.npmignore?.include('/assets/');
 project.npmignore?.exclude('/lambda/', '/examples/', '/.ci/');

@@ -2,11 +2,11 @@
  * Entry points of the shared provider's two Lambda functions (`index.onEvent`,
  * `index.isComplete`). Each resource type has its own handlers; this file only dispatches.
  */
-import { GATEWAY_CAPABILITY_RESOURCE_TYPE } from '../src/gateway-capability/resource-properties';
 import { gatewayCapabilityHandler } from './gateway-capability';
 import { describeError, TerminalError } from './shared/errors';
 import { logger } from './shared/logger';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse, ResourceHandler } from './shared/types';
+import { GATEWAY_CAPABILITY_RESOURCE_TYPE } from '../src/gateway-capability/resource-properties';
 
 const HANDLERS: Record<string, ResourceHandler> = {
   [GATEWAY_CAPABILITY_RESOURCE_TYPE]: gatewayCapabilityHandler,
@@ -22,7 +22,13 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
 
 async function handle<T>(step: string, event: OnEventRequest, run: (handler: ResourceHandler) => Promise<T>): Promise<T> {
   logger.resetKeys();
-  logger.appendKeys({ step, requestType: event.RequestType, resourceType: event.ResourceType, logicalResourceId: event.LogicalResourceId, requestId: event.RequestId });
+  logger.appendKeys({
+    step,
+    requestType: event.RequestType,
+    resourceType: event.ResourceType,
+    logicalResourceId: event.LogicalResourceId,
+    requestId: event.RequestId,
+  });
   const handler = HANDLERS[event.ResourceType];
   try {
     if (!handler) throw new TerminalError(`cdk-edge-sync has no handler for resource type ${event.ResourceType}`);

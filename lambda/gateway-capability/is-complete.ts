@@ -1,8 +1,8 @@
+import { CapabilityTarget, parseSettings, targetOfPhysicalId } from './settings';
+import { describeSyncStatus, isNotFound, isTransientSiteWiseError, siteWiseFailure } from './sitewise';
 import { TerminalError } from '../shared/errors';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse } from '../shared/types';
 import { PollOutcome, waitForTerminalState } from '../shared/wait';
-import { CapabilityTarget, parseSettings, targetOfPhysicalId } from './settings';
-import { describeSyncStatus, isNotFound, isTransientSiteWiseError, siteWiseFailure } from './sitewise';
 
 /** One invocation polls at most this long, then hands back to the framework's waiter. */
 const MAX_POLL_PER_INVOCATION_MS = 4 * 60_000;

@@ -1,10 +1,10 @@
+import { CapabilityTarget, parseSettings, physicalIdOf, targetOfPhysicalId } from './settings';
+import { isNotFound, isTransientSiteWiseError, siteWiseFailure, updateCapabilityConfiguration } from './sitewise';
 import { ResetOnDelete } from '../../src/gateway-capability/resource-properties';
 import { TerminalError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { InvocationContext, OnEventRequest, OnEventResponse } from '../shared/types';
 import { retryTransientErrors } from '../shared/wait';
-import { CapabilityTarget, parseSettings, physicalIdOf, targetOfPhysicalId } from './settings';
-import { isNotFound, isTransientSiteWiseError, siteWiseFailure, updateCapabilityConfiguration } from './sitewise';
 
 /** Time kept back from the Lambda timeout to answer the framework. */
 const ANSWER_MARGIN_MS = 10_000;

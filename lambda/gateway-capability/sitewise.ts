@@ -3,10 +3,10 @@ import {
   IoTSiteWiseClient,
   UpdateGatewayCapabilityConfigurationCommand,
 } from '@aws-sdk/client-iotsitewise';
+import { CapabilityTarget } from './settings';
 import { sdkRetryStrategy } from '../shared/backoff';
 import { hasConfiguredEndpoint } from '../shared/endpoint';
 import { AwsError, describeError, isTransientAwsError, TerminalError } from '../shared/errors';
-import { CapabilityTarget } from './settings';
 
 /**
  * SiteWise errors that waiting can fix beyond the SDK's own list: another update of the same

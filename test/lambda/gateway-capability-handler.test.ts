@@ -38,10 +38,13 @@ function acceptUpdates(status = 'OUT_OF_SYNC') {
 function describeReturns(...statuses: string[]) {
   let mock = sitewise.on(DescribeGatewayCapabilityConfigurationCommand);
   for (const status of statuses) {
-    mock = mock.resolvesOnce({ gatewayId: GATEWAY_ID, capabilityNamespace: NAMESPACE, capabilityConfiguration: DOCUMENT, capabilitySyncStatus: status as any });
+    mock = mock.resolvesOnce(described(status));
   }
-  const last = statuses[statuses.length - 1];
-  mock.resolves({ gatewayId: GATEWAY_ID, capabilityNamespace: NAMESPACE, capabilityConfiguration: DOCUMENT, capabilitySyncStatus: last as any });
+  mock.resolves(described(statuses[statuses.length - 1]));
+}
+
+function described(status: string) {
+  return { gatewayId: GATEWAY_ID, capabilityNamespace: NAMESPACE, capabilityConfiguration: DOCUMENT, capabilitySyncStatus: status as any };
 }
 
 /** onEvent then isComplete, as the framework runs them (isComplete only the first time). */
@@ -151,7 +154,10 @@ describe('isComplete', () => {
     describeReturns('IN_SYNC');
     const { complete } = await run(onEventRequest('Create'));
     expect(complete).toEqual({ IsComplete: true, Data: { SyncStatus: 'IN_SYNC' } });
-    expect(sitewise).toHaveReceivedCommandWith(DescribeGatewayCapabilityConfigurationCommand, { gatewayId: GATEWAY_ID, capabilityNamespace: NAMESPACE });
+    expect(sitewise).toHaveReceivedCommandWith(DescribeGatewayCapabilityConfigurationCommand, {
+      gatewayId: GATEWAY_ID,
+      capabilityNamespace: NAMESPACE,
+    });
   });
 
   test('OUT_OF_SYNC and UNKNOWN keep waiting, polling once a second in the first minute', async () => {
@@ -224,7 +230,7 @@ describe('isComplete', () => {
       .rejectsOnce(new ThrottlingException({ message: 'Rate exceeded', ...meta }))
       .rejectsOnce(new InternalFailureException({ message: 'Internal failure', $metadata: { httpStatusCode: 500 } }))
       .rejectsOnce(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
-      .resolves({ gatewayId: GATEWAY_ID, capabilityNamespace: NAMESPACE, capabilityConfiguration: DOCUMENT, capabilitySyncStatus: 'IN_SYNC' });
+      .resolves(described('IN_SYNC'));
     const { complete } = await run(onEventRequest('Create'));
     expect(complete).toEqual({ IsComplete: true, Data: { SyncStatus: 'IN_SYNC' } });
     expect(sitewise).toHaveReceivedCommandTimes(DescribeGatewayCapabilityConfigurationCommand, 4);
