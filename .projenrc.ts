@@ -81,7 +81,7 @@ project.preCompileTask.spawn(bundle);
 
 const typecheck = project.addTask('typecheck', {
   description: 'Type-check handlers, tests and examples (ts-jest only transpiles)',
-  exec: 'tsc --noEmit -p lambda/tsconfig.json && tsc --noEmit -p test/tsconfig.json',
+  exec: 'tsc --noEmit -p lambda/tsconfig.json && tsc --noEmit -p examples/tsconfig.json && tsc --noEmit -p test/tsconfig.json',
 });
 project.testTask.prependSpawn(bundle);
 project.testTask.spawn(typecheck);
