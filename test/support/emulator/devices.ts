@@ -40,6 +40,8 @@ export interface DeviceUpdate {
   readonly namespace: string;
   /** 1 for the first configuration this device receives, 2 for the second, … */
   readonly updateNumber: number;
+  /** Like `updateNumber`, but counted from when the device's current script was set. */
+  readonly scriptUpdateNumber: number;
   readonly document: string;
 }
 
@@ -50,9 +52,9 @@ export type BehaviourFunction = (update: DeviceUpdate) => DeviceBehaviour;
 
 export interface DeviceScript {
   /**
-   * One behaviour for every update; or a list consumed one per update (the last entry repeats once
-   * the list is used up), e.g. `[apply, reject, apply]` = "reject the 2nd update, apply the rollback";
-   * or a function of the update.
+   * One behaviour for every update; or a list consumed one per update from when the script is set
+   * (the last entry repeats once the list is used up), e.g. `[apply, reject, apply]` = "reject the
+   * 2nd update, apply the rollback"; or a function of the update.
    */
   readonly behaviour: DeviceBehaviour | readonly DeviceBehaviour[] | BehaviourFunction;
   /**
@@ -80,7 +82,7 @@ export function behaviourFor(script: DeviceScript, update: DeviceUpdate): Device
   if (typeof behaviour === 'function') return behaviour(update);
   if (isBehaviourList(behaviour)) {
     if (behaviour.length === 0) throw new Error(`device script for ${update.gatewayId} ${update.namespace} has an empty behaviour list`);
-    return behaviour[Math.min(update.updateNumber, behaviour.length) - 1];
+    return behaviour[Math.min(update.scriptUpdateNumber, behaviour.length) - 1];
   }
   return behaviour;
 }
@@ -149,8 +151,9 @@ interface PendingReport {
 
 export class SimulatedGatewayDevice {
   /** Set by `scriptDevice`; unscripted devices follow the emulator's default script. */
-  public script: DeviceScript | undefined;
-
+  private ownScript: DeviceScript | undefined;
+  /** Value of `updates` when `ownScript` was set, so behaviour lists start at the next update. */
+  private updatesBeforeScript = 0;
   private status: SiteWiseSyncStatus | undefined;
   private cloudConfiguration: string | undefined;
   private appliedConfiguration: string | undefined;
@@ -164,6 +167,15 @@ export class SimulatedGatewayDevice {
     public readonly namespace: string,
     private readonly onChange: (event: SiteWiseDeviceEvent) => void,
   ) {}
+
+  public get script(): DeviceScript | undefined {
+    return this.ownScript;
+  }
+
+  public setScript(script: DeviceScript): void {
+    this.ownScript = script;
+    this.updatesBeforeScript = this.updates;
+  }
 
   /** Whether the cloud holds a configuration for this namespace (else Describe answers 404). */
   public get hasConfiguration(): boolean {
@@ -183,7 +195,7 @@ export class SimulatedGatewayDevice {
   public receiveUpdate(
     document: string,
     now: number,
-    pickBehaviour: (updateNumber: number) => DeviceBehaviour,
+    pickBehaviour: (updateNumber: number, scriptUpdateNumber: number) => DeviceBehaviour,
     contentCheck: ContentCheck | undefined,
   ): SiteWiseSyncStatus {
     this.settle(now);
@@ -191,7 +203,7 @@ export class SimulatedGatewayDevice {
     this.cloudConfiguration = document;
     // A newer document supersedes whatever the device was about to report for the previous one.
     this.pending = undefined;
-    const behaviour = pickBehaviour(this.updates);
+    const behaviour = pickBehaviour(this.updates, this.ownScript ? this.updates - this.updatesBeforeScript : this.updates);
     switch (behaviour.kind) {
       case 'notApplicable':
         this.changeStatus(now, 'NOT_APPLICABLE');

@@ -8,16 +8,21 @@ export class SeededRandom {
   private static readonly MODULUS = 2147483647;
   private static readonly MULTIPLIER = 48271;
 
+  private static initialState(seed: number): number {
+    const reduced = Math.abs(Math.floor(seed)) % SeededRandom.MODULUS;
+    // 0 is a fixed point of the generator; map it to any other value.
+    return reduced === 0 ? 1 : reduced;
+  }
+
   private state: number;
 
   constructor(seed: number) {
     this.state = SeededRandom.initialState(seed);
   }
 
-  private static initialState(seed: number): number {
-    const reduced = Math.abs(Math.floor(seed)) % SeededRandom.MODULUS;
-    // 0 is a fixed point of the generator; map it to any other value.
-    return reduced === 0 ? 1 : reduced;
+  /** Restarts the sequence as if freshly constructed with `seed`. */
+  public reseed(seed: number): void {
+    this.state = SeededRandom.initialState(seed);
   }
 
   /** A float in [0, 1). */

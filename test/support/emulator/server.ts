@@ -145,7 +145,9 @@ export class AwsRestJsonServer {
       body,
       headers: request.headers,
       region: scope.region,
-      now: this.clock.now(),
+      // Without injected latency the operation happens at the recorded arrival instant, so a
+      // device event caused by a request carries exactly that request's `at`.
+      now: fault.latencyMs > 0 ? this.clock.now() : at,
       clock: this.clock,
     }, fault);
   }

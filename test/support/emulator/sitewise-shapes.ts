@@ -27,7 +27,6 @@ export const SITEWISE_SERVICE: AwsServiceDefinition = {
 export const GATEWAY_ID = { min: 36, max: 36, pattern: /^(?!00000000-0000-0000-0000-000000000000)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/ };
 export const CAPABILITY_NAMESPACE = { min: 1, max: 512, pattern: /^[a-zA-Z]+:[a-zA-Z]+:[0-9]+$/ };
 export const CAPABILITY_CONFIGURATION = { min: 1, max: 10_000_000 };
-// eslint-disable-next-line no-control-regex
 export const GATEWAY_NAME = { min: 1, max: 256, pattern: /^[^\u0000-\u001F\u007F]+$/ };
 export const GATEWAY_VERSION = { min: 1, max: 1024, pattern: /^[0-9]+$/ };
 export const THING_NAME = { min: 1, max: 128, pattern: /^[a-zA-Z0-9:_-]+$/ };

@@ -105,9 +105,12 @@ export class SiteWiseEmulator {
     this.removeGateway(this.requireGateway(gatewayId));
   }
 
-  /** Sets how the device for this gateway + namespace treats the next updates (resets its update count? no: counting continues). */
+  /**
+   * Sets how the device for this gateway + namespace treats its next updates; a behaviour list is
+   * consumed from the next update on. The gateway must exist (create it first, e.g. with `createGateway`).
+   */
   public scriptDevice(gatewayId: string, namespace: string, script: DeviceScriptInput): void {
-    this.deviceOf(this.requireGateway(gatewayId), namespace).script = toDeviceScript(script);
+    this.deviceOf(this.requireGateway(gatewayId), namespace).setScript(toDeviceScript(script));
   }
 
   /** Script of every device without its own script (including devices of gateways created later). */
@@ -263,8 +266,8 @@ export class SiteWiseEmulator {
     const device = this.deviceOf(gateway, namespace);
     const script = device.script ?? this.defaultScript;
     const contentCheck = script.rejectWhen === false ? undefined : script.rejectWhen ?? defaultContentCheck;
-    const status = device.receiveUpdate(document, request.now, (updateNumber) => behaviourFor(script, {
-      gatewayId: gateway.gatewayId, gatewayName: gateway.gatewayName, namespace, updateNumber, document,
+    const status = device.receiveUpdate(document, request.now, (updateNumber, scriptUpdateNumber) => behaviourFor(script, {
+      gatewayId: gateway.gatewayId, gatewayName: gateway.gatewayName, namespace, updateNumber, scriptUpdateNumber, document,
     }), contentCheck);
     gateway.lastUpdateDate = request.now;
     return { capabilityNamespace: namespace, capabilitySyncStatus: status };

@@ -1,0 +1,44 @@
+import { IoTSiteWiseClient, type IoTSiteWiseClientConfig } from '@aws-sdk/client-iotsitewise';
+import { ScaledClock } from '../support/clock';
+import { LocalAwsEndpoint, type LocalAwsEndpointOptions } from '../support/emulator';
+
+/** 100 simulated ms per real ms: the default 2 s device delay takes 20 real ms. */
+export const TEST_CLOCK_SCALE = 100;
+
+export const OPC_UA_NAMESPACE = 'iotsitewise:opcuacollector:3';
+export const PUBLISHER_NAMESPACE = 'iotsitewise:publisher:3';
+
+export async function startEmulator(options: Partial<LocalAwsEndpointOptions> = {}): Promise<LocalAwsEndpoint> {
+  return LocalAwsEndpoint.start({ clock: new ScaledClock(TEST_CLOCK_SCALE), seed: 42, ...options });
+}
+
+/** An unmodified SDK client aimed at the emulator; one attempt so a test sees raw errors. */
+export function siteWiseClient(emulator: LocalAwsEndpoint, overrides: IoTSiteWiseClientConfig = {}): IoTSiteWiseClient {
+  return new IoTSiteWiseClient({
+    endpoint: emulator.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' },
+    disableHostPrefix: true,
+    maxAttempts: 1,
+    ...overrides,
+  });
+}
+
+/** A minimal OPC UA collector document (SiteWise User Guide example) with the given endpoint. */
+export function opcUaDocument(endpointUri: string = 'opc.tcp://203.0.113.0:49320', name: string = 'Wind Farm #1'): string {
+  return JSON.stringify({
+    sources: [{
+      name,
+      endpoint: {
+        certificateTrust: { type: 'TrustAny' },
+        endpointUri,
+        securityPolicy: 'NONE',
+        messageSecurityMode: 'NONE',
+        identityProvider: { type: 'Anonymous' },
+        nodeFilterRules: [],
+      },
+      measurementDataStreamPrefix: '',
+      destination: { type: 'MQTT' },
+    }],
+  });
+}
