@@ -16,11 +16,16 @@ export interface WaitOptions<T> {
   readonly deadline: number;
   /** Epoch ms by which this invocation must hand back to the framework. */
   readonly invocationEnd: number;
-  /** Builds the error thrown at the deadline from the last status or error seen. */
-  readonly timeoutError: (lastSeen: string) => Error;
 }
 
-export type WaitResult<T> = { readonly complete: true; readonly result: T } | { readonly complete: false };
+/**
+ * `done`: the device reached a terminal state. `pending`: this invocation's time is up, the
+ * framework calls again. `timedOut`: the deadline passed; `lastSeen` is the last status or error.
+ */
+export type WaitResult<T> =
+  | { readonly state: 'done'; readonly result: T }
+  | { readonly state: 'pending' }
+  | { readonly state: 'timedOut'; readonly lastSeen: string };
 
 /**
  * Time between polls, by time since the operation started: every second during the first
@@ -34,8 +39,8 @@ export function pollInterval(elapsedMs: number): number {
 }
 
 /**
- * Polls until the device reaches a terminal state, the deadline passes (throws), or this
- * invocation's time is up (returns `complete: false`, and the framework calls again).
+ * Polls until the device reaches a terminal state, the deadline passes, or this invocation's
+ * time is up.
  * Transient errors are retried with backoff and jitter; they never fail the wait while
  * the deadline has not passed.
  */
@@ -46,7 +51,7 @@ export async function waitForTerminalState<T>(options: WaitOptions<T>): Promise<
   for (;;) {
     try {
       const outcome = await options.poll();
-      if (outcome.done) return { complete: true, result: outcome.result };
+      if (outcome.done) return { state: 'done', result: outcome.result };
       lastStatus = outcome.status;
       lastError = undefined;
       failedPolls = 0;
@@ -58,10 +63,10 @@ export async function waitForTerminalState<T>(options: WaitOptions<T>): Promise<
     }
     const now = Date.now();
     if (now >= options.deadline) {
-      throw options.timeoutError(lastError ? `${lastStatus}; the last call failed with ${lastError}` : lastStatus);
+      return { state: 'timedOut', lastSeen: lastError ? `${lastStatus}; the last call failed with ${lastError}` : lastStatus };
     }
     const delay = Math.min(failedPolls > 0 ? backoffDelay(failedPolls) : pollInterval(now - options.startedAt), options.deadline - now);
-    if (now + delay > options.invocationEnd) return { complete: false };
+    if (now + delay > options.invocationEnd) return { state: 'pending' };
     await sleep(delay);
   }
 }

@@ -280,6 +280,15 @@ describe('onEvent Delete', () => {
     await expect(run(onEventRequest('Delete'))).rejects.toThrow(`Gateway ${GATEWAY_ID} rejected the empty configuration of ${NAMESPACE}`);
   });
 
+  test('an offline gateway does not block the delete: it succeeds at the sync timeout', async () => {
+    acceptUpdates();
+    describeReturns('OUT_OF_SYNC');
+    const { complete } = await run(onEventRequest('Delete', { ResourceProperties: properties({ SyncTimeoutSeconds: '120' }) }), 900_000);
+    expect(complete).toEqual({ IsComplete: true });
+    expect(Date.now() - START).toBe(120_000);
+    expect(sitewise).toHaveReceivedCommandWith(UpdateGatewayCapabilityConfigurationCommand, { capabilityConfiguration: '{"sources":[]}' });
+  });
+
   test('RETAIN leaves the configuration without calling AWS', async () => {
     const { complete } = await run(onEventRequest('Delete', { ResourceProperties: properties({ OnDelete: 'retain' }) }));
     expect(complete).toEqual({ IsComplete: true });
