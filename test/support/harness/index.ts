@@ -1,0 +1,315 @@
+import { Stack } from 'aws-cdk-lib';
+import { ScaledClock } from '../clock';
+import { synthesizeStack, SynthesizedStack } from './cloud-assembly';
+import { CustomResourceEndpoint } from './custom-resource-endpoint';
+import { findFunctionByArn, lambdaConfiguration, providerForServiceToken, providerUserFunctionIds } from './deployed-functions';
+import { LambdaService, LambdaServiceError } from './lambda-runner';
+import { ProviderFramework } from './provider-framework';
+import { CreateOperation, CustomResourceDriver, LambdaFunctionDriver, ProvidedResourceDriver, ResourceDriver, StubResourceDriver } from './resource-drivers';
+import { CloudFormationStack } from './stack';
+import { DeployedResource } from './stack-state';
+import { CfnTemplate, isCustomResourceType, LAMBDA_FUNCTION_TYPE } from './template';
+import { HarnessDisposedError, sleep } from './time';
+import { InvocationRecord, ResourceProvider, ResponseRecord, StackEvent, StackOperationResult, StackStatus } from './types';
+
+export * from './types';
+export { CREATE_FAILED_PHYSICAL_ID_MARKER } from './provider-framework';
+export { MAX_RESPONSE_BYTES, DEFAULT_SERVICE_TIMEOUT_SECONDS } from './custom-resource-endpoint';
+export type { SynthesizedStack } from './cloud-assembly';
+export type { CfnTemplate } from './template';
+
+export interface CloudFormationHarnessOptions {
+  /** Simulated time for every wait: waiter polling, ServiceTimeout, Lambda timeouts, and the handlers' own clock. */
+  readonly clock: ScaledClock;
+  /** Extra environment for every handler (e.g. `AWS_ENDPOINT_URL` of the local emulator); wins over the template's. */
+  readonly env?: Record<string, string>;
+  /** Resource types the harness really creates, e.g. `{ 'AWS::IoTSiteWise::Gateway': gatewayOnEmulator }`. */
+  readonly resourceProviders?: Record<string, ResourceProvider>;
+  /** CloudFormation stack name; default: the CDK stack's name. */
+  readonly stackName?: string;
+  /** Template parameter values (default: each parameter's Default). */
+  readonly parameters?: Record<string, string>;
+  /** Default `us-east-1`. */
+  readonly region?: string;
+  /** Default `123456789012`. */
+  readonly accountId?: string;
+  /** Print handler logs to stdout as they happen (they are always kept for `logs()`). */
+  readonly echoLogs?: boolean;
+  /** Called with every stack event as it happens (a demo's live status). */
+  readonly onProgress?: (event: StackEvent) => void;
+}
+
+/** A deployed resource as `harness.resource()` shows it. */
+export interface ResourceView {
+  readonly logicalId: string;
+  readonly type: string;
+  readonly physicalId: string;
+  readonly attributes: Record<string, unknown>;
+  readonly properties: Record<string, unknown>;
+}
+
+/**
+ * Deploys a synthesized CDK stack the way CloudFormation would, without AWS: custom resources
+ * backed by a `custom_resources.Provider` run their bundled handler code from the cloud assembly
+ * (each Lambda function in worker threads on simulated time), the harness plays the Provider
+ * framework and CloudFormation around them, and every other resource is a stub unless a
+ * `resourceProviders` entry creates it for real.
+ *
+ * @example
+ * const harness = new CloudFormationHarness({ clock: new ScaledClock(600), env: { AWS_ENDPOINT_URL: emulator.url } });
+ * const created = await harness.deploy(stack);           // CREATE_COMPLETE / ROLLBACK_COMPLETE
+ * harness.resource('Sync').attributes;                   // the custom resource's Data
+ * await harness.deploy(changedStack);                    // UPDATE_COMPLETE / UPDATE_ROLLBACK_COMPLETE
+ * await harness.destroy();                               // DELETE_COMPLETE
+ * await harness.dispose();
+ */
+export class CloudFormationHarness {
+  /** Every user handler invocation, oldest first. */
+  public readonly invocations: InvocationRecord[] = [];
+  /** Every stack event of every operation, oldest first. */
+  public readonly events: StackEvent[] = [];
+  /** Errors thrown by background work (a provider answering after CloudFormation stopped listening, ...). */
+  public readonly backgroundErrors: Error[] = [];
+  private readonly region: string;
+  private readonly accountId: string;
+  private readonly abort = new AbortController();
+  private readonly background = new Set<Promise<unknown>>();
+  private readonly assetPaths = new Map<string, string>();
+  private readonly lambda: LambdaService;
+  private readonly endpoint: CustomResourceEndpoint;
+  private readonly drivers: {
+    readonly customResource: ResourceDriver;
+    readonly lambdaFunction: ResourceDriver;
+    readonly stub: ResourceDriver;
+    readonly provided: Map<string, ResourceDriver>;
+  };
+  /** Functions some Provider invokes, in the template being deployed: booted when created. */
+  private userFunctionIds = new Set<string>();
+  private stack?: CloudFormationStack;
+  private busy = false;
+
+  constructor(private readonly options: CloudFormationHarnessOptions) {
+    this.region = options.region ?? 'us-east-1';
+    this.accountId = options.accountId ?? '123456789012';
+    const { clock } = options;
+    this.endpoint = new CustomResourceEndpoint(clock, this.abort.signal);
+    this.lambda = new LambdaService({
+      clock,
+      region: this.region,
+      accountId: this.accountId,
+      env: options.env ?? {},
+      echoLogs: options.echoLogs ?? false,
+      signal: this.abort.signal,
+      onInvocation: (record) => this.invocations.push(record),
+    });
+    this.drivers = {
+      customResource: new CustomResourceDriver({
+        stackId: () => this.requireStack().stackId,
+        region: this.region,
+        endpoint: this.endpoint,
+        frameworkFor: (serviceToken) => this.frameworkFor(serviceToken),
+        track: (work) => this.track(work),
+      }),
+      lambdaFunction: new LambdaFunctionDriver(this.stubEnvironment(),
+        (operation, physicalId, attributes) => this.activateFunction(operation, physicalId, attributes)),
+      stub: new StubResourceDriver(this.stubEnvironment()),
+      provided: new Map(Object.entries(options.resourceProviders ?? {}).map(([type, provider]) => [
+        type,
+        new ProvidedResourceDriver(provider, (logicalId) => ({
+          logicalId,
+          stackName: this.requireStack().stackName,
+          region: this.region,
+          accountId: this.accountId,
+        })),
+      ])),
+    };
+  }
+
+  /** Current stack status (undefined before the first deploy). */
+  public get status(): StackStatus | undefined {
+    return this.stack?.status;
+  }
+
+  public get stackId(): string | undefined {
+    return this.stack?.stackId;
+  }
+
+  /** Every response PUT to a ResponseURL, with its size, including late ones. */
+  public get responses(): readonly ResponseRecord[] {
+    return this.endpoint.responses;
+  }
+
+  /** Resolved outputs of the current stack. */
+  public get outputs(): Record<string, unknown> {
+    return { ...this.stack?.outputs };
+  }
+
+  /** The template of the current stack (after a rollback: the previous one). */
+  public get template(): CfnTemplate | undefined {
+    return this.stack?.template;
+  }
+
+  /**
+   * Synthesizes `stack` (or takes an already synthesized one) and creates the CloudFormation
+   * stack, or updates it when it exists. Resolves with the final status; CloudFormation
+   * failures (and rollbacks) are results, not exceptions.
+   */
+  public async deploy(stack: Stack | SynthesizedStack): Promise<StackOperationResult> {
+    const synthesized = stack instanceof Stack ? synthesizeStack(stack) : stack;
+    // Object keys are content hashes: keep the first copy, so unchanged code keeps its warm containers.
+    synthesized.assetPathsByObjectKey.forEach((assetPath, objectKey) => {
+      if (!this.assetPaths.has(objectKey)) this.assetPaths.set(objectKey, assetPath);
+    });
+    const target = this.stackNamed(this.options.stackName ?? synthesized.stackName);
+    this.userFunctionIds = providerUserFunctionIds(synthesized.template);
+    return this.exclusive(() => target.deploy(synthesized.template));
+  }
+
+  /** Deletes the stack. */
+  public async destroy(): Promise<StackOperationResult> {
+    if (!this.stack) return { status: 'DELETE_COMPLETE', events: [], durationMs: 0, outputs: {} };
+    const stack = this.stack;
+    return this.exclusive(() => stack.destroy());
+  }
+
+  /** A deployed resource by logical id, or by a unique prefix of it (CDK appends a hash). */
+  public resource(logicalIdOrPrefix: string): ResourceView {
+    const stack = this.requireStack();
+    const record = stack.resources.get(this.logicalId(logicalIdOrPrefix, [...stack.resources.keys()]));
+    if (!record) throw new Error(`No deployed resource ${logicalIdOrPrefix}`);
+    const { logicalId, type, physicalId, attributes, properties } = record;
+    return { logicalId, type, physicalId, attributes, properties };
+  }
+
+  /** Whether a resource (by logical id or unique prefix) is currently deployed. */
+  public has(logicalIdOrPrefix: string): boolean {
+    const ids = [...(this.stack?.resources.keys() ?? [])];
+    return ids.includes(this.logicalId(logicalIdOrPrefix, ids));
+  }
+
+  /** Log lines of a Lambda function (by logical id or unique prefix): START/END/REPORT and the handler's output. */
+  public logs(functionLogicalIdOrPrefix: string): string[] {
+    return this.lambda.logs(this.logicalId(functionLogicalIdOrPrefix, this.lambda.logGroups()));
+  }
+
+  /** Waits until background work (waiters CloudFormation stopped listening to) has finished. */
+  public async idle(): Promise<void> {
+    while (this.background.size > 0) {
+      await Promise.allSettled([...this.background]);
+    }
+  }
+
+  /** Stops all background work and terminates every handler worker. */
+  public async dispose(): Promise<void> {
+    this.abort.abort();
+    await this.lambda.dispose();
+    await Promise.allSettled([...this.background]);
+  }
+
+  private frameworkFor(serviceToken: string): ProviderFramework {
+    const stack = this.requireStack();
+    const resources = () => [...stack.resources.values()];
+    const config = providerForServiceToken(resources(), serviceToken);
+    const { clock } = this.options;
+    return new ProviderFramework(config, {
+      invokeFunction: async (functionArn, payload) => {
+        const fn = findFunctionByArn(resources(), functionArn);
+        if (!fn) throw new LambdaServiceError('ResourceNotFoundException', `Function not found: ${functionArn}`);
+        return this.lambda.invoke(lambdaConfiguration(fn, this.assetPaths), payload);
+      },
+      putResponse: async (responseUrl, body) => this.endpoint.put(responseUrl, body),
+      sleep: (ms) => sleep(clock, ms, this.abort.signal),
+      startBackground: (work) => this.track(work),
+    });
+  }
+
+  /** Stub identities use the stack name, known only once a stack is deployed. */
+  private stubEnvironment() {
+    const harness = this;
+    return {
+      get stackName() {
+        return harness.stack?.stackName ?? harness.options.stackName ?? 'Stack';
+      },
+      region: this.region,
+      accountId: this.accountId,
+    };
+  }
+
+  private driverFor(type: string): ResourceDriver {
+    if (isCustomResourceType(type)) return this.drivers.customResource;
+    const provided = this.drivers.provided.get(type);
+    if (provided) return provided;
+    return type === LAMBDA_FUNCTION_TYPE ? this.drivers.lambdaFunction : this.drivers.stub;
+  }
+
+  /** Boots a Provider user function's container while the function is "being created". */
+  private async activateFunction(operation: CreateOperation, physicalId: string, attributes: Record<string, unknown>): Promise<void> {
+    if (!this.userFunctionIds.has(operation.logicalId)) return;
+    const { logicalId, type, properties } = operation;
+    try {
+      const deployed = { logicalId, type, physicalId, properties, attributes, definition: { Type: type }, dependencies: [] };
+      await this.lambda.prewarm(lambdaConfiguration(deployed, this.assetPaths));
+    } catch {
+      // Not runnable here (no asset, not Node.js): the first invocation reports why.
+    }
+  }
+
+  private stackNamed(stackName: string): CloudFormationStack {
+    if (this.stack && this.stack.stackName !== stackName) {
+      throw new Error(`This harness deploys stack ${this.stack.stackName}; use another harness (or the stackName option) for ${stackName}`);
+    }
+    this.stack ??= new CloudFormationStack(stackName, {
+      clock: this.options.clock,
+      region: this.region,
+      accountId: this.accountId,
+      parameters: this.options.parameters ?? {},
+      driverFor: (type) => this.driverFor(type),
+      onEvent: (event) => {
+        this.events.push(event);
+        this.options.onProgress?.(event);
+      },
+      onResourceDeleted: (resource: DeployedResource) => {
+        if (resource.type === LAMBDA_FUNCTION_TYPE) this.lambda.retireFunction(resource.logicalId);
+      },
+    });
+    return this.stack;
+  }
+
+  private requireStack(): CloudFormationStack {
+    if (!this.stack) throw new Error('Nothing deployed yet');
+    return this.stack;
+  }
+
+  private async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    if (this.busy) throw new Error('Another stack operation is in progress');
+    if (this.abort.signal.aborted) throw new HarnessDisposedError();
+    this.busy = true;
+    try {
+      return await work();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private track(work: Promise<unknown>): void {
+    const tracked = work.catch((err: unknown) => {
+      if (!(err instanceof HarnessDisposedError)) this.backgroundErrors.push(err instanceof Error ? err : new Error(String(err)));
+    }).finally(() => this.background.delete(tracked));
+    this.background.add(tracked);
+  }
+
+  /** Exact logical id; else the one that is `idOrPrefix` plus CDK's 8-character hash; else a unique prefix match. */
+  private logicalId(idOrPrefix: string, candidates: string[]): string {
+    if (candidates.includes(idOrPrefix)) return idOrPrefix;
+    const hashed = candidates.filter((candidate) => new RegExp(`^${escapeRegExp(idOrPrefix)}[0-9A-F]{8}$`).test(candidate));
+    if (hashed.length === 1) return hashed[0];
+    const matches = candidates.filter((candidate) => candidate.startsWith(idOrPrefix));
+    if (matches.length === 1) return matches[0];
+    if (matches.length > 1) throw new Error(`${idOrPrefix} matches several logical ids: ${matches.join(', ')}`);
+    return idOrPrefix;
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

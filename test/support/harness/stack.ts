@@ -1,0 +1,500 @@
+import { randomUUID } from 'crypto';
+import { ScaledClock } from '../clock';
+import { runInDependencyOrder } from './dependency-order';
+import { IntrinsicContext, resolveIntrinsics, TemplateError } from './intrinsics';
+import { inventedPhysicalId, OperationOutcome, ResourceDriver } from './resource-drivers';
+import { DeployedResource } from './stack-state';
+import { stubAttribute } from './stub-resources';
+import { CfnResource, CfnTemplate, isCustomResourceType, TemplateModel } from './template';
+import { ResourceStatus, StackEvent, StackOperationResult, StackStatus } from './types';
+
+export interface StackServices {
+  readonly clock: ScaledClock;
+  readonly region: string;
+  readonly accountId: string;
+  /** Overrides of template parameter defaults. */
+  readonly parameters: Record<string, string>;
+  /** Custom resource, registered provider or stub driver for a resource type. */
+  driverFor(type: string): ResourceDriver;
+  onEvent(event: StackEvent): void;
+  onResourceDeleted(resource: DeployedResource): void;
+}
+
+/** What one resource operation of a deployment did, for cleanup and rollback. */
+type Change =
+  | { readonly kind: 'created'; readonly record: DeployedResource }
+  /** `record` carries the physical id CloudFormation will delete during rollback, if it has one. */
+  | { readonly kind: 'create-failed'; readonly logicalId: string; readonly record?: DeployedResource }
+  | { readonly kind: 'updated'; readonly previous: DeployedResource; readonly attempted: Record<string, unknown> }
+  /** `attempted` is absent when no request was sent (template error). */
+  | { readonly kind: 'update-failed'; readonly previous: DeployedResource; readonly attempted?: Record<string, unknown> }
+  | { readonly kind: 'replaced'; readonly previous: DeployedResource; readonly record: DeployedResource };
+
+/** A resource to Update back to its pre-deployment properties. */
+interface Revert {
+  readonly previous: DeployedResource;
+  readonly attempted: Record<string, unknown>;
+}
+
+interface DeletionEntry {
+  readonly record: DeployedResource;
+  /** Which template attribute may retain it: DeletionPolicy (removal), UpdateReplacePolicy (replaced), none. */
+  readonly policy?: 'DeletionPolicy' | 'UpdateReplacePolicy';
+  /** Created by the operation now rolling back (RetainExceptOnCreate deletes it). */
+  readonly createdInThisOperation: boolean;
+}
+
+const BLOCKED_STATUSES: readonly StackStatus[] = ['ROLLBACK_FAILED', 'UPDATE_ROLLBACK_FAILED', 'DELETE_FAILED'];
+
+/**
+ * One CloudFormation stack: create, update (with cleanup) and delete, and their rollbacks,
+ * with resources processed concurrently in dependency order.
+ */
+export class CloudFormationStack {
+  public status?: StackStatus;
+  public template?: CfnTemplate;
+  public outputs: Record<string, unknown> = {};
+  public stackId: string;
+  public readonly resources = new Map<string, DeployedResource>();
+  private operationEvents?: StackEvent[];
+
+  constructor(
+    public readonly stackName: string,
+    private readonly services: StackServices,
+  ) {
+    this.stackId = this.newStackId();
+  }
+
+  /** CreateStack on the first call (or after ROLLBACK_COMPLETE, as the CDK CLI does), UpdateStack after. */
+  public async deploy(template: CfnTemplate): Promise<StackOperationResult> {
+    if (this.status && BLOCKED_STATUSES.includes(this.status)) {
+      throw new Error(`Stack ${this.stackName} is in ${this.status} state and can not be updated`);
+    }
+    if (this.status === 'ROLLBACK_COMPLETE' || this.status === 'DELETE_COMPLETE') this.reset();
+    if (this.status === undefined) return this.operation(() => this.create(template));
+    if (JSON.stringify(template) === JSON.stringify(this.template)) {
+      // "No updates are to be performed."
+      return { status: this.status, events: [], durationMs: 0, outputs: { ...this.outputs } };
+    }
+    return this.operation(() => this.update(template));
+  }
+
+  /** DeleteStack. */
+  public async destroy(): Promise<StackOperationResult> {
+    if (this.status === undefined || this.status === 'DELETE_COMPLETE') {
+      return { status: 'DELETE_COMPLETE', events: [], durationMs: 0, outputs: {} };
+    }
+    return this.operation(async () => {
+      this.setStatus('DELETE_IN_PROGRESS', 'User Initiated');
+      const entries = [...this.resources.values()].map((record): DeletionEntry => ({ record, policy: 'DeletionPolicy', createdInThisOperation: false }));
+      const failed = await this.deleteInReverseOrder(entries);
+      if (failed.length > 0) {
+        return this.setStatus('DELETE_FAILED', `The following resource(s) failed to delete: [${failed.join(', ')}]. `);
+      }
+      this.outputs = {};
+      return this.setStatus('DELETE_COMPLETE');
+    });
+  }
+
+  /** The template with intrinsics evaluated against the current stack state. */
+  public templateModel(template: CfnTemplate): TemplateModel {
+    const parameters: Record<string, unknown> = {};
+    for (const [name, parameter] of Object.entries(template.Parameters ?? {})) {
+      parameters[name] = this.services.parameters[name] ?? parameter.Default;
+    }
+    const context: Omit<IntrinsicContext, 'condition'> = {
+      pseudoParameters: {
+        'AWS::Region': this.services.region,
+        'AWS::AccountId': this.services.accountId,
+        'AWS::Partition': 'aws',
+        'AWS::URLSuffix': 'amazonaws.com',
+        'AWS::StackName': this.stackName,
+        'AWS::StackId': this.stackId,
+        'AWS::NotificationARNs': [],
+      },
+      parameters,
+      mappings: template.Mappings ?? {},
+      ref: (logicalId) => this.deployed(logicalId).physicalId,
+      getAtt: (logicalId, attribute) => this.attribute(this.deployed(logicalId), attribute),
+    };
+    return new TemplateModel(template, context);
+  }
+
+  private async create(template: CfnTemplate): Promise<StackStatus> {
+    this.template = template;
+    this.setStatus('CREATE_IN_PROGRESS', 'User Initiated');
+    const model = this.templateModel(template);
+    const { changes, failures } = await this.apply(model);
+    if (failures.length === 0) {
+      this.outputs = this.resolveOutputs(model);
+      return this.setStatus('CREATE_COMPLETE');
+    }
+
+    this.setStatus('ROLLBACK_IN_PROGRESS', `The following resource(s) failed to create: [${failures.join(', ')}]. Rollback requested by user.`);
+    const entries = createdRecords(changes).map((record): DeletionEntry => ({ record, policy: 'DeletionPolicy', createdInThisOperation: true }));
+    const failed = await this.deleteInReverseOrder(entries);
+    return this.setStatus(failed.length > 0 ? 'ROLLBACK_FAILED' : 'ROLLBACK_COMPLETE');
+  }
+
+  private async update(template: CfnTemplate): Promise<StackStatus> {
+    const previousTemplate = this.template!;
+    const previousOutputs = this.outputs;
+    this.template = template;
+    this.setStatus('UPDATE_IN_PROGRESS', 'User Initiated');
+    const model = this.templateModel(template);
+    const { changes, failures } = await this.apply(model);
+
+    if (failures.length === 0) {
+      this.setStatus('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
+      const kept = new Set(model.resourceIds());
+      const removed = [...this.resources.values()].filter((record) => !kept.has(record.logicalId));
+      const replaced = changes.flatMap((change) => (change.kind === 'replaced' ? [change.previous] : []));
+      await this.deleteInReverseOrder([
+        ...removed.map((record): DeletionEntry => ({ record, policy: 'DeletionPolicy', createdInThisOperation: false })),
+        ...replaced.map((record): DeletionEntry => ({ record, policy: 'UpdateReplacePolicy', createdInThisOperation: false })),
+      ]);
+      // A Delete that fails during an update's cleanup is reported but the update succeeds: the resource is abandoned.
+      removed.forEach((record) => this.forget(record));
+      this.outputs = this.resolveOutputs(model);
+      return this.setStatus('UPDATE_COMPLETE');
+    }
+
+    this.setStatus('UPDATE_ROLLBACK_IN_PROGRESS', failureSummary(changes, failures));
+    // A replaced resource's original is untouched: the stack points back at it, the new one is cleaned up.
+    const replacements = changes.flatMap((change) => (change.kind === 'replaced' ? [change] : []));
+    replacements.forEach((change) => this.resources.set(change.previous.logicalId, change.previous));
+
+    // Every resource updated in place, including the failed and cancelled ones, gets an Update back to its old properties.
+    const reverts = new Map<string, Revert>();
+    for (const change of changes) {
+      if (change.kind === 'updated' || (change.kind === 'update-failed' && change.attempted)) {
+        reverts.set(change.previous.logicalId, { previous: change.previous, attempted: change.attempted! });
+      }
+    }
+    const reverted = await runInDependencyOrder(
+      [...reverts.keys()],
+      (logicalId) => reverts.get(logicalId)!.previous.dependencies,
+      (logicalId) => this.rollbackUpdate(reverts.get(logicalId)!),
+      { stopOnFailure: false },
+    );
+    this.template = previousTemplate;
+    this.outputs = previousOutputs;
+    if (reverted.failed.size > 0 || reverted.skipped.size > 0) return this.setStatus('UPDATE_ROLLBACK_FAILED');
+
+    this.setStatus('UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
+    const created = createdRecords(changes);
+    await this.deleteInReverseOrder([
+      ...created.map((record): DeletionEntry => ({ record, policy: 'DeletionPolicy', createdInThisOperation: true })),
+      ...replacements.map((change): DeletionEntry => ({ record: change.record, createdInThisOperation: true })),
+    ]);
+    created.forEach((record) => this.forget(record));
+    return this.setStatus('UPDATE_ROLLBACK_COMPLETE');
+  }
+
+  /**
+   * Creates or updates every resource of the template in dependency order. After the first
+   * failure nothing new starts, and custom resource operations still in flight are cancelled:
+   * CloudFormation stops waiting for them (their provider keeps running in the background).
+   */
+  private async apply(model: TemplateModel): Promise<{ changes: Change[]; failures: string[] }> {
+    const changes: Change[] = [];
+    const failures: string[] = [];
+    let cancel!: () => void;
+    const cancelled = new Promise<void>((resolve) => {
+      cancel = resolve;
+    });
+    await runInDependencyOrder(
+      model.resourceIds(),
+      (logicalId) => model.dependencies(logicalId),
+      async (logicalId) => {
+        const { change, ok, cancelledByOthers } = await this.applyResource(model, logicalId, cancelled);
+        if (change) changes.push(change);
+        if (!ok && !cancelledByOthers) {
+          failures.push(logicalId);
+          cancel();
+        }
+        return ok;
+      },
+      { stopOnFailure: true },
+    );
+    return { changes, failures };
+  }
+
+  private async applyResource(
+    model: TemplateModel,
+    logicalId: string,
+    cancelled: Promise<void>,
+  ): Promise<{ change?: Change; ok: boolean; cancelledByOthers?: boolean }> {
+    const definition = model.resource(logicalId);
+    const previous = this.resources.get(logicalId);
+    const dependencies = model.dependencies(logicalId);
+    let properties: Record<string, unknown>;
+    try {
+      properties = resolveIntrinsics(definition.Properties ?? {}, model.context()) as Record<string, unknown>;
+    } catch (err) {
+      if (!(err instanceof TemplateError)) throw err;
+      this.resourceEvent(logicalId, definition.Type, previous ? 'UPDATE_FAILED' : 'CREATE_FAILED', previous?.physicalId, err.message);
+      return previous ? { change: { kind: 'update-failed', previous }, ok: false } : { change: { kind: 'create-failed', logicalId }, ok: false };
+    }
+
+    if (!previous) return this.createResource(model, logicalId, definition, properties, dependencies, cancelled);
+    if (previous.type !== definition.Type) {
+      this.resourceEvent(logicalId, definition.Type, 'UPDATE_FAILED', previous.physicalId,
+        `Update of resource type is not permitted. The new template modifies resource type of the following resources: [${logicalId}]`);
+      return { change: { kind: 'update-failed', previous }, ok: false };
+    }
+    if (JSON.stringify(previous.properties) === JSON.stringify(properties)) {
+      // Unchanged after resolution: nothing is sent (attributes like DeletionPolicy are taken over silently).
+      this.resources.set(logicalId, { ...previous, definition, dependencies });
+      return { ok: true };
+    }
+    return this.updateResource(model, previous, definition, properties, dependencies, cancelled);
+  }
+
+  private async createResource(
+    model: TemplateModel,
+    logicalId: string,
+    definition: CfnResource,
+    properties: Record<string, unknown>,
+    dependencies: string[],
+    cancelled: Promise<void>,
+  ): Promise<{ change: Change; ok: boolean; cancelledByOthers?: boolean }> {
+    const type = definition.Type;
+    this.resourceEvent(logicalId, type, 'CREATE_IN_PROGRESS');
+    const outcome = this.checkAttributes(model, logicalId, type,
+      await this.services.driverFor(type).create({ logicalId, type, properties }, cancelled));
+    const record = (physicalId: string, attributes: Record<string, unknown> = {}): DeployedResource =>
+      ({ logicalId, type, physicalId, properties, attributes, definition, dependencies });
+
+    switch (outcome.status) {
+      case 'COMPLETE': {
+        const created = record(outcome.physicalId, outcome.attributes);
+        this.resources.set(logicalId, created);
+        this.resourceEvent(logicalId, type, 'CREATE_COMPLETE', outcome.physicalId);
+        return { change: { kind: 'created', record: created }, ok: true };
+      }
+      case 'FAILED': {
+        this.resourceEvent(logicalId, type, 'CREATE_FAILED', outcome.physicalId, outcome.reason);
+        // Without a physical id in the response, CloudFormation deletes a custom resource by an invented one.
+        const physicalId = outcome.physicalId ?? (isCustomResourceType(type) ? inventedPhysicalId(this.stackName, logicalId) : undefined);
+        return { change: { kind: 'create-failed', logicalId, record: physicalId ? record(physicalId) : undefined }, ok: false };
+      }
+      case 'CANCELLED': {
+        this.resourceEvent(logicalId, type, 'CREATE_FAILED', undefined, 'Resource creation cancelled');
+        return { change: { kind: 'create-failed', logicalId, record: record(inventedPhysicalId(this.stackName, logicalId)) }, ok: false, cancelledByOthers: true };
+      }
+    }
+  }
+
+  private async updateResource(
+    model: TemplateModel,
+    previous: DeployedResource,
+    definition: CfnResource,
+    properties: Record<string, unknown>,
+    dependencies: string[],
+    cancelled: Promise<void>,
+  ): Promise<{ change: Change; ok: boolean; cancelledByOthers?: boolean }> {
+    const { logicalId, type } = previous;
+    this.resourceEvent(logicalId, type, 'UPDATE_IN_PROGRESS', previous.physicalId);
+    const outcome = this.checkAttributes(model, logicalId, type, await this.services.driverFor(type).update({
+      logicalId,
+      type,
+      properties,
+      physicalId: previous.physicalId,
+      oldProperties: previous.properties,
+      previousAttributes: previous.attributes,
+      rollback: false,
+    }, cancelled));
+
+    switch (outcome.status) {
+      case 'COMPLETE': {
+        const updated: DeployedResource = {
+          ...previous,
+          physicalId: outcome.physicalId,
+          properties,
+          attributes: outcome.attributes,
+          definition,
+          dependencies,
+        };
+        this.resources.set(logicalId, updated);
+        this.resourceEvent(logicalId, type, 'UPDATE_COMPLETE', outcome.physicalId);
+        const change: Change = outcome.physicalId !== previous.physicalId
+          ? { kind: 'replaced', previous, record: updated }
+          : { kind: 'updated', previous, attempted: properties };
+        return { change, ok: true };
+      }
+      case 'FAILED':
+        this.resourceEvent(logicalId, type, 'UPDATE_FAILED', previous.physicalId, outcome.reason);
+        return { change: { kind: 'update-failed', previous, attempted: properties }, ok: false };
+      case 'CANCELLED':
+        this.resourceEvent(logicalId, type, 'UPDATE_FAILED', previous.physicalId, 'Resource update cancelled');
+        return { change: { kind: 'update-failed', previous, attempted: properties }, ok: false, cancelledByOthers: true };
+    }
+  }
+
+  /** The rollback Update: ResourceProperties are the old ones, OldResourceProperties the attempted ones. */
+  private async rollbackUpdate(change: Revert): Promise<boolean> {
+    const { previous } = change;
+    this.resourceEvent(previous.logicalId, previous.type, 'UPDATE_IN_PROGRESS', previous.physicalId);
+    const outcome = await this.services.driverFor(previous.type).update({
+      logicalId: previous.logicalId,
+      type: previous.type,
+      properties: previous.properties,
+      physicalId: previous.physicalId,
+      oldProperties: change.attempted,
+      previousAttributes: previous.attributes,
+      rollback: true,
+    });
+    if (outcome.status !== 'COMPLETE') {
+      this.resourceEvent(previous.logicalId, previous.type, 'UPDATE_FAILED', previous.physicalId, outcome.status === 'FAILED' ? outcome.reason : 'Resource update cancelled');
+      return false;
+    }
+    this.resources.set(previous.logicalId, { ...previous, physicalId: outcome.physicalId, attributes: outcome.attributes });
+    this.resourceEvent(previous.logicalId, previous.type, 'UPDATE_COMPLETE', outcome.physicalId);
+    return true;
+  }
+
+  /**
+   * Deletes entries once everything that depended on them is gone; a failed Delete keeps what
+   * it depends on. Returns the logical ids whose Delete failed.
+   */
+  private async deleteInReverseOrder(entries: DeletionEntry[]): Promise<string[]> {
+    const keyOf = (entry: DeletionEntry) => `${entry.record.logicalId}|${entry.record.physicalId}`;
+    const byKey = new Map(entries.map((entry) => [keyOf(entry), entry]));
+    const dependents = (key: string) => {
+      const { logicalId } = byKey.get(key)!.record;
+      return entries.filter((entry) => entry.record.dependencies.includes(logicalId)).map(keyOf);
+    };
+    const result = await runInDependencyOrder([...byKey.keys()], dependents, (key) => this.deleteResource(byKey.get(key)!), { stopOnFailure: false });
+    return [...result.failed].map((key) => byKey.get(key)!.record.logicalId);
+  }
+
+  private async deleteResource(entry: DeletionEntry): Promise<boolean> {
+    const { record } = entry;
+    const policy = entry.policy ? record.definition[entry.policy] : undefined;
+    if (policy === 'Retain' || (policy === 'RetainExceptOnCreate' && !entry.createdInThisOperation)) {
+      this.resourceEvent(record.logicalId, record.type, 'DELETE_SKIPPED', record.physicalId);
+      this.forget(record);
+      return true;
+    }
+    this.resourceEvent(record.logicalId, record.type, 'DELETE_IN_PROGRESS', record.physicalId);
+    const outcome: OperationOutcome = await this.services.driverFor(record.type).delete({
+      logicalId: record.logicalId,
+      type: record.type,
+      physicalId: record.physicalId,
+      properties: record.properties,
+    });
+    if (outcome.status !== 'COMPLETE') {
+      this.resourceEvent(record.logicalId, record.type, 'DELETE_FAILED', record.physicalId, outcome.status === 'FAILED' ? outcome.reason : undefined);
+      // It still exists: keep it in the stack (a failed create's record was not in it yet).
+      if (!this.resources.has(record.logicalId)) this.resources.set(record.logicalId, record);
+      return false;
+    }
+    this.resourceEvent(record.logicalId, record.type, 'DELETE_COMPLETE', record.physicalId);
+    this.forget(record);
+    this.services.onResourceDeleted(record);
+    return true;
+  }
+
+  /**
+   * CloudFormation reads a custom resource's attributes from its response: when the template
+   * uses an attribute the Data lacks, the resource itself fails.
+   */
+  private checkAttributes(model: TemplateModel, logicalId: string, type: string, outcome: OperationOutcome): OperationOutcome {
+    if (outcome.status !== 'COMPLETE' || !isCustomResourceType(type)) return outcome;
+    const missing = [...model.attributesReadFrom(logicalId)].find((attribute) => !(attribute in outcome.attributes));
+    if (missing === undefined) return outcome;
+    return {
+      status: 'FAILED',
+      physicalId: outcome.physicalId,
+      reason: `CustomResource attribute error: Vendor response doesn't contain ${missing} key in object ${this.stackId}|${logicalId}|${outcome.physicalId} `
+        + `in S3 bucket cloudformation-custom-resource-storage-${this.services.region.replace(/-/g, '')}`,
+    };
+  }
+
+  private resolveOutputs(model: TemplateModel): Record<string, unknown> {
+    const outputs: Record<string, unknown> = {};
+    for (const [name, output] of Object.entries(model.template.Outputs ?? {})) {
+      if (output.Condition !== undefined && !model.condition(output.Condition)) continue;
+      outputs[name] = resolveIntrinsics(output.Value, model.context());
+    }
+    return outputs;
+  }
+
+  private deployed(logicalId: string): DeployedResource {
+    const record = this.resources.get(logicalId);
+    if (!record) throw new TemplateError(`Unresolved resource dependencies [${logicalId}] in the Resources block of the template`);
+    return record;
+  }
+
+  private attribute(record: DeployedResource, attribute: string): unknown {
+    if (attribute in record.attributes) return record.attributes[attribute];
+    if (isCustomResourceType(record.type)) {
+      throw new TemplateError(`CustomResource attribute error: Vendor response doesn't contain ${attribute} key in object ${this.stackId}|${record.logicalId}|${record.physicalId}`);
+    }
+    const { region, accountId } = this.services;
+    return stubAttribute(record.type, record.physicalId, attribute, { stackName: this.stackName, region, accountId });
+  }
+
+  private forget(record: DeployedResource): void {
+    if (this.resources.get(record.logicalId) === record) this.resources.delete(record.logicalId);
+  }
+
+  private async operation(run: () => Promise<StackStatus>): Promise<StackOperationResult> {
+    const events: StackEvent[] = [];
+    const startedAt = this.services.clock.now();
+    this.operationEvents = events;
+    try {
+      const status = await run();
+      return { status, events, durationMs: this.services.clock.now() - startedAt, outputs: { ...this.outputs } };
+    } finally {
+      this.operationEvents = undefined;
+    }
+  }
+
+  private setStatus(status: StackStatus, reason?: string): StackStatus {
+    this.status = status;
+    this.emit({ at: this.services.clock.now(), logicalId: this.stackName, resourceType: 'AWS::CloudFormation::Stack', physicalId: this.stackId, status, reason });
+    return status;
+  }
+
+  private resourceEvent(logicalId: string, resourceType: string, status: ResourceStatus, physicalId?: string, reason?: string): void {
+    this.emit({ at: this.services.clock.now(), logicalId, resourceType, physicalId, status, reason });
+  }
+
+  private emit(event: StackEvent): void {
+    const clean = Object.fromEntries(Object.entries(event).filter(([, value]) => value !== undefined)) as unknown as StackEvent;
+    this.operationEvents?.push(clean);
+    this.services.onEvent(clean);
+  }
+
+  private reset(): void {
+    this.status = undefined;
+    this.template = undefined;
+    this.outputs = {};
+    this.resources.clear();
+    this.stackId = this.newStackId();
+  }
+
+  private newStackId(): string {
+    return `arn:aws:cloudformation:${this.services.region}:${this.services.accountId}:stack/${this.stackName}/${randomUUID()}`;
+  }
+}
+
+/** Physical resources a failed operation created, which its rollback deletes. */
+function createdRecords(changes: Change[]): DeployedResource[] {
+  return changes.flatMap((change) => {
+    if (change.kind === 'created') return [change.record];
+    if (change.kind === 'create-failed' && change.record) return [change.record];
+    return [];
+  });
+}
+
+function failureSummary(changes: Change[], failures: string[]): string {
+  const failedCreates = failures.filter((logicalId) => changes.some((change) => change.kind === 'create-failed' && change.logicalId === logicalId));
+  const failedUpdates = failures.filter((logicalId) => !failedCreates.includes(logicalId));
+  return [
+    failedCreates.length > 0 ? `The following resource(s) failed to create: [${failedCreates.join(', ')}]. ` : '',
+    failedUpdates.length > 0 ? `The following resource(s) failed to update: [${failedUpdates.join(', ')}]. ` : '',
+  ].join('');
+}
