@@ -88,11 +88,13 @@ project.testTask.spawn(typecheck);
 
 project.addTask('demo', {
   description: 'Deploy the README example app against the local AWS emulator (no AWS account needed)',
+  env: { NODE_NO_WARNINGS: '1' },
   steps: [{ spawn: 'bundle' }, { exec: 'ts-node --transpile-only --project test/tsconfig.json test/demo/run-demo.ts' }],
 });
 
 project.addTask('benchmark', {
   description: 'Measure sync detection latency and Describe call rate against the local emulator',
+  env: { NODE_NO_WARNINGS: '1' },
   steps: [{ spawn: 'bundle' }, { exec: 'ts-node --transpile-only --project test/tsconfig.json test/benchmark/detection-latency.ts' }],
 });
 

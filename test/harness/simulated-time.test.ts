@@ -3,8 +3,8 @@ import * as path from 'path';
 import { App, CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { synthesizeStack } from '../support/harness/cloud-assembly';
 import { useHarness } from './helpers';
+import { synthesizeStack } from '../support/harness/cloud-assembly';
 
 const PROBE_CODE = path.join(__dirname, 'fixtures', 'time-probe');
 
@@ -99,6 +99,7 @@ test('even with the cloud assembly inside the repository, only bundled code and 
     await harness().deploy(probeStack(1, { outdir }));
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
+    if (fs.readdirSync(path.dirname(outdir)).length === 0) fs.rmdirSync(path.dirname(outdir));
   }
 
   expect(harness().resource('Measured').attributes).toMatchObject({ SdkClient: 'function', NotBundled: 'MODULE_NOT_FOUND' });

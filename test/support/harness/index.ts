@@ -17,6 +17,7 @@ export { CREATE_FAILED_PHYSICAL_ID_MARKER } from './provider-framework';
 export { MAX_RESPONSE_BYTES, DEFAULT_SERVICE_TIMEOUT_SECONDS } from './custom-resource-endpoint';
 export type { SynthesizedStack } from './cloud-assembly';
 export type { CfnTemplate } from './template';
+export { HarnessDisposedError } from './time';
 
 export interface CloudFormationHarnessOptions {
   /** Simulated time for every wait: waiter polling, ServiceTimeout, Lambda timeouts, and the handlers' own clock. */

@@ -28,7 +28,9 @@ type Change =
   | { readonly kind: 'updated'; readonly previous: DeployedResource; readonly attempted: Record<string, unknown> }
   /** `attempted` is absent when no request was sent (template error). */
   | { readonly kind: 'update-failed'; readonly previous: DeployedResource; readonly attempted?: Record<string, unknown> }
-  | { readonly kind: 'replaced'; readonly previous: DeployedResource; readonly record: DeployedResource };
+  | { readonly kind: 'replaced'; readonly previous: DeployedResource; readonly record: DeployedResource }
+  /** Nothing sent; only template attributes (DeletionPolicy...) or dependencies changed. */
+  | { readonly kind: 'unchanged'; readonly previous: DeployedResource };
 
 /** A resource to Update back to its pre-deployment properties. */
 interface Revert {
@@ -163,6 +165,9 @@ export class CloudFormationStack {
     // A replaced resource's original is untouched: the stack points back at it, the new one is cleaned up.
     const replacements = changes.flatMap((change) => (change.kind === 'replaced' ? [change] : []));
     replacements.forEach((change) => this.resources.set(change.previous.logicalId, change.previous));
+    for (const change of changes) {
+      if (change.kind === 'unchanged') this.resources.set(change.previous.logicalId, change.previous);
+    }
 
     // Every resource updated in place, including the failed and cancelled ones, gets an Update back to its old properties.
     const reverts = new Map<string, Revert>();
@@ -246,7 +251,7 @@ export class CloudFormationStack {
     if (JSON.stringify(previous.properties) === JSON.stringify(properties)) {
       // Unchanged after resolution: nothing is sent (attributes like DeletionPolicy are taken over silently).
       this.resources.set(logicalId, { ...previous, definition, dependencies });
-      return { ok: true };
+      return { change: { kind: 'unchanged', previous }, ok: true };
     }
     return this.updateResource(model, previous, definition, properties, dependencies, cancelled);
   }

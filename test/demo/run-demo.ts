@@ -1,0 +1,104 @@
+/**
+ * `npx projen demo`: deploys the README's example app (examples/plant-gateway.ts) against the
+ * local AWS endpoint with simulated gateways, through the CloudFormation lifecycle harness.
+ * No AWS account or credentials are needed. Shows a deploy that waits for the gateway, an update
+ * the gateway rejects and CloudFormation rolls back, and a destroy.
+ */
+import { App } from 'aws-cdk-lib';
+import { PlantGatewayStack } from '../../examples/plant-gateway';
+import { DeviceBehaviours, DeviceUpdate } from '../support/emulator';
+import { EdgeEnvironment, startEdgeEnvironment } from '../support/edge-environment';
+import { StackEvent, StackOperationResult } from '../support/harness';
+
+const SCALE = Number(process.env.DEMO_SCALE ?? 20);
+const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
+
+let env: EdgeEnvironment;
+/** Simulated time of the first stack event of the current step: its "+0.0s". */
+let phaseStart: number | undefined;
+
+function elapsed(at: number): string {
+  phaseStart ??= at;
+  return `+${((at - phaseStart) / 1000).toFixed(1).padStart(5)}s`;
+}
+
+function printEvent(event: StackEvent): void {
+  const shown = ['Custom::', 'AWS::IoTSiteWise', 'AWS::CloudFormation::Stack'];
+  if (!shown.some((prefix) => event.resourceType.startsWith(prefix))) return;
+  const firstLine = event.reason?.split('\n')[0].replace(/^Received response status \[FAILED\] from custom resource\. Message returned: /, '');
+  const reason = firstLine ? `  ${firstLine}` : '';
+  console.log(`  ${elapsed(event.at)}  ${event.logicalId.padEnd(34)} ${event.status}${reason}`);
+}
+
+function printDeviceChanges(since: number): void {
+  const changes = env.emulator.events.filter((e) => e.at >= since);
+  if (changes.length === 0) return;
+  console.log('  gateway reports:');
+  for (const change of changes) {
+    const why = change.reason ? ` (${change.reason})` : '';
+    console.log(`  ${elapsed(change.at)}  ${change.namespace.padEnd(34)} ${change.from ?? '-'} -> ${change.to}${why}`);
+  }
+}
+
+async function phase(title: string, run: () => Promise<StackOperationResult>): Promise<string[]> {
+  console.log(`\n${bold(title)}`);
+  phaseStart = undefined;
+  const since = env.clock.now();
+  const requestsBefore = env.emulator.requests.length;
+  const invocationsBefore = env.harness.invocations.length;
+  const result = await run();
+  printDeviceChanges(since);
+  const calls = env.emulator.requests.length - requestsBefore;
+  const invocations = env.harness.invocations.length - invocationsBefore;
+  return [title, result.status, `${(result.durationMs / 1000).toFixed(1)} s`, String(invocations), String(calls)];
+}
+
+function collectorEndpoint(gatewayId: string): string {
+  const device = env.emulator.sitewise.device(gatewayId, 'iotsitewise:opcuacollector:3');
+  return JSON.parse(device.appliedConfiguration ?? '{"sources":[]}').sources[0]?.endpoint?.endpointUri ?? '(no sources)';
+}
+
+async function main(): Promise<void> {
+  env = await startEdgeEnvironment({ scale: SCALE, onProgress: printEvent });
+  console.log(bold('cdk-edge-sync demo'));
+  console.log(`Local AWS endpoint ${env.emulator.url} (IoT SiteWise), simulated time at ${SCALE}x. No AWS account needed.`);
+  // The simulated gateway takes 20 s to apply an OPC UA collector document and 8 s for a publisher
+  // document, and rejects OPC UA endpoints that are not opc.tcp:// URIs, as a real gateway would.
+  env.emulator.sitewise.setDefaultScript((update: DeviceUpdate) =>
+    DeviceBehaviours.apply(update.namespace.includes('opcuacollector') ? 20_000 : 8_000));
+
+  const rows: string[][] = [];
+  try {
+    rows.push(await phase('1. cdk deploy PlantGateway: the deploy waits until the gateway is IN_SYNC', () =>
+      env.harness.deploy(new PlantGatewayStack(new App(), 'PlantGateway'))));
+    const [gatewayId] = env.emulator.sitewise.gatewayIds();
+    console.log(`  gateway ${gatewayId} runs OPC UA endpoint ${collectorEndpoint(gatewayId)}`);
+
+    rows.push(await phase('2. cdk deploy with an OPC UA endpoint the gateway rejects: CloudFormation rolls back', () =>
+      env.harness.deploy(new PlantGatewayStack(new App(), 'PlantGateway', { opcUaEndpointUri: 'http://10.0.1.20:4840' }))));
+    console.log(`  gateway ${gatewayId} runs OPC UA endpoint ${collectorEndpoint(gatewayId)} again`);
+
+    rows.push(await phase('3. cdk destroy: the collector is reset to {"sources":[]} and the gateway deleted', () => env.harness.destroy()));
+  } finally {
+    await env.stop();
+  }
+
+  console.log(`\n${bold('Summary')} (simulated durations)`);
+  const header = ['step', 'stack status', 'duration', 'handler invocations', 'SiteWise API calls'];
+  const table = [header, ...rows.map((r) => [r[0].split(':')[0], ...r.slice(1)])];
+  const widths = header.map((_, i) => Math.max(...table.map((r) => r[i].length)));
+  table.forEach((row, i) => {
+    console.log(`  ${row.map((c, j) => c.padEnd(widths[j])).join('  ')}`);
+    if (i === 0) console.log(`  ${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  });
+  const expected = ['CREATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'DELETE_COMPLETE'];
+  if (rows.some((row, i) => row[1] !== expected[i])) {
+    console.error('\nThe demo did not end as expected.');
+    process.exit(1);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
