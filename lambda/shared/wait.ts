@@ -29,13 +29,13 @@ export type WaitResult<T> =
 
 /**
  * Time between polls, by time since the operation started: every second during the first
- * minute (when most syncs finish, so they are noticed within about a second), then every 5 s
- * (the framework's own interval) up to 5 minutes, then every 10 s.
+ * minute (when most syncs finish, so they are noticed within about a second), every 2 s up to
+ * 5 minutes, then every 5 s (the framework's own interval) for gateways that are slow or offline.
  */
 export function pollInterval(elapsedMs: number): number {
   if (elapsedMs < 60_000) return 1_000;
-  if (elapsedMs < 300_000) return 5_000;
-  return 10_000;
+  if (elapsedMs < 300_000) return 2_000;
+  return 5_000;
 }
 
 /**

@@ -219,9 +219,8 @@ describe('isComplete', () => {
     const response = await onEvent(request, context());
     await withFakeTime(() => isComplete(isCompleteRequest(request, response), context()));
     const calls = sitewise.commandCalls(DescribeGatewayCapabilityConfigurationCommand).length;
-    // 4 minutes of one invocation: ~60 calls in the first minute, then one per 5 s.
-    expect(calls).toBeGreaterThanOrEqual(60 + 30);
-    expect(calls).toBeLessThanOrEqual(61 + 37);
+    // 4 minutes of one invocation: 60 calls in the first minute, then one per 2 s.
+    expect(calls).toBe(60 + 90 + 1);
   });
 
   test('throttling and 500s while waiting are retried; the wait still succeeds', async () => {

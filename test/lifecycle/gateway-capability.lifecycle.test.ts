@@ -149,8 +149,8 @@ test('an offline gateway fails the create at the sync timeout with the last stat
   const started = result.events.find((e) => e.logicalId.startsWith('Collector') && e.status === 'CREATE_IN_PROGRESS')!;
   expect(failed.at - started.at).toBeGreaterThanOrEqual(3 * 60_000);
   expect(failed.at - started.at).toBeLessThan(4 * 60_000);
-  // Polling backed off: at most 60 calls in the first minute, 24 in the next two.
-  expect(describeCalls(gatewayId, failed.at)).toBeLessThanOrEqual(60 + 24 + 1);
+  // Polling backed off: at most 60 calls in the first minute, 60 in the next two.
+  expect(describeCalls(gatewayId, failed.at)).toBeLessThanOrEqual(60 + 60 + 1);
 });
 
 test('NOT_APPLICABLE succeeds by default', async () => {
