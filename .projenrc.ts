@@ -38,6 +38,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 
   jestOptions: {
+    // Snapshots are checked, never silently rewritten: `npx projen test:update` updates them.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 120_000,
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '\\.tmp/'],
