@@ -2,6 +2,8 @@ import { IoTSiteWiseClient, type IoTSiteWiseClientConfig } from '@aws-sdk/client
 import { ScaledClock } from '../support/clock';
 import { LocalAwsEndpoint, type LocalAwsEndpointOptions } from '../support/emulator';
 
+export { opcUaDocument } from '../support/documents';
+
 /** 100 simulated ms per real ms: the default 2 s device delay takes 20 real ms. */
 export const TEST_CLOCK_SCALE = 100;
 
@@ -21,24 +23,5 @@ export function siteWiseClient(emulator: LocalAwsEndpoint, overrides: IoTSiteWis
     disableHostPrefix: true,
     maxAttempts: 1,
     ...overrides,
-  });
-}
-
-/** A minimal OPC UA collector document (SiteWise User Guide example) with the given endpoint. */
-export function opcUaDocument(endpointUri: string = 'opc.tcp://203.0.113.0:49320', name: string = 'Wind Farm #1'): string {
-  return JSON.stringify({
-    sources: [{
-      name,
-      endpoint: {
-        certificateTrust: { type: 'TrustAny' },
-        endpointUri,
-        securityPolicy: 'NONE',
-        messageSecurityMode: 'NONE',
-        identityProvider: { type: 'Anonymous' },
-        nodeFilterRules: [],
-      },
-      measurementDataStreamPrefix: '',
-      destination: { type: 'MQTT' },
-    }],
   });
 }

@@ -6,32 +6,16 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iotsitewise from 'aws-cdk-lib/aws-iotsitewise';
 import { CapabilityConfiguration, CapabilityNamespace, GatewayCapabilityConfiguration } from '../../src';
+import { opcUaDocument } from '../support/documents';
 import { DeviceBehaviour, DeviceBehaviours } from '../support/emulator';
 import { EdgeEnvironment, startEdgeEnvironment } from '../support/edge-environment';
 
 const COLLECTOR = 'iotsitewise:opcuacollector:3';
 
-function collectorDocument(endpointUri: string): string {
-  return JSON.stringify({
-    sources: [{
-      name: 'Line 1 PLC',
-      endpoint: {
-        certificateTrust: { type: 'TrustAny' },
-        endpointUri,
-        securityPolicy: 'NONE',
-        messageSecurityMode: 'NONE',
-        identityProvider: { type: 'Anonymous' },
-        nodeFilterRules: [],
-      },
-      measurementDataStreamPrefix: '',
-      destination: { type: 'MQTT' },
-    }],
-  });
-}
-const DOCUMENT_V1 = collectorDocument('opc.tcp://10.0.1.20:4840');
-const DOCUMENT_V2 = collectorDocument('opc.tcp://10.0.1.21:4840');
+const DOCUMENT_V1 = opcUaDocument('opc.tcp://10.0.1.20:4840');
+const DOCUMENT_V2 = opcUaDocument('opc.tcp://10.0.1.21:4840');
 /** Accepted by the API, rejected by the gateway: not an opc.tcp:// endpoint. */
-const REJECTED_DOCUMENT = collectorDocument('http://10.0.1.20:4840');
+const REJECTED_DOCUMENT = opcUaDocument('http://10.0.1.20:4840');
 
 interface StackOptions {
   readonly gatewayId: string;
