@@ -1,0 +1,79 @@
+import { backoffDelay } from '../../lambda/shared/backoff';
+import { hasConfiguredEndpoint } from '../../lambda/shared/endpoint';
+import { TerminalError } from '../../lambda/shared/errors';
+import { isTransientSiteWiseError } from '../../lambda/gateway-capability/sitewise';
+import { pollInterval } from '../../lambda/shared/wait';
+
+describe('hasConfiguredEndpoint', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+  beforeEach(() => {
+    delete process.env.AWS_ENDPOINT_URL;
+    delete process.env.AWS_ENDPOINT_URL_IOTSITEWISE;
+    delete process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS;
+  });
+
+  test('is false with no endpoint settings: the SDK uses the real regional endpoint and its host prefix', () => {
+    expect(hasConfiguredEndpoint('IOTSITEWISE')).toBe(false);
+  });
+
+  test.each(['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_IOTSITEWISE'])('is true with %s', (name) => {
+    process.env[name] = 'http://127.0.0.1:4566';
+    expect(hasConfiguredEndpoint('IOTSITEWISE')).toBe(true);
+  });
+
+  test('another service\'s endpoint does not count', () => {
+    process.env.AWS_ENDPOINT_URL_KINESIS_VIDEO = 'http://127.0.0.1:4566';
+    expect(hasConfiguredEndpoint('IOTSITEWISE')).toBe(false);
+  });
+
+  test('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS turns configured endpoints off, as in the SDK', () => {
+    process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:4566';
+    process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS = 'true';
+    expect(hasConfiguredEndpoint('IOTSITEWISE')).toBe(false);
+  });
+});
+
+describe('error classification', () => {
+  const awsError = (name: string, httpStatusCode: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode } });
+
+  test.each([
+    ['ThrottlingException', 429],
+    ['InternalFailureException', 500],
+    ['ConflictingOperationException', 409],
+    ['ServiceUnavailable', 503],
+  ])('%s is transient', (name, status) => {
+    expect(isTransientSiteWiseError(awsError(name, status))).toBe(true);
+  });
+
+  test.each([
+    ['InvalidRequestException', 400],
+    ['ResourceNotFoundException', 404],
+    ['AccessDeniedException', 403],
+    // The SDK retries LimitExceededException as throttling; for SiteWise it is a quota.
+    ['LimitExceededException', 410],
+  ])('%s is terminal', (name, status) => {
+    expect(isTransientSiteWiseError(awsError(name, status))).toBe(false);
+  });
+
+  test('network errors are transient; our own terminal errors are not', () => {
+    expect(isTransientSiteWiseError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(true);
+    expect(isTransientSiteWiseError(new TerminalError('Gateway rejected'))).toBe(false);
+  });
+});
+
+describe('timing', () => {
+  test('backoff grows exponentially from 1-2 s to at most 20 s, with jitter', () => {
+    expect(backoffDelay(1, () => 0)).toBe(1_000);
+    expect(backoffDelay(1, () => 1)).toBe(2_000);
+    expect(backoffDelay(3, () => 0)).toBe(4_000);
+    expect(backoffDelay(20, () => 1)).toBe(20_000);
+    expect(backoffDelay(20, () => 0)).toBe(10_000);
+  });
+
+  test('polls every second for a minute, every 2 s to five minutes, then every 5 s', () => {
+    expect([0, 59_999, 60_000, 299_999, 300_000, 3_000_000].map(pollInterval)).toEqual([1_000, 1_000, 2_000, 2_000, 5_000, 5_000]);
+  });
+});
