@@ -15,8 +15,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { CapabilityConfiguration, CapabilityNamespace, GatewayCapabilityConfiguration } from '../../src';
 import { EdgeSyncProvider } from '../../src/provider/edge-sync-provider';
-import { DeviceBehaviours, SeededRandom } from '../support/emulator';
 import { startEdgeEnvironment } from '../support/edge-environment';
+import { DeviceBehaviours, SeededRandom } from '../support/emulator';
 
 const SYNC_SECONDS = [1, 5, 30, 120];
 const SAMPLES = Number(process.env.BENCHMARK_SAMPLES ?? 10);
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   const header = ['sync after', 'handler', 'n', 'latency p50 (s)', 'latency p95 (s)', 'Describe calls / resource / min'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(' | ');
-  console.log(`Sync detection latency: time from the gateway reporting IN_SYNC to the SUCCESS response to CloudFormation.`);
+  console.log('Sync detection latency: time from the gateway reporting IN_SYNC to the SUCCESS response to CloudFormation.');
   console.log(`Simulated time at ${SCALE}x (real HTTP and worker overhead counts ${SCALE} times), ${SAMPLES} resources per row, deployed concurrently.\n`);
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));

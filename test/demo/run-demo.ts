@@ -6,8 +6,8 @@
  */
 import { App } from 'aws-cdk-lib';
 import { PlantGatewayStack } from '../../examples/plant-gateway';
-import { DeviceBehaviours, DeviceUpdate } from '../support/emulator';
 import { EdgeEnvironment, startEdgeEnvironment } from '../support/edge-environment';
+import { DeviceBehaviours, DeviceUpdate } from '../support/emulator';
 import { StackEvent, StackOperationResult } from '../support/harness';
 
 const SCALE = Number(process.env.DEMO_SCALE ?? 20);

@@ -1,7 +1,7 @@
+import { isTransientSiteWiseError } from '../../lambda/gateway-capability/sitewise';
 import { backoffDelay } from '../../lambda/shared/backoff';
 import { hasConfiguredEndpoint } from '../../lambda/shared/endpoint';
 import { TerminalError } from '../../lambda/shared/errors';
-import { isTransientSiteWiseError } from '../../lambda/gateway-capability/sitewise';
 import { pollInterval } from '../../lambda/shared/wait';
 
 describe('hasConfiguredEndpoint', () => {

@@ -7,8 +7,8 @@ import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iotsitewise from 'aws-cdk-lib/aws-iotsitewise';
 import { CapabilityConfiguration, CapabilityNamespace, GatewayCapabilityConfiguration } from '../../src';
 import { opcUaDocument } from '../support/documents';
-import { DeviceBehaviour, DeviceBehaviours } from '../support/emulator';
 import { EdgeEnvironment, startEdgeEnvironment } from '../support/edge-environment';
+import { DeviceBehaviour, DeviceBehaviours } from '../support/emulator';
 
 const COLLECTOR = 'iotsitewise:opcuacollector:3';
 
