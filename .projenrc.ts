@@ -26,8 +26,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // Test against the newest aws-cdk-lib while the published peer range keeps its floor.
   peerDependencyOptions: { pinnedDevDependency: false },
+  // Quartz cron validation for StreamEdgeConfiguration schedules, in construct and handler code.
+  // Not a jsii library, so it ships bundled inside this package.
+  bundledDeps: ['cron-validate@^1.5.3'],
   devDeps: [
     `aws-cdk-lib@${CDK_TEST_VERSION}`,
+    '@aws-sdk/client-kinesis-video@^3.1116.0',
     'constructs@^10.5.1',
     '@aws-sdk/client-iotsitewise@^3.1169.0',
     '@smithy/core',
