@@ -49,6 +49,8 @@ export type IsCompleteRequest = OnEventRequest & Partial<OnEventResponse>;
 export interface IsCompleteResponse {
   readonly IsComplete: boolean;
   readonly Data?: Record<string, string>;
+  /** Overrides the physical id onEvent returned (the framework merges this response last). */
+  readonly PhysicalResourceId?: string;
 }
 
 /** The part of the Lambda context the handlers use. */

@@ -62,7 +62,7 @@ export function checkScheduleExpression(value: string, property: string): string
 
 export function checkScheduleDurationSeconds(seconds: number, property: string): string | undefined {
   if (!Number.isInteger(seconds) || seconds < 60 || seconds > 3600) {
-    return `${property} must be a whole number of seconds from 60 to 3600, got ${seconds}`;
+    return `${property} must be a whole number of seconds from 60 to 3600, got ${seconds} seconds`;
   }
   return undefined;
 }

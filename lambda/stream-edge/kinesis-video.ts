@@ -1,0 +1,65 @@
+import {
+  DeleteEdgeConfigurationCommand,
+  DescribeEdgeConfigurationCommand,
+  DescribeEdgeConfigurationCommandOutput,
+  KinesisVideoClient,
+  StartEdgeConfigurationUpdateCommand,
+  StartEdgeConfigurationUpdateCommandOutput,
+} from '@aws-sdk/client-kinesis-video';
+import { EdgeConfigDocument } from '../../src/stream-edge/resource-properties';
+import { sdkRetryStrategy } from '../shared/backoff';
+import { AwsError, describeError, isTransientAwsError, TerminalError } from '../shared/errors';
+import { StreamRef, streamIdentifier } from './settings';
+
+/** Kinesis Video's throttling (HTTP 400): Start and Delete allow 1 call per second per stream, Describe 5. */
+const TRANSIENT_CODES = ['ClientLimitExceededException'];
+
+export function isTransientKinesisVideoError(error: unknown): boolean {
+  return isTransientAwsError(error, TRANSIENT_CODES);
+}
+
+export function errorName(error: unknown): string | undefined {
+  return (error as AwsError)?.name;
+}
+
+let client: KinesisVideoClient | undefined;
+
+/** One client per warm Lambda container. Kinesis Video has no host prefix. */
+export function kinesisVideoClient(): KinesisVideoClient {
+  client ??= new KinesisVideoClient({
+    retryStrategy: sdkRetryStrategy(),
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+  });
+  return client;
+}
+
+export type EdgeConfigurationDescription = DescribeEdgeConfigurationCommandOutput;
+
+/** The stream's edge configuration, or undefined when it has none. */
+export async function describeEdgeConfiguration(stream: StreamRef): Promise<EdgeConfigurationDescription | undefined> {
+  try {
+    return await kinesisVideoClient().send(new DescribeEdgeConfigurationCommand({ ...stream }));
+  } catch (error) {
+    if (errorName(error) === 'StreamEdgeConfigurationNotFoundException') return undefined;
+    throw error;
+  }
+}
+
+export async function startEdgeConfigurationUpdate(stream: StreamRef, edgeConfig: EdgeConfigDocument): Promise<StartEdgeConfigurationUpdateCommandOutput> {
+  return kinesisVideoClient().send(new StartEdgeConfigurationUpdateCommand({ ...stream, EdgeConfig: edgeConfig as any }));
+}
+
+export async function deleteEdgeConfiguration(stream: StreamRef): Promise<void> {
+  await kinesisVideoClient().send(new DeleteEdgeConfigurationCommand({ ...stream }));
+}
+
+/** A short reason naming the stream and the AWS error. */
+export function kinesisVideoFailure(stream: StreamRef, action: string, error: unknown): TerminalError {
+  if (errorName(error) === 'NoDataRetentionException') {
+    return new TerminalError(
+      `Could not ${action} stream ${streamIdentifier(stream)}: the stream keeps no data (NoDataRetentionException). ` +
+      'Give the stream a data retention above 0 hours (DataRetentionInHours) and deploy again.',
+    );
+  }
+  return new TerminalError(`Could not ${action} stream ${streamIdentifier(stream)}: ${describeError(error)}`);
+}

@@ -1,0 +1,46 @@
+import { TerminalError } from '../shared/errors';
+import { logger } from '../shared/logger';
+import { OnEventRequest, OnEventResponse } from '../shared/types';
+import { parseSettings, streamIdentifier, streamOfPhysicalId } from './settings';
+
+/**
+ * Checks the properties and hands the work to isComplete, which decides every step from what
+ * DescribeEdgeConfiguration shows (start, wait for a sync in progress, move to another hub
+ * device, delete). The sync timeout counts from here.
+ */
+export async function onEvent(event: OnEventRequest): Promise<OnEventResponse> {
+  const startedAt = Date.now();
+  switch (event.RequestType) {
+    case 'Create':
+    case 'Update': {
+      const settings = parseSettings(event.ResourceProperties);
+      const identifier = streamIdentifier(settings.stream);
+      // Keep the physical id (the stream ARN) while the stream is the same; isComplete replaces
+      // a name with the ARN, so naming one stream differently does not replace the resource.
+      const old = event.OldResourceProperties;
+      const sameStream = event.RequestType === 'Update' && old !== undefined &&
+        (old.StreamName || undefined) === settings.stream.StreamName && (old.StreamARN || undefined) === settings.stream.StreamARN;
+      logger.info('applying edge configuration', { stream: identifier, hubDeviceArn: settings.edgeConfig.HubDeviceArn });
+      return {
+        PhysicalResourceId: sameStream ? event.PhysicalResourceId! : identifier,
+        EdgeSyncWait: { Mode: 'wait', StartedAt: startedAt, Deadline: startedAt + settings.syncTimeoutMs },
+      };
+    }
+    case 'Delete': {
+      const physicalId = event.PhysicalResourceId ?? '';
+      const settings = parseSettings(event.ResourceProperties, true);
+      const none = { PhysicalResourceId: physicalId, EdgeSyncWait: { Mode: 'none' as const, StartedAt: startedAt, Deadline: startedAt } };
+      if (settings.retainOnDelete) {
+        logger.info('delete leaves the edge configuration: the removal policy retains it', { physicalId });
+        return none;
+      }
+      if (!streamOfPhysicalId(physicalId)) {
+        logger.info('delete does nothing: the physical id names no stream', { physicalId });
+        return none;
+      }
+      return { PhysicalResourceId: physicalId, EdgeSyncWait: { Mode: 'wait', StartedAt: startedAt, Deadline: startedAt + settings.syncTimeoutMs } };
+    }
+    default:
+      throw new TerminalError(`Unsupported RequestType ${JSON.stringify((event as { RequestType: unknown }).RequestType)}`);
+  }
+}

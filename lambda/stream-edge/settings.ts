@@ -1,0 +1,109 @@
+import { checkSyncTimeoutSeconds } from '../../src/gateway-capability/rules';
+import { EdgeConfigDocument, ScheduleConfigDocument, StreamEdgeResourceProperties } from '../../src/stream-edge/resource-properties';
+import {
+  checkEdgeRetentionHours,
+  checkHubDeviceArn,
+  checkMaxLocalMediaSizeMb,
+  checkMediaUriSecretArn,
+  checkScheduleDurationSeconds,
+  checkScheduleExpression,
+  checkStreamArn,
+  checkStreamName,
+} from '../../src/stream-edge/rules';
+import { TerminalError } from '../shared/errors';
+import { booleanProperty, integerProperty, requiredString } from '../shared/properties';
+
+/** A stream as the Kinesis Video API takes it: by name or by ARN. */
+export interface StreamRef {
+  readonly StreamName?: string;
+  readonly StreamARN?: string;
+}
+
+export interface StreamEdgeSettings {
+  readonly stream: StreamRef;
+  readonly edgeConfig: EdgeConfigDocument;
+  readonly waitForSync: boolean;
+  readonly syncTimeoutMs: number;
+  readonly retainOnDelete: boolean;
+}
+
+const DEFAULT_SYNC_TIMEOUT_SECONDS = 25 * 60;
+const MEDIA_URI_TYPES = ['RTSP_URI', 'FILE_URI'];
+const FULL_SIZE_STRATEGIES = ['DELETE_OLDEST_MEDIA', 'DENY_NEW_MEDIA'];
+
+type RawProperties = Record<string, string> & Partial<StreamEdgeResourceProperties>;
+
+/**
+ * Parses the properties and checks again, now that tokens are resolved, every rule the
+ * construct checked for literal values. `forDelete` reads only what a delete needs.
+ */
+export function parseSettings(raw: RawProperties, forDelete: boolean = false): StreamEdgeSettings {
+  const stream = streamOf(raw);
+  const syncTimeoutSeconds = integerProperty(raw, 'SyncTimeoutSeconds', DEFAULT_SYNC_TIMEOUT_SECONDS);
+  check(checkSyncTimeoutSeconds(syncTimeoutSeconds));
+  let edgeConfig: EdgeConfigDocument;
+  try {
+    edgeConfig = JSON.parse(requiredString(raw, 'EdgeConfig'));
+  } catch (e) {
+    if (e instanceof TerminalError) throw e;
+    throw new TerminalError(`Property EdgeConfig must be a JSON document: ${(e as Error).message}`);
+  }
+  if (!forDelete) checkEdgeConfig(edgeConfig);
+  return {
+    stream,
+    edgeConfig,
+    waitForSync: booleanProperty(raw, 'WaitForSync', true),
+    syncTimeoutMs: syncTimeoutSeconds * 1000,
+    retainOnDelete: raw.OnDelete === 'retain',
+  };
+}
+
+/** The stream a physical id names: an ARN, or a name when the create failed before it was known. */
+export function streamOfPhysicalId(physicalId: string | undefined): StreamRef | undefined {
+  if (physicalId && !checkStreamArn(physicalId)) return { StreamARN: physicalId };
+  if (physicalId && !checkStreamName(physicalId)) return { StreamName: physicalId };
+  return undefined;
+}
+
+/** A stream's physical id before its ARN is known: the name or ARN as given. */
+export function streamIdentifier(stream: StreamRef): string {
+  return stream.StreamARN ?? stream.StreamName!;
+}
+
+function streamOf(raw: RawProperties): StreamRef {
+  const name = raw.StreamName || undefined;
+  const arn = raw.StreamARN || undefined;
+  if ((name === undefined) === (arn === undefined)) {
+    throw new TerminalError(`Invalid property: give exactly one of StreamName and StreamARN, got ${name === undefined ? 'neither' : 'both'}`);
+  }
+  if (name !== undefined) check(checkStreamName(name));
+  if (arn !== undefined) check(checkStreamArn(arn));
+  return name !== undefined ? { StreamName: name } : { StreamARN: arn };
+}
+
+function checkEdgeConfig(config: EdgeConfigDocument): void {
+  check(checkHubDeviceArn(String(config.HubDeviceArn)));
+  const media = config.RecorderConfig?.MediaSourceConfig;
+  check(checkMediaUriSecretArn(String(media?.MediaUriSecretArn)));
+  if (!MEDIA_URI_TYPES.includes(media?.MediaUriType)) {
+    check(`mediaUriType must be one of ${MEDIA_URI_TYPES.join(', ')}, got ${JSON.stringify(media?.MediaUriType)}`);
+  }
+  if (config.RecorderConfig.ScheduleConfig) checkSchedule(config.RecorderConfig.ScheduleConfig, 'recorder.schedule');
+  if (config.UploaderConfig) checkSchedule(config.UploaderConfig.ScheduleConfig, 'uploader.schedule');
+  const deletion = config.DeletionConfig;
+  if (deletion?.EdgeRetentionInHours !== undefined) check(checkEdgeRetentionHours(deletion.EdgeRetentionInHours));
+  if (deletion?.LocalSizeConfig?.MaxLocalMediaSizeInMB !== undefined) check(checkMaxLocalMediaSizeMb(deletion.LocalSizeConfig.MaxLocalMediaSizeInMB));
+  const strategy = deletion?.LocalSizeConfig?.StrategyOnFullSize;
+  if (strategy !== undefined && !FULL_SIZE_STRATEGIES.includes(strategy)) {
+    check(`strategyOnFullSize must be one of ${FULL_SIZE_STRATEGIES.join(', ')}, got ${JSON.stringify(strategy)}`);
+  }
+}
+
+function checkSchedule(schedule: ScheduleConfigDocument, property: string): void {
+  check(checkScheduleExpression(String(schedule?.ScheduleExpression), `${property} expression`));
+  check(checkScheduleDurationSeconds(Number(schedule?.DurationInSeconds), `${property} duration`));
+}
+
+function check(problem: string | undefined): void {
+  if (problem) throw new TerminalError(`Invalid property: ${problem}`);
+}
