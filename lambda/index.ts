@@ -3,10 +3,10 @@
  * `index.isComplete`). Each resource type has its own handlers; this file only dispatches.
  */
 import { gatewayCapabilityHandler } from './gateway-capability';
-import { streamEdgeHandler } from './stream-edge';
 import { describeError, TerminalError } from './shared/errors';
 import { logger } from './shared/logger';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse, ResourceHandler } from './shared/types';
+import { streamEdgeHandler } from './stream-edge';
 import { GATEWAY_CAPABILITY_RESOURCE_TYPE } from '../src/gateway-capability/resource-properties';
 import { STREAM_EDGE_RESOURCE_TYPE } from '../src/stream-edge/resource-properties';
 

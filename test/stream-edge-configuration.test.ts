@@ -178,7 +178,8 @@ describe('StreamEdgeConfiguration validation', () => {
     ['0 0 8 ? * MON 1800', /Number '1800' of years field is smaller than lower limit '1970'/],
   ])('rejects the recorder schedule %j', (expression, message) => {
     const stack = newStack();
-    expect(() => edge(stack, { recorder: { mediaUriSecret: secret(stack), schedule: EdgeSchedule.cron(expression, Duration.hours(1)) } })).toThrow(message);
+    const schedule = EdgeSchedule.cron(expression, Duration.hours(1));
+    expect(() => edge(stack, { recorder: { mediaUriSecret: secret(stack), schedule } })).toThrow(message);
   });
 
   test.each(['0 0 8 ? * MON-FRI', '0 0/15 * * * ?', '0 0 12 ? * 6L', '0 0 12 LW * ?', '0 0 12 ? * 2#1', '0 0 12 15W * ? 2027', '0 0 8 ? JAN-MAR MON', '*/10 0-30/5 1,2,3 ? * SUN#2'])(

@@ -33,9 +33,9 @@ export function isTransientAwsError(error: unknown, alsoTransient: readonly stri
   return isThrottlingError(e as any) || isTransientError(e as any) || isServerError(e as any);
 }
 
-/** `Name: message`, shortened, for reasons and logs. */
+/** `Name: message`, shortened, for reasons and logs. Kinesis Video names its message member `Message`. */
 export function describeError(error: unknown): string {
-  const e = error as Partial<AwsError>;
-  const text = `${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`;
+  const e = error as Partial<AwsError> & { Message?: string };
+  const text = `${e?.name ?? 'Error'}: ${e?.message || e?.Message || String(error)}`;
   return text.length > 300 ? `${text.slice(0, 297)}...` : text;
 }

@@ -1,7 +1,3 @@
-import { TerminalError } from '../shared/errors';
-import { logger } from '../shared/logger';
-import { InvocationContext, IsCompleteRequest, IsCompleteResponse } from '../shared/types';
-import { PollOutcome, waitForTerminalState } from '../shared/wait';
 import {
   deleteEdgeConfiguration,
   describeEdgeConfiguration,
@@ -13,6 +9,10 @@ import {
 } from './kinesis-video';
 import { NextStep, nextApplyStep, nextDeleteStep } from './reconcile';
 import { parseSettings, StreamEdgeSettings, streamIdentifier, StreamRef, streamOfPhysicalId } from './settings';
+import { TerminalError } from '../shared/errors';
+import { logger } from '../shared/logger';
+import { InvocationContext, IsCompleteRequest, IsCompleteResponse } from '../shared/types';
+import { PollOutcome, waitForTerminalState } from '../shared/wait';
 
 const MAX_POLL_PER_INVOCATION_MS = 4 * 60_000;
 const ANSWER_MARGIN_MS = 10_000;

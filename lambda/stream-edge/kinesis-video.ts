@@ -6,10 +6,10 @@ import {
   StartEdgeConfigurationUpdateCommand,
   StartEdgeConfigurationUpdateCommandOutput,
 } from '@aws-sdk/client-kinesis-video';
+import { StreamRef, streamIdentifier } from './settings';
 import { EdgeConfigDocument } from '../../src/stream-edge/resource-properties';
 import { sdkRetryStrategy } from '../shared/backoff';
 import { AwsError, describeError, isTransientAwsError, TerminalError } from '../shared/errors';
-import { StreamRef, streamIdentifier } from './settings';
 
 /** Kinesis Video's throttling (HTTP 400): Start and Delete allow 1 call per second per stream, Describe 5. */
 const TRANSIENT_CODES = ['ClientLimitExceededException'];
@@ -45,7 +45,10 @@ export async function describeEdgeConfiguration(stream: StreamRef): Promise<Edge
   }
 }
 
-export async function startEdgeConfigurationUpdate(stream: StreamRef, edgeConfig: EdgeConfigDocument): Promise<StartEdgeConfigurationUpdateCommandOutput> {
+export async function startEdgeConfigurationUpdate(
+  stream: StreamRef,
+  edgeConfig: EdgeConfigDocument,
+): Promise<StartEdgeConfigurationUpdateCommandOutput> {
   return kinesisVideoClient().send(new StartEdgeConfigurationUpdateCommand({ ...stream, EdgeConfig: edgeConfig as any }));
 }
 

@@ -1,7 +1,7 @@
+import { parseSettings, streamIdentifier, streamOfPhysicalId } from './settings';
 import { TerminalError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { OnEventRequest, OnEventResponse } from '../shared/types';
-import { parseSettings, streamIdentifier, streamOfPhysicalId } from './settings';
 
 /**
  * Checks the properties and hands the work to isComplete, which decides every step from what

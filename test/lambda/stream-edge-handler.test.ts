@@ -1,0 +1,313 @@
+import {
+  ClientLimitExceededException,
+  DeleteEdgeConfigurationCommand,
+  DescribeEdgeConfigurationCommand,
+  KinesisVideoClient,
+  NoDataRetentionException,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  StartEdgeConfigurationUpdateCommand,
+  StreamEdgeConfigurationNotFoundException,
+} from '@aws-sdk/client-kinesis-video';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { context, withFakeTime } from './events';
+import { isComplete, onEvent } from '../../lambda';
+import { OnEventRequest } from '../../lambda/shared/types';
+import { includes, nextApplyStep } from '../../lambda/stream-edge/reconcile';
+
+const kvs = mockClient(KinesisVideoClient);
+const START = Date.parse('2026-11-21T10:00:00Z');
+const STREAM_ARN = 'arn:aws:kinesisvideo:us-east-1:123456789012:stream/front-door/1700000000000';
+const HUB = 'arn:aws:iot:us-east-1:123456789012:thing/hub-1';
+const OTHER_HUB = 'arn:aws:iot:us-east-1:123456789012:thing/hub-2';
+const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:camera-AbCdEf';
+const meta = { $metadata: {} };
+
+function edgeConfig(hub: string = HUB, schedule: string = '0 0 8 ? * MON-FRI'): any {
+  return {
+    HubDeviceArn: hub,
+    RecorderConfig: {
+      MediaSourceConfig: { MediaUriSecretArn: SECRET, MediaUriType: 'RTSP_URI' },
+      ScheduleConfig: { ScheduleExpression: schedule, DurationInSeconds: 3600 },
+    },
+  };
+}
+
+function request(RequestType: OnEventRequest['RequestType'], overrides: Record<string, string> = {}, extra: Partial<OnEventRequest> = {}): OnEventRequest {
+  return {
+    RequestType,
+    RequestId: 'request-1',
+    StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/test/1',
+    LogicalResourceId: 'Edge',
+    ResourceType: 'Custom::EdgeSyncStreamEdgeConfiguration',
+    ResponseURL: 'https://example/response',
+    ResourceProperties: {
+      ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:framework',
+      StreamName: 'front-door',
+      EdgeConfig: JSON.stringify(edgeConfig()),
+      WaitForSync: 'true',
+      SyncTimeoutSeconds: '1500',
+      OnDelete: 'delete',
+      ...overrides,
+    },
+    ...(RequestType === 'Create' ? {} : { PhysicalResourceId: STREAM_ARN }),
+    ...extra,
+  };
+}
+
+/**
+ * A Kinesis Video edge configuration that the fake Edge Agent moves through its states by the
+ * (fake) clock: what DescribeEdgeConfiguration answers, Start and Delete change it.
+ */
+class FakeStream {
+  public config?: {
+    EdgeConfig: any; SyncStatus: string; LastUpdatedTime: Date; FailedStatusDetails?: string; settlesAt?: number; settlesTo?: string;
+  };
+  public syncOutcome: { status: string; details?: string; afterMs: number } = { status: 'IN_SYNC', afterMs: 3_000 };
+  public deleteOutcomes: string[] = [];
+
+  constructor() {
+    kvs.on(DescribeEdgeConfigurationCommand).callsFake(() => {
+      this.settle();
+      if (!this.config) throw new StreamEdgeConfigurationNotFoundException({ Message: 'no edge configuration', ...meta });
+      const { settlesAt, settlesTo, ...shown } = this.config;
+      return {
+        StreamARN: STREAM_ARN,
+        StreamName: 'front-door',
+        ...shown,
+        EdgeAgentStatus: shown.SyncStatus === 'IN_SYNC' ? { LastRecorderStatus: { RecorderStatus: 'SUCCESS' } } : undefined,
+      };
+    });
+    kvs.on(StartEdgeConfigurationUpdateCommand).callsFake((input) => {
+      this.settle();
+      if (this.config && ['SYNCING', 'DELETING'].includes(this.config.SyncStatus)) throw new ResourceInUseException({ Message: 'in use', ...meta });
+      this.config = {
+        EdgeConfig: input.EdgeConfig,
+        SyncStatus: 'SYNCING',
+        LastUpdatedTime: new Date(),
+        settlesAt: Date.now() + this.syncOutcome.afterMs,
+        settlesTo: this.syncOutcome.status,
+        FailedStatusDetails: this.syncOutcome.details,
+      };
+      return { StreamARN: STREAM_ARN, SyncStatus: 'SYNCING' };
+    });
+    kvs.on(DeleteEdgeConfigurationCommand).callsFake(() => {
+      this.settle();
+      if (!this.config) throw new StreamEdgeConfigurationNotFoundException({ Message: 'no edge configuration', ...meta });
+      this.config = { ...this.config, SyncStatus: 'DELETING', settlesAt: Date.now() + 2_000, settlesTo: this.deleteOutcomes.shift() ?? 'GONE' };
+      return {};
+    });
+  }
+
+  /** Puts a configuration there before the test's operation. */
+  public existing(config: any, status: string, settlesTo?: string): void {
+    const LastUpdatedTime = new Date(START - 3_600_000);
+    this.config = { EdgeConfig: config, SyncStatus: status, LastUpdatedTime, settlesAt: settlesTo && START + 5_000, settlesTo };
+  }
+
+  private settle(): void {
+    if (this.config?.settlesAt !== undefined && Date.now() >= this.config.settlesAt) {
+      const to = this.config.settlesTo!;
+      if (to === 'GONE') this.config = undefined;
+      else this.config = { ...this.config, SyncStatus: to, FailedStatusDetails: to.endsWith('FAILED') ? this.config.FailedStatusDetails ?? 'Edge Agent failed' : undefined, settlesAt: undefined };
+    }
+  }
+}
+
+let stream: FakeStream;
+beforeEach(() => {
+  kvs.reset();
+  jest.useFakeTimers({ now: START });
+  jest.spyOn(console, 'info').mockImplementation(() => {});
+  jest.spyOn(console, 'warn').mockImplementation(() => {});
+  jest.spyOn(console, 'error').mockImplementation(() => {});
+  stream = new FakeStream();
+});
+afterEach(() => {
+  jest.useRealTimers();
+  jest.restoreAllMocks();
+});
+
+async function run(event: OnEventRequest, remainingMs: number = 300_000) {
+  const response = await onEvent(event, context());
+  return withFakeTime(() => isComplete({ ...event, ...response }, context(remainingMs)));
+}
+
+const startCalls = () => kvs.commandCalls(StartEdgeConfigurationUpdateCommand).map((c) => c.args[0].input);
+
+describe('create and update', () => {
+  test('create starts the update, waits for IN_SYNC and answers with the stream ARN and the agent status', async () => {
+    const result = await run(request('Create'));
+    expect(startCalls()).toEqual([{ StreamName: 'front-door', EdgeConfig: edgeConfig() }]);
+    expect(result).toEqual({
+      IsComplete: true,
+      PhysicalResourceId: STREAM_ARN,
+      Data: { SyncStatus: 'IN_SYNC', LastUpdatedTime: new Date(START).toISOString(), RecorderStatus: 'SUCCESS', UploaderStatus: 'NOT_REPORTED' },
+    });
+    expect(Date.now() - START).toBeLessThan(5_000);
+  });
+
+  test('onEvent only checks the properties: every AWS call is made by isComplete', async () => {
+    const response = await onEvent(request('Create'), context());
+    expect(kvs.calls()).toHaveLength(0);
+    expect(response).toEqual({ PhysicalResourceId: 'front-door', EdgeSyncWait: { Mode: 'wait', StartedAt: START, Deadline: START + 1_500_000 } });
+  });
+
+  test('a sync already in progress is waited for, then the update starts', async () => {
+    stream.existing(edgeConfig(HUB, '0 0 9 ? * MON-FRI'), 'SYNCING', 'IN_SYNC');
+    const result = await run(request('Create'));
+    expect(result.IsComplete).toBe(true);
+    expect(startCalls()).toHaveLength(1);
+    expect(kvs.commandCalls(DescribeEdgeConfigurationCommand).length).toBeGreaterThanOrEqual(5);
+  });
+
+  test('ResourceInUseException from Start is waited out, not a failure', async () => {
+    kvs.on(StartEdgeConfigurationUpdateCommand).rejectsOnce(new ResourceInUseException({ Message: 'sync in progress', ...meta })).callsFake((input) => {
+      stream.config = { EdgeConfig: input.EdgeConfig, SyncStatus: 'IN_SYNC', LastUpdatedTime: new Date() };
+      return { SyncStatus: 'SYNCING' };
+    });
+    const result = await run(request('Create'));
+    expect(result.IsComplete).toBe(true);
+    expect(startCalls()).toHaveLength(2);
+  });
+
+  test('SYNC_FAILED fails with the service\'s FailedStatusDetails', async () => {
+    stream.syncOutcome = { status: 'SYNC_FAILED', details: 'Unable to reach the RTSP camera', afterMs: 5_000 };
+    await expect(run(request('Create'))).rejects.toThrow(
+      `The Edge Agent of ${HUB} rejected the edge configuration of stream front-door (SYNC_FAILED): Unable to reach the RTSP camera`,
+    );
+  });
+
+  test('NoDataRetentionException fails at once and says how to fix it', async () => {
+    kvs.on(StartEdgeConfigurationUpdateCommand).rejects(new NoDataRetentionException({ Message: 'The Stream data retention in hours is equal to zero.', ...meta }));
+    await expect(run(request('Create'))).rejects.toThrow(
+      'Could not start the edge configuration update of stream front-door: the stream keeps no data (NoDataRetentionException). Give the stream a data retention above 0 hours',
+    );
+    expect(startCalls()).toHaveLength(1);
+  });
+
+  test('a stream that does not exist fails at once', async () => {
+    kvs.on(DescribeEdgeConfigurationCommand).rejects(new ResourceNotFoundException({ Message: 'Stream front-door not found', ...meta }));
+    await expect(run(request('Create'))).rejects.toThrow('Could not read the edge configuration of stream front-door: ResourceNotFoundException: Stream front-door not found');
+  });
+
+  test('ClientLimitExceededException and 5xx are retried with backoff', async () => {
+    kvs.on(StartEdgeConfigurationUpdateCommand)
+      .rejectsOnce(new ClientLimitExceededException({ Message: 'Rate exceeded', ...meta }))
+      .rejectsOnce(Object.assign(new Error('Service unavailable'), { name: 'InternalFailure', $metadata: { httpStatusCode: 503 } }))
+      .callsFake((input) => {
+        stream.config = { EdgeConfig: input.EdgeConfig, SyncStatus: 'IN_SYNC', LastUpdatedTime: new Date() };
+        return { SyncStatus: 'SYNCING' };
+      });
+    expect((await run(request('Create'))).IsComplete).toBe(true);
+    expect(startCalls()).toHaveLength(3);
+  });
+
+  test('an update re-applies a changed configuration that is already IN_SYNC', async () => {
+    stream.existing(edgeConfig(HUB, '0 0 9 ? * MON-FRI'), 'IN_SYNC');
+    const result = await run(request('Update', {}, { OldResourceProperties: request('Create', { EdgeConfig: JSON.stringify(edgeConfig(HUB, '0 0 9 ? * MON-FRI')) }).ResourceProperties }));
+    expect(result.IsComplete).toBe(true);
+    expect(startCalls()).toEqual([{ StreamName: 'front-door', EdgeConfig: edgeConfig() }]);
+  });
+
+  test('a new hub device deletes the configuration from the old one, waits until it is gone, then starts on the new one', async () => {
+    stream.existing(edgeConfig(HUB), 'IN_SYNC');
+    const moved = request('Update', { EdgeConfig: JSON.stringify(edgeConfig(OTHER_HUB)) }, { OldResourceProperties: request('Create').ResourceProperties });
+    const result = await run(moved);
+    expect(result.IsComplete).toBe(true);
+    const order = kvs.calls().map((c) => c.args[0].constructor.name).filter((n) => n !== 'DescribeEdgeConfigurationCommand');
+    expect(order).toEqual(['DeleteEdgeConfigurationCommand', 'StartEdgeConfigurationUpdateCommand']);
+    expect(startCalls()[0].EdgeConfig.HubDeviceArn).toBe(OTHER_HUB);
+  });
+
+  test('a device that never answers fails at the sync timeout with the last status', async () => {
+    stream.syncOutcome = { status: 'IN_SYNC', afterMs: 10 * 3_600_000 };
+    await expect(run(request('Create', { SyncTimeoutSeconds: '120' }), 900_000)).rejects.toThrow(
+      'Timed out after 2 minutes waiting for the Edge Agent to sync the edge configuration of stream front-door; last seen: SyncStatus SYNCING.',
+    );
+  });
+
+  test('waitForSync false completes once the update is started', async () => {
+    const result = await run(request('Create', { WaitForSync: 'false' }));
+    expect(result).toMatchObject({ IsComplete: true, Data: { SyncStatus: 'SYNCING' } });
+    expect(kvs.commandCalls(DescribeEdgeConfigurationCommand)).toHaveLength(1);
+  });
+
+  test.each([
+    ['EdgeConfig', JSON.stringify({ ...edgeConfig(), HubDeviceArn: 'hub-1' }), 'Invalid property: hubDeviceArn must be an IoT thing ARN'],
+    ['EdgeConfig', JSON.stringify(edgeConfig(HUB, '0 0 8 * * *')), 'Invalid property: recorder.schedule expression must be a Quartz cron expression'],
+    ['EdgeConfig', JSON.stringify({ ...edgeConfig(), DeletionConfig: { EdgeRetentionInHours: 721 } }), 'Invalid property: edgeRetention must be a whole number of hours from 1 to 720, got 721 hours'],
+    ['EdgeConfig', JSON.stringify({ ...edgeConfig(), DeletionConfig: { LocalSizeConfig: { MaxLocalMediaSizeInMB: 10 } } }), 'maxLocalMediaSize must be a whole number of MB from 64 to 2,000,000, got 10 MB'],
+    ['StreamName', 'front door', 'Invalid property: streamName must be 1 to 256 characters'],
+    ['EdgeConfig', '{', 'Property EdgeConfig must be a JSON document'],
+  ])('checks %s resolved from a token before calling AWS', async (name, value, message) => {
+    await expect(onEvent(request('Create', { [name]: value }), context())).rejects.toThrow(message);
+    expect(kvs.calls()).toHaveLength(0);
+  });
+});
+
+describe('delete', () => {
+  test('deletes and waits until DescribeEdgeConfiguration no longer finds it', async () => {
+    stream.existing(edgeConfig(), 'IN_SYNC');
+    expect(await run(request('Delete'))).toEqual({ IsComplete: true });
+    expect(kvs).toHaveReceivedCommandWith(DeleteEdgeConfigurationCommand, { StreamARN: STREAM_ARN });
+    expect(stream.config).toBeUndefined();
+  });
+
+  test('DELETE_FAILED is retried, then succeeds', async () => {
+    stream.existing(edgeConfig(), 'IN_SYNC');
+    stream.deleteOutcomes = ['DELETE_FAILED'];
+    expect(await run(request('Delete'))).toEqual({ IsComplete: true });
+    expect(kvs.commandCalls(DeleteEdgeConfigurationCommand)).toHaveLength(2);
+  });
+
+  test('DELETE_FAILED again and again fails with the service\'s reason', async () => {
+    stream.existing(edgeConfig(), 'IN_SYNC');
+    stream.deleteOutcomes = ['DELETE_FAILED', 'DELETE_FAILED', 'DELETE_FAILED'];
+    await expect(run(request('Delete'))).rejects.toThrow(
+      `Could not delete the edge configuration of stream ${STREAM_ARN}: DELETE_FAILED 3 times; last reason: Edge Agent failed`,
+    );
+  });
+
+  test('a configuration or stream that no longer exists counts as deleted', async () => {
+    expect(await run(request('Delete'))).toEqual({ IsComplete: true });
+    kvs.on(DescribeEdgeConfigurationCommand).rejects(new ResourceNotFoundException({ Message: 'no stream', ...meta }));
+    expect(await run(request('Delete'))).toEqual({ IsComplete: true });
+    expect(kvs.commandCalls(DeleteEdgeConfigurationCommand)).toHaveLength(0);
+  });
+
+  test('RETAIN leaves it without calling AWS', async () => {
+    stream.existing(edgeConfig(), 'IN_SYNC');
+    expect(await run(request('Delete', { OnDelete: 'retain' }))).toEqual({ IsComplete: true });
+    expect(kvs.calls()).toHaveLength(0);
+  });
+
+  test('a Delete after a failed Create with no stream id does nothing', async () => {
+    expect(await run(request('Delete', {}, { PhysicalResourceId: 'AWSCDK::CustomResourceProviderFramework::CREATE_FAILED' }))).toEqual({ IsComplete: true });
+    expect(kvs.calls()).toHaveLength(0);
+  });
+});
+
+describe('nextApplyStep', () => {
+  const started = START;
+  const at = (ms: number) => new Date(ms);
+  test.each([
+    ['nothing there', undefined, 'start'],
+    ['a sync in progress', { SyncStatus: 'SYNCING', EdgeConfig: edgeConfig(), LastUpdatedTime: at(started) }, 'wait'],
+    ['a deletion in progress', { SyncStatus: 'DELETING_ACKNOWLEDGED', EdgeConfig: edgeConfig(), LastUpdatedTime: at(started) }, 'wait'],
+    ['another hub device', { SyncStatus: 'IN_SYNC', EdgeConfig: edgeConfig(OTHER_HUB), LastUpdatedTime: at(started) }, 'delete'],
+    ['ours, in sync', { SyncStatus: 'IN_SYNC', EdgeConfig: edgeConfig(), LastUpdatedTime: at(started + 1) }, 'done'],
+    ['ours, failed', { SyncStatus: 'SYNC_FAILED', EdgeConfig: edgeConfig(), LastUpdatedTime: at(started + 1), FailedStatusDetails: 'x' }, 'fail'],
+    ['the same document from before this operation', { SyncStatus: 'SYNC_FAILED', EdgeConfig: edgeConfig(), LastUpdatedTime: at(started - 60_000) }, 'start'],
+    ['another document', { SyncStatus: 'IN_SYNC', EdgeConfig: edgeConfig(HUB, '0 0 9 ? * *'), LastUpdatedTime: at(started + 1) }, 'start'],
+  ])('%s: %s', (_, observed, action) => {
+    expect(nextApplyStep(observed as any, edgeConfig(), started).action).toBe(action);
+  });
+
+  test('includes ignores defaults the service adds, not changed values', () => {
+    expect(includes({ a: 1, b: { c: 2, d: 3 } }, { b: { c: 2 } })).toBe(true);
+    expect(includes({ a: 1, b: { c: 2 } }, { b: { c: 3 } })).toBe(false);
+    expect(includes(undefined, { a: 1 })).toBe(false);
+  });
+});
