@@ -1,10 +1,18 @@
 // The example app of the README: an MQTT-enabled (V3) SiteWise Edge gateway with one OPC UA
-// source and a publisher, deployed so that `cdk deploy` waits until the gateway is in sync.
+// source and a publisher, and a camera hub recording a Kinesis video stream at the edge, deployed
+// so that `cdk deploy` waits until the gateway and the Edge Agent are in sync.
 // `npx projen demo` deploys it against the local AWS emulator.
-import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Duration, Size, Stack, StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as iot from 'aws-cdk-lib/aws-iot';
 import * as iotsitewise from 'aws-cdk-lib/aws-iotsitewise';
+import * as kinesisvideo from 'aws-cdk-lib/aws-kinesisvideo';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { CapabilityConfiguration, CapabilityNamespace, GatewayCapabilityConfiguration } from '../src'; // 'cdk-edge-sync' in your app
+import {
+  CapabilityConfiguration, CapabilityNamespace, EdgeSchedule, GatewayCapabilityConfiguration,
+  StrategyOnFullSize, StreamEdgeConfiguration,
+} from '../src'; // 'cdk-edge-sync' in your app
 
 export interface PlantGatewayStackProps extends StackProps {
   /** The OPC UA server the gateway reads. */
@@ -14,6 +22,7 @@ export interface PlantGatewayStackProps extends StackProps {
 export class PlantGatewayStack extends Stack {
   public readonly collector: GatewayCapabilityConfiguration;
   public readonly publisher: GatewayCapabilityConfiguration;
+  public readonly camera: StreamEdgeConfiguration;
 
   constructor(scope: Construct, id: string, props: PlantGatewayStackProps = {}) {
     super(scope, id, props);
@@ -52,9 +61,34 @@ export class PlantGatewayStack extends Stack {
       namespace: CapabilityNamespace.PUBLISHER_V3,
       configuration: CapabilityConfiguration.fromJson(JSON.stringify({
         sources: [{ type: 'MQTT' }],
-        destinations: [{ type: 'SITEWISE_REALTIME', name: 'SiteWise real time', config: { publishingOrder: 'TIME_ORDER', enableCompression: true, maxBatchWaitTime: '10s' } }],
+        destinations: [{ type: 'SITEWISE_REALTIME', name: 'SiteWise real time', config: { publishingOrder: 'TIME_ORDER', maxBatchWaitTime: '10s' } }],
       })),
     });
+
+    // A camera recorded at the edge by the Kinesis Video Edge Agent on a hub device. The secret
+    // holds the camera's RTSP URL under the key MediaURI (set its value outside the template).
+    const cameraUri = new secretsmanager.Secret(this, 'FrontDoorCameraUri', { description: 'JSON {"MediaURI": "rtsp://..."}' });
+    const stream = new kinesisvideo.CfnStream(this, 'FrontDoorStream', { name: 'plant-1-front-door', dataRetentionInHours: 24 });
+    const hub = new iot.CfnThing(this, 'CameraHub', { thingName: 'plant-1-camera-hub' });
+    this.camera = new StreamEdgeConfiguration(this, 'FrontDoorCamera', {
+      stream,
+      hubDevice: hub,
+      recorder: {
+        mediaUriSecret: cameraUri,
+        // Record during working hours, one hour at a time.
+        schedule: EdgeSchedule.cron('0 0 6-21 ? * MON-FRI', Duration.hours(1)),
+      },
+      uploader: { schedule: EdgeSchedule.cron('0 30 * ? * *', Duration.minutes(15)) },
+      deletion: {
+        edgeRetention: Duration.hours(72),
+        maxLocalMediaSize: Size.gibibytes(64),
+        strategyOnFullSize: StrategyOnFullSize.DELETE_OLDEST_MEDIA,
+      },
+    });
+
+    // The role the Edge Agent assumes through the hub device's IoT role alias reads the secret.
+    const edgeAgentRole = new iam.Role(this, 'EdgeAgentRole', { assumedBy: new iam.ServicePrincipal('credentials.iot.amazonaws.com') });
+    this.camera.grantMediaUriRead(edgeAgentRole);
   }
 }
 
