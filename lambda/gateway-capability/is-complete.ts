@@ -3,12 +3,8 @@ import { describeSyncStatus, isNotFound, isTransientSiteWiseError, siteWiseFailu
 import { TerminalError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse } from '../shared/types';
-import { PollOutcome, waitForTerminalState } from '../shared/wait';
+import { invocationEnd, PollOutcome, waitForTerminalState } from '../shared/wait';
 
-/** One invocation polls at most this long, then hands back to the framework's waiter. */
-const MAX_POLL_PER_INVOCATION_MS = 4 * 60_000;
-/** Time kept back from the Lambda timeout to answer the framework. */
-const ANSWER_MARGIN_MS = 10_000;
 
 /**
  * Waits until the gateway reports a terminal capabilitySyncStatus: IN_SYNC succeeds,
@@ -59,7 +55,7 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
     isTransient: isTransientSiteWiseError,
     startedAt: wait.StartedAt,
     deadline: wait.Deadline,
-    invocationEnd: Date.now() + Math.min(MAX_POLL_PER_INVOCATION_MS, context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS),
+    invocationEnd: invocationEnd(context),
   });
   switch (result.state) {
     case 'pending':

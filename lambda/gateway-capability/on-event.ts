@@ -4,10 +4,7 @@ import { ResetOnDelete } from '../../src/gateway-capability/resource-properties'
 import { TerminalError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { InvocationContext, OnEventRequest, OnEventResponse } from '../shared/types';
-import { retryTransientErrors } from '../shared/wait';
-
-/** Time kept back from the Lambda timeout to answer the framework. */
-const ANSWER_MARGIN_MS = 10_000;
+import { ANSWER_MARGIN_MS, retryTransientErrors } from '../shared/wait';
 
 /**
  * Create and Update write the document and hand the wait to isComplete. Update to another

@@ -1,6 +1,18 @@
 import { backoffDelay, sleep } from './backoff';
 import { describeError, TerminalError } from './errors';
 import { logger } from './logger';
+import { InvocationContext } from './types';
+
+/** One isComplete invocation polls at most this long, then hands back to the framework's waiter. */
+const MAX_POLL_PER_INVOCATION_MS = 4 * 60_000;
+
+/** Time kept back from the Lambda timeout to answer the framework. */
+export const ANSWER_MARGIN_MS = 10_000;
+
+/** Epoch ms by which an isComplete invocation stops polling and answers the framework. */
+export function invocationEnd(context: InvocationContext): number {
+  return Date.now() + Math.min(MAX_POLL_PER_INVOCATION_MS, context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS);
+}
 
 /** One look at the device: finished, or still going with a status worth reporting on timeout. */
 export type PollOutcome<T> = { readonly done: true; readonly result: T } | { readonly done: false; readonly status: string };

@@ -12,10 +12,8 @@ import { parseSettings, StreamEdgeSettings, streamIdentifier, StreamRef, streamO
 import { TerminalError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse } from '../shared/types';
-import { PollOutcome, waitForTerminalState } from '../shared/wait';
+import { invocationEnd, PollOutcome, waitForTerminalState } from '../shared/wait';
 
-const MAX_POLL_PER_INVOCATION_MS = 4 * 60_000;
-const ANSWER_MARGIN_MS = 10_000;
 /** DELETE_FAILED is retried this many times before the delete fails with the service's reason. */
 const MAX_DELETE_ATTEMPTS = 3;
 
@@ -49,7 +47,7 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
     isTransient: isTransientKinesisVideoError,
     startedAt: wait.StartedAt,
     deadline: wait.Deadline,
-    invocationEnd: Date.now() + Math.min(MAX_POLL_PER_INVOCATION_MS, context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS),
+    invocationEnd: invocationEnd(context),
   });
   switch (result.state) {
     case 'pending':
