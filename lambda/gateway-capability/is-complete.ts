@@ -5,7 +5,6 @@ import { logger } from '../shared/logger';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse } from '../shared/types';
 import { invocationEnd, PollOutcome, waitForTerminalState } from '../shared/wait';
 
-
 /**
  * Waits until the gateway reports a terminal capabilitySyncStatus: IN_SYNC succeeds,
  * SYNC_FAILED fails, NOT_APPLICABLE succeeds unless the resource says otherwise, and
