@@ -63,7 +63,7 @@ async function measure(mode: Mode): Promise<Sample[]> {
 
     return targets.map(({ gatewayId, syncSeconds }) => {
       const physicalId = `${gatewayId}/${NAMESPACE}`;
-      const inSync = env.emulator.events.find((e) => e.gatewayId === gatewayId && e.to === 'IN_SYNC')!;
+      const inSync = env.emulator.eventsOf('iotsitewise').find((e) => e.gatewayId === gatewayId && e.to === 'IN_SYNC')!;
       const response = env.harness.responses.find((r) => r.body.PhysicalResourceId === physicalId && r.body.Status === 'SUCCESS')!;
       const calls = env.emulator.requests.filter((r) => r.path.includes(gatewayId));
       const applied = calls.find((r) => r.operation === 'UpdateGatewayCapabilityConfiguration')!;

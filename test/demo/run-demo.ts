@@ -31,7 +31,7 @@ function printEvent(event: StackEvent): void {
 }
 
 function printDeviceChanges(since: number): void {
-  const changes = env.emulator.events.filter((e) => e.at >= since);
+  const changes = env.emulator.eventsOf('iotsitewise').filter((e) => e.at >= since);
   if (changes.length === 0) return;
   console.log('  gateway reports:');
   for (const change of changes) {

@@ -22,7 +22,11 @@ const STREAM_ARN = 'arn:aws:kinesisvideo:us-east-1:123456789012:stream/front-doo
 const HUB = 'arn:aws:iot:us-east-1:123456789012:thing/hub-1';
 const OTHER_HUB = 'arn:aws:iot:us-east-1:123456789012:thing/hub-2';
 const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:camera-AbCdEf';
-const meta = { $metadata: {} };
+
+/** An SDK exception as the client raises it: Kinesis Video's message member is `Message`. */
+function kvsError<T>(Exception: new (options: any) => T, message: string): T {
+  return new Exception({ message, Message: message, $metadata: {} });
+}
 
 function edgeConfig(hub: string = HUB, schedule: string = '0 0 8 ? * MON-FRI'): any {
   return {
@@ -70,7 +74,7 @@ class FakeStream {
   constructor() {
     kvs.on(DescribeEdgeConfigurationCommand).callsFake(() => {
       this.settle();
-      if (!this.config) throw new StreamEdgeConfigurationNotFoundException({ Message: 'no edge configuration', ...meta });
+      if (!this.config) throw kvsError(StreamEdgeConfigurationNotFoundException, 'no edge configuration');
       const { settlesAt, settlesTo, ...shown } = this.config;
       return {
         StreamARN: STREAM_ARN,
@@ -81,7 +85,7 @@ class FakeStream {
     });
     kvs.on(StartEdgeConfigurationUpdateCommand).callsFake((input) => {
       this.settle();
-      if (this.config && ['SYNCING', 'DELETING'].includes(this.config.SyncStatus)) throw new ResourceInUseException({ Message: 'in use', ...meta });
+      if (this.config && ['SYNCING', 'DELETING'].includes(this.config.SyncStatus)) throw kvsError(ResourceInUseException, 'in use');
       this.config = {
         EdgeConfig: input.EdgeConfig,
         SyncStatus: 'SYNCING',
@@ -94,7 +98,7 @@ class FakeStream {
     });
     kvs.on(DeleteEdgeConfigurationCommand).callsFake(() => {
       this.settle();
-      if (!this.config) throw new StreamEdgeConfigurationNotFoundException({ Message: 'no edge configuration', ...meta });
+      if (!this.config) throw kvsError(StreamEdgeConfigurationNotFoundException, 'no edge configuration');
       this.config = { ...this.config, SyncStatus: 'DELETING', settlesAt: Date.now() + 2_000, settlesTo: this.deleteOutcomes.shift() ?? 'GONE' };
       return {};
     });
@@ -103,7 +107,7 @@ class FakeStream {
   /** Puts a configuration there before the test's operation. */
   public existing(config: any, status: string, settlesTo?: string): void {
     const LastUpdatedTime = new Date(START - 3_600_000);
-    this.config = { EdgeConfig: config, SyncStatus: status, LastUpdatedTime, settlesAt: settlesTo && START + 5_000, settlesTo };
+    this.config = { EdgeConfig: config, SyncStatus: status, LastUpdatedTime, settlesAt: settlesTo ? START + 5_000 : undefined, settlesTo };
   }
 
   private settle(): void {
@@ -163,7 +167,7 @@ describe('create and update', () => {
   });
 
   test('ResourceInUseException from Start is waited out, not a failure', async () => {
-    kvs.on(StartEdgeConfigurationUpdateCommand).rejectsOnce(new ResourceInUseException({ Message: 'sync in progress', ...meta })).callsFake((input) => {
+    kvs.on(StartEdgeConfigurationUpdateCommand).rejectsOnce(kvsError(ResourceInUseException, 'sync in progress')).callsFake((input) => {
       stream.config = { EdgeConfig: input.EdgeConfig, SyncStatus: 'IN_SYNC', LastUpdatedTime: new Date() };
       return { SyncStatus: 'SYNCING' };
     });
@@ -180,7 +184,7 @@ describe('create and update', () => {
   });
 
   test('NoDataRetentionException fails at once and says how to fix it', async () => {
-    kvs.on(StartEdgeConfigurationUpdateCommand).rejects(new NoDataRetentionException({ Message: 'The Stream data retention in hours is equal to zero.', ...meta }));
+    kvs.on(StartEdgeConfigurationUpdateCommand).rejects(kvsError(NoDataRetentionException, 'The Stream data retention in hours is equal to zero.'));
     await expect(run(request('Create'))).rejects.toThrow(
       'Could not start the edge configuration update of stream front-door: the stream keeps no data (NoDataRetentionException). Give the stream a data retention above 0 hours',
     );
@@ -188,13 +192,13 @@ describe('create and update', () => {
   });
 
   test('a stream that does not exist fails at once', async () => {
-    kvs.on(DescribeEdgeConfigurationCommand).rejects(new ResourceNotFoundException({ Message: 'Stream front-door not found', ...meta }));
+    kvs.on(DescribeEdgeConfigurationCommand).rejects(kvsError(ResourceNotFoundException, 'Stream front-door not found'));
     await expect(run(request('Create'))).rejects.toThrow('Could not read the edge configuration of stream front-door: ResourceNotFoundException: Stream front-door not found');
   });
 
   test('ClientLimitExceededException and 5xx are retried with backoff', async () => {
     kvs.on(StartEdgeConfigurationUpdateCommand)
-      .rejectsOnce(new ClientLimitExceededException({ Message: 'Rate exceeded', ...meta }))
+      .rejectsOnce(kvsError(ClientLimitExceededException, 'Rate exceeded'))
       .rejectsOnce(Object.assign(new Error('Service unavailable'), { name: 'InternalFailure', $metadata: { httpStatusCode: 503 } }))
       .callsFake((input) => {
         stream.config = { EdgeConfig: input.EdgeConfig, SyncStatus: 'IN_SYNC', LastUpdatedTime: new Date() };
@@ -218,7 +222,7 @@ describe('create and update', () => {
     expect(result.IsComplete).toBe(true);
     const order = kvs.calls().map((c) => c.args[0].constructor.name).filter((n) => n !== 'DescribeEdgeConfigurationCommand');
     expect(order).toEqual(['DeleteEdgeConfigurationCommand', 'StartEdgeConfigurationUpdateCommand']);
-    expect(startCalls()[0].EdgeConfig.HubDeviceArn).toBe(OTHER_HUB);
+    expect(startCalls()[0].EdgeConfig!.HubDeviceArn).toBe(OTHER_HUB);
   });
 
   test('a device that never answers fails at the sync timeout with the last status', async () => {
@@ -272,7 +276,7 @@ describe('delete', () => {
 
   test('a configuration or stream that no longer exists counts as deleted', async () => {
     expect(await run(request('Delete'))).toEqual({ IsComplete: true });
-    kvs.on(DescribeEdgeConfigurationCommand).rejects(new ResourceNotFoundException({ Message: 'no stream', ...meta }));
+    kvs.on(DescribeEdgeConfigurationCommand).rejects(kvsError(ResourceNotFoundException, 'no stream'));
     expect(await run(request('Delete'))).toEqual({ IsComplete: true });
     expect(kvs.commandCalls(DeleteEdgeConfigurationCommand)).toHaveLength(0);
   });

@@ -74,7 +74,7 @@ test('create waits until the gateway is IN_SYNC, and never answers before', asyn
   const device = env.emulator.sitewise.device(gatewayId, COLLECTOR);
   expect(device.syncStatus).toBe('IN_SYNC');
   expect(device.appliedConfiguration).toBe(DOCUMENT_V1);
-  const inSync = env.emulator.events.find((e) => e.gatewayId === gatewayId && e.to === 'IN_SYNC')!;
+  const inSync = env.emulator.eventsOf('iotsitewise').find((e) => e.gatewayId === gatewayId && e.to === 'IN_SYNC')!;
   const response = env.harness.responses.find((r) => r.logicalResourceId.startsWith('Collector') && r.requestType === 'Create')!;
   expect(response.body.Status).toBe('SUCCESS');
   expect(response.at).toBeGreaterThanOrEqual(inSync.at);

@@ -8,6 +8,13 @@
  *   emulator.sitewise.scriptDevice(gatewayId, 'iotsitewise:opcuacollector:3', [DeviceBehaviours.apply(5_000), DeviceBehaviours.reject()]);
  *   emulator.faults.set({ throttleRate: 0.2, operations: ['DescribeGatewayCapabilityConfiguration'] });
  *   … emulator.sitewise.device(gatewayId, namespace), emulator.requests, emulator.events …
+ *
+ * and Kinesis Video Streams edge configurations with a simulated Edge Agent per hub device:
+ *
+ *   const streamArn = emulator.kinesisVideo.createStream({ name: 'cam-1', dataRetentionInHours: 24 });
+ *   const secretArn = emulator.secrets.createMediaUri('cam-1-uri', 'rtsp://10.0.0.5:554/live');
+ *   emulator.kinesisVideo.scriptAgent(hubDeviceArn, { updates: EdgeAgentBehaviours.sync(1_000, 5_000), deletions: [EdgeAgentBehaviours.fail('busy'), EdgeAgentBehaviours.delete()] });
+ *   … emulator.kinesisVideo.edgeConfiguration('cam-1'), emulator.kinesisVideo.rateLimitedCalls, emulator.eventsOf('kinesisvideo') …
  *   emulator.reset(); await emulator.stop();
  */
 export { LocalAwsEndpoint, EMULATOR_CREDENTIALS } from './local-aws-endpoint';
@@ -18,7 +25,7 @@ export { AwsError } from './protocol';
 export type { AwsOperation, AwsServiceDefinition, HttpMethod, ModeledError, OperationRequest } from './protocol';
 export { FaultInjector } from './faults';
 export type { FaultDecision, FaultOutcome, FaultRule } from './faults';
-export type { DeviceEvent, RecordedRequest, SiteWiseDeviceEvent, SiteWiseSyncStatus } from './records';
+export type { DeviceEvent, EdgeSyncStatus, KinesisVideoEdgeEvent, RecordedRequest, SiteWiseDeviceEvent, SiteWiseSyncStatus } from './records';
 export { SiteWiseEmulator } from './sitewise';
 export type { CreateGatewayInput, GatewaySnapshot, SiteWiseEmulatorOptions } from './sitewise';
 export { SITEWISE_ERRORS, SITEWISE_SERVICE } from './sitewise-shapes';
@@ -26,6 +33,24 @@ export { DEFAULT_SYNC_DELAY_MS, DeviceBehaviours, defaultContentCheck } from './
 export type {
   BehaviourFunction, ContentCheck, DeviceBehaviour, DeviceHistoryEntry, DeviceScript, DeviceScriptInput, DeviceSnapshot, DeviceUpdate,
 } from './devices';
+export { KinesisVideoEmulator } from './kinesis-video';
+export type { CreateStreamInput, KinesisVideoEmulatorOptions, StreamSnapshot } from './kinesis-video';
+export { KINESIS_VIDEO_ERRORS, KINESIS_VIDEO_SERVICE } from './kinesis-video-shapes';
+export { EDGE_RATE_LIMITS, KinesisVideoQuotas } from './kinesis-video-quotas';
+export type { QuotaStream, RateLimitedCall } from './kinesis-video-quotas';
+export type { EdgeConfig, EdgeJobStatus, MediaUriType, ScheduleConfig, StrategyOnFullSize } from './kinesis-video-shapes';
+export {
+  DEFAULT_ACK_MS, DEFAULT_DELETE_MS, DEFAULT_GIVE_UP_MS, DEFAULT_SYNC_MS, defaultEdgeConfigCheck, EdgeAgentBehaviours,
+} from './edge-agent-scripts';
+export type {
+  EdgeAgentDeletion, EdgeAgentScript, EdgeAgentScriptInput, EdgeAgentUpdate, EdgeConfigCheck, EdgeDeleteBehaviour, EdgeFailBehaviour,
+  EdgeJobStatusScript, EdgeOfflineBehaviour, EdgeSyncBehaviour,
+} from './edge-agent-scripts';
+export type { EdgeAgentSnapshot, EdgeAgentStatusReport, EdgeConfigurationSnapshot, EdgeHistoryEntry, EdgeJobReport } from './edge-agents';
+export { SecretsRegistry } from './secrets';
+export type { SecretSnapshot, SecretsRegistryOptions } from './secrets';
+export { SlidingWindowRateLimiter } from './rate-limits';
+export type { RateLimit } from './rate-limits';
 export { SeededRandom } from './random';
 export { OperationRouter, parseCredentialScope, PathTemplate } from './routing';
 export type { CredentialScope } from './routing';

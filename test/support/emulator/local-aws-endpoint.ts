@@ -1,8 +1,12 @@
 import type { ScaledClock } from '../clock';
 import type { DeviceScriptInput } from './devices';
+import type { EdgeAgentScriptInput } from './edge-agent-scripts';
 import { FaultInjector } from './faults';
+import { KinesisVideoEmulator } from './kinesis-video';
+import { KINESIS_VIDEO_SERVICE } from './kinesis-video-shapes';
 import { SeededRandom } from './random';
 import { DeviceEventLog, type DeviceEvent, type RecordedRequest } from './records';
+import { SecretsRegistry } from './secrets';
 import { AwsRestJsonServer } from './server';
 import { SiteWiseEmulator } from './sitewise';
 import { SITEWISE_SERVICE } from './sitewise-shapes';
@@ -20,6 +24,12 @@ export interface LocalAwsEndpointOptions {
     /** Script of unscripted SiteWise devices; default: apply after 2 simulated seconds. */
     readonly defaultScript?: DeviceScriptInput;
   };
+  readonly kinesisVideo?: {
+    /** Script of unscripted Edge Agents; default: acknowledge after 1 simulated second, IN_SYNC 2 s later. */
+    readonly defaultAgentScript?: EdgeAgentScriptInput;
+    /** Whether the per-stream and per-account call quotas apply; default true. */
+    readonly rateLimits?: boolean;
+  };
 }
 
 /** Fake static credentials: the emulator reads the signing scope but never checks signatures. */
@@ -27,6 +37,14 @@ export const EMULATOR_CREDENTIALS = { accessKeyId: 'AKIDEMULATOR', secretAccessK
 
 /** Seed offset of the fault PRNG, so fault draws do not shift gateway ids and vice versa. */
 const FAULT_SEED_OFFSET = 7919;
+/** Seed offset of stream versions and secret ARN suffixes, so they shift neither gateway ids nor faults. */
+const KINESIS_VIDEO_SEED_OFFSET = 104729;
+
+/** A seeded sequence and the seed `reset` restarts it from. */
+interface SeededSequence {
+  readonly random: SeededRandom;
+  readonly seed: number;
+}
 
 /**
  * A local AWS endpoint that unmodified AWS SDK v3 clients talk to through `endpoint` or
@@ -37,6 +55,7 @@ export class LocalAwsEndpoint {
     const seed = options.seed ?? 1;
     const idRandom = new SeededRandom(seed);
     const faultRandom = new SeededRandom(seed + FAULT_SEED_OFFSET);
+    const kinesisVideoRandom = new SeededRandom(seed + KINESIS_VIDEO_SEED_OFFSET);
     const faults = new FaultInjector(faultRandom);
     const events = new DeviceEventLog();
     const server = await AwsRestJsonServer.start({ clock: options.clock, faults });
@@ -50,19 +69,39 @@ export class LocalAwsEndpoint {
     });
     server.addService(SITEWISE_SERVICE);
     server.addOperations(sitewise.operations());
-    return new LocalAwsEndpoint(options.clock, seed, server, faults, events, sitewise, [idRandom, faultRandom]);
+    const secrets = new SecretsRegistry({ random: kinesisVideoRandom, region: sitewise.region, accountId: sitewise.accountId });
+    const kinesisVideo = new KinesisVideoEmulator({
+      clock: options.clock,
+      random: kinesisVideoRandom,
+      events,
+      secrets,
+      region: options.region,
+      accountId: options.accountId,
+      defaultAgentScript: options.kinesisVideo?.defaultAgentScript,
+      rateLimits: options.kinesisVideo?.rateLimits,
+    });
+    server.addService(KINESIS_VIDEO_SERVICE);
+    server.addOperations(kinesisVideo.operations());
+    return new LocalAwsEndpoint(options.clock, server, faults, events, sitewise, kinesisVideo, secrets, [
+      { random: idRandom, seed },
+      { random: faultRandom, seed: seed + FAULT_SEED_OFFSET },
+      { random: kinesisVideoRandom, seed: seed + KINESIS_VIDEO_SEED_OFFSET },
+    ]);
   }
 
   private constructor(
     public readonly clock: ScaledClock,
-    private readonly seed: number,
     private readonly server: AwsRestJsonServer,
     /** Fault injection for all services. */
     public readonly faults: FaultInjector,
     private readonly eventLog: DeviceEventLog,
     /** Emulated IoT SiteWise and its simulated gateway devices. */
     public readonly sitewise: SiteWiseEmulator,
-    private readonly randoms: readonly [SeededRandom, SeededRandom],
+    /** Emulated Kinesis Video Streams and the simulated Edge Agents of its hub devices. */
+    public readonly kinesisVideo: KinesisVideoEmulator,
+    /** In-memory Secrets Manager secrets, e.g. the media URI secrets of edge configurations. */
+    public readonly secrets: SecretsRegistry,
+    private readonly sequences: readonly SeededSequence[],
   ) {}
 
   /** e.g. `http://127.0.0.1:43123`. */
@@ -78,6 +117,11 @@ export class LocalAwsEndpoint {
   /** Every device status change so far, ordered by simulated time (devices are settled first). */
   public get events(): DeviceEvent[] {
     return this.eventLog.list();
+  }
+
+  /** The events of one service, typed, e.g. `eventsOf('kinesisvideo')`. */
+  public eventsOf<S extends DeviceEvent['service']>(service: S): Array<Extract<DeviceEvent, { service: S }>> {
+    return this.events.filter((event): event is Extract<DeviceEvent, { service: S }> => event.service === service);
   }
 
   /**
@@ -99,14 +143,18 @@ export class LocalAwsEndpoint {
     };
   }
 
-  /** Clears gateways, devices, scripts, faults, requests and events, and restarts the seeded sequences. */
+  /**
+   * Clears gateways, devices, streams, edge agents, secrets, scripts, faults, quotas, requests and
+   * events, and restarts the seeded sequences.
+   */
   public reset(): void {
     this.sitewise.reset();
+    this.kinesisVideo.reset();
+    this.secrets.reset();
     this.faults.clear();
     this.server.requests.length = 0;
     this.eventLog.clear();
-    this.randoms[0].reseed(this.seed);
-    this.randoms[1].reseed(this.seed + FAULT_SEED_OFFSET);
+    for (const { random, seed } of this.sequences) random.reseed(seed);
   }
 
   public async stop(): Promise<void> {

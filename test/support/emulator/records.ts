@@ -39,8 +39,28 @@ export interface SiteWiseDeviceEvent {
   readonly reason?: string;
 }
 
-/** Device events of every emulated service (Kinesis Video and Ground Station events join this union later). */
-export type DeviceEvent = SiteWiseDeviceEvent;
+/** `SyncStatus` of a Kinesis Video stream's edge configuration (kinesisvideo 2017-09-30). */
+export type EdgeSyncStatus = 'SYNCING' | 'ACKNOWLEDGED' | 'IN_SYNC' | 'SYNC_FAILED' | 'DELETING' | 'DELETE_FAILED' | 'DELETING_ACKNOWLEDGED';
+
+/** One change of a Kinesis Video stream's edge configuration, as the simulated Edge Agent drives it. */
+export interface KinesisVideoEdgeEvent {
+  readonly service: 'kinesisvideo';
+  /** Simulated epoch ms at which the status changed (the scheduled time, not when it was observed). */
+  readonly at: number;
+  readonly streamName: string;
+  readonly streamArn: string;
+  /** IoT thing ARN of the hub device whose Edge Agent runs the configuration. */
+  readonly hubDeviceArn: string;
+  /** Status before the change; undefined when the stream's edge configuration was created. */
+  readonly from: EdgeSyncStatus | undefined;
+  /** `DELETED`: the configuration is gone (deletion finished, or its stream was deleted). */
+  readonly to: EdgeSyncStatus | 'DELETED';
+  /** FailedStatusDetails of SYNC_FAILED / DELETE_FAILED, or why the configuration disappeared. */
+  readonly reason?: string;
+}
+
+/** Device events of every emulated service, told apart by `service` (Ground Station events join this union later). */
+export type DeviceEvent = SiteWiseDeviceEvent | KinesisVideoEdgeEvent;
 
 /**
  * Collects device events. Devices settle their state lazily (when read), so before handing out

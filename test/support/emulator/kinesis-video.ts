@@ -1,0 +1,508 @@
+import type { ScaledClock } from '../clock';
+import { toEdgeAgentScript, type EdgeAgentScript, type EdgeAgentScriptInput } from './edge-agent-scripts';
+import {
+  IN_PROGRESS_STATUSES, SimulatedEdgeAgent, StreamEdgeConfiguration,
+  type EdgeAgentSnapshot, type EdgeAgentStatusReport, type EdgeConfigurationSnapshot, type EdgeJobReport,
+} from './edge-agents';
+import { KinesisVideoQuotas, type RateLimitedCall } from './kinesis-video-quotas';
+import {
+  DATA_RETENTION_CHANGE_IN_HOURS, DATA_RETENTION_IN_HOURS, DEVICE_NAME, epochSeconds, HUB_DEVICE_ARN, KINESIS_VIDEO_SERVICE,
+  kinesisVideoError, kinesisVideoValidator, KMS_KEY_ID, LIST_EDGE_DEFAULT_MAX_RESULTS, LIST_EDGE_MAX_RESULTS, MEDIA_TYPE, NEXT_TOKEN, STREAM_ARN,
+  STREAM_NAME, STREAM_VERSION, UPDATE_DATA_RETENTION_OPERATIONS, validateEdgeConfig, validateEnum, validateHubDeviceArn, validateInteger,
+  validateStreamIdentifier, validateStreamTags, type EdgeConfig, type StreamIdentifier,
+} from './kinesis-video-shapes';
+import type { AwsOperation, OperationRequest } from './protocol';
+import type { SeededRandom } from './random';
+import type { DeviceEventLog } from './records';
+import type { SecretsRegistry } from './secrets';
+
+export interface KinesisVideoEmulatorOptions {
+  readonly clock: ScaledClock;
+  /** Source of stream versions. */
+  readonly random: SeededRandom;
+  readonly events: DeviceEventLog;
+  /** Where the Edge Agents look up `MediaUriSecretArn`. */
+  readonly secrets: SecretsRegistry;
+  /** Default us-east-1. Stream ARNs use it; requests for other regions are still served. */
+  readonly region?: string;
+  /** Default 123456789012. */
+  readonly accountId?: string;
+  /** Script of agents nobody scripted; default: acknowledge after 1 s, IN_SYNC 2 s later; deletions likewise. */
+  readonly defaultAgentScript?: EdgeAgentScriptInput;
+  /** Whether the per-stream and per-account call quotas apply; default true. */
+  readonly rateLimits?: boolean;
+}
+
+/** Input of the `createStream` test helper; every member has a default. */
+export interface CreateStreamInput {
+  readonly name?: string;
+  /** Default 24: the helper exists to set up edge configurations, which need retention > 0 (the API's default is 0). */
+  readonly dataRetentionInHours?: number;
+  readonly deviceName?: string;
+  readonly mediaType?: string;
+  readonly kmsKeyId?: string;
+  readonly tags?: Record<string, string>;
+}
+
+export interface StreamSnapshot {
+  readonly name: string;
+  readonly arn: string;
+  readonly status: 'ACTIVE';
+  readonly dataRetentionInHours: number;
+  readonly version: string;
+  /** Simulated epoch ms. */
+  readonly creationTime: number;
+  readonly deviceName?: string;
+  readonly mediaType?: string;
+  readonly kmsKeyId: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly hasEdgeConfiguration: boolean;
+}
+
+interface StreamRecord {
+  readonly name: string;
+  readonly arn: string;
+  readonly creationTime: number;
+  dataRetentionInHours: number;
+  version: string;
+  readonly deviceName?: string;
+  readonly mediaType?: string;
+  readonly kmsKeyId: string;
+  readonly tags?: Record<string, string>;
+  edge?: StreamEdgeConfiguration;
+}
+
+const DEFAULT_HELPER_RETENTION_HOURS = 24;
+const VERSION_CHARACTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const VERSION_LENGTH = 20;
+const NEXT_TOKEN_PREFIX = 'offset:';
+
+/**
+ * The emulated Kinesis Video Streams control plane for streams and their edge configurations, plus
+ * the simulated Edge Agents behind it and the API tests use to script and inspect them.
+ */
+export class KinesisVideoEmulator {
+  public readonly region: string;
+  public readonly accountId: string;
+
+  private readonly clock: ScaledClock;
+  private readonly random: SeededRandom;
+  private readonly events: DeviceEventLog;
+  private readonly secrets: SecretsRegistry;
+  private readonly initialDefaultScript: EdgeAgentScript;
+  private defaultScript: EdgeAgentScript;
+  private readonly quotas: KinesisVideoQuotas;
+  /** By stream name (unique per account and region). */
+  private readonly streams = new Map<string, StreamRecord>();
+  private readonly agents = new Map<string, SimulatedEdgeAgent>();
+  private streamsCreated = 0;
+
+  constructor(options: KinesisVideoEmulatorOptions) {
+    this.clock = options.clock;
+    this.random = options.random;
+    this.events = options.events;
+    this.secrets = options.secrets;
+    this.region = options.region ?? 'us-east-1';
+    this.accountId = options.accountId ?? '123456789012';
+    this.initialDefaultScript = options.defaultAgentScript ? toEdgeAgentScript(options.defaultAgentScript) : {};
+    this.defaultScript = this.initialDefaultScript;
+    this.quotas = new KinesisVideoQuotas(options.rateLimits ?? true);
+    this.events.addSettler(() => this.settleAll());
+  }
+
+  // ---- test-facing API -------------------------------------------------------------------------
+
+  /** Creates an ACTIVE stream directly (no HTTP); returns its ARN. Input is validated like CreateStream. */
+  public createStream(input: CreateStreamInput = {}): string {
+    return this.addStream({
+      StreamName: input.name ?? `emulated-stream-${this.streamsCreated + 1}`,
+      DataRetentionInHours: input.dataRetentionInHours ?? DEFAULT_HELPER_RETENTION_HOURS,
+      DeviceName: input.deviceName,
+      MediaType: input.mediaType,
+      KmsKeyId: input.kmsKeyId,
+      Tags: input.tags,
+    }, this.clock.now()).arn;
+  }
+
+  /** Deletes a stream (and its edge configuration) behind the deployment's back. */
+  public deleteStreamOutOfBand(nameOrArn: string): void {
+    this.removeStream(this.requireStream(nameOrArn), this.clock.now(), 'stream deleted out of band');
+  }
+
+  public stream(nameOrArn: string): StreamSnapshot | undefined {
+    const stream = this.streamByNameOrArn(nameOrArn);
+    return stream && {
+      name: stream.name,
+      arn: stream.arn,
+      status: 'ACTIVE',
+      dataRetentionInHours: stream.dataRetentionInHours,
+      version: stream.version,
+      creationTime: stream.creationTime,
+      deviceName: stream.deviceName,
+      mediaType: stream.mediaType,
+      kmsKeyId: stream.kmsKeyId,
+      tags: stream.tags,
+      hasEdgeConfiguration: this.currentEdge(stream, this.clock.now()) !== undefined,
+    };
+  }
+
+  public streamNames(): string[] {
+    return [...this.streams.keys()];
+  }
+
+  /**
+   * Current state of a stream's edge configuration; undefined when it has none (never started, or
+   * deleted). Throws if the stream does not exist.
+   */
+  public edgeConfiguration(nameOrArn: string): EdgeConfigurationSnapshot | undefined {
+    return this.currentEdge(this.requireStream(nameOrArn), this.clock.now())?.snapshot();
+  }
+
+  /** Current state of every existing edge configuration. */
+  public edgeConfigurations(): EdgeConfigurationSnapshot[] {
+    const now = this.clock.now();
+    return [...this.streams.values()].flatMap((stream) => this.currentEdge(stream, now)?.snapshot() ?? []);
+  }
+
+  /**
+   * Sets how the Edge Agent of this hub device treats its next updates (and deletions, if the
+   * script has `deletions`); behaviour lists are consumed from the next call on.
+   */
+  public scriptAgent(hubDeviceArn: string, script: EdgeAgentScriptInput): void {
+    if (!HUB_DEVICE_ARN.pattern.test(hubDeviceArn)) throw new Error(`not an IoT thing ARN: ${hubDeviceArn}`);
+    this.agentOf(hubDeviceArn).setScript(toEdgeAgentScript(script));
+  }
+
+  /** Script of every agent without its own script (or for the channels its script leaves out). */
+  public setDefaultAgentScript(script: EdgeAgentScriptInput): void {
+    this.defaultScript = toEdgeAgentScript(script);
+  }
+
+  /** Counters of one hub device's agent; undefined if it was never scripted nor sent anything. */
+  public agent(hubDeviceArn: string): EdgeAgentSnapshot | undefined {
+    return this.agents.get(hubDeviceArn)?.snapshot();
+  }
+
+  /** Switches the per-stream and per-account call quotas on or off (on by default). */
+  public setRateLimits(enabled: boolean): void {
+    this.quotas.setEnabled(enabled);
+  }
+
+  /** Calls refused by the quotas so far, in order. */
+  public get rateLimitedCalls(): readonly RateLimitedCall[] {
+    return this.quotas.refused;
+  }
+
+  /** Forgets all streams, agents and quota counters and restores the initial default script and rate-limit switch. */
+  public reset(): void {
+    this.streams.clear();
+    this.agents.clear();
+    this.quotas.reset();
+    this.streamsCreated = 0;
+    this.defaultScript = this.initialDefaultScript;
+  }
+
+  /** Brings every edge configuration up to the current simulated time. */
+  public settleAll(): void {
+    const now = this.clock.now();
+    for (const stream of this.streams.values()) this.currentEdge(stream, now);
+  }
+
+  // ---- operations ------------------------------------------------------------------------------
+
+  /** The operation table registered with the HTTP server: restJson1, every operation `POST /<operationName>` → 200. */
+  public operations(): AwsOperation[] {
+    const operation = (name: string, handler: (request: OperationRequest) => unknown): AwsOperation => ({
+      service: KINESIS_VIDEO_SERVICE.signingName,
+      name,
+      method: 'POST',
+      path: `/${name[0].toLowerCase()}${name.slice(1)}`,
+      successStatus: 200,
+      handler,
+    });
+    return [
+      operation('CreateStream', (r) => this.onCreateStream(r)),
+      operation('DescribeStream', (r) => this.onDescribeStream(r)),
+      operation('DeleteStream', (r) => this.onDeleteStream(r)),
+      operation('UpdateDataRetention', (r) => this.onUpdateDataRetention(r)),
+      operation('StartEdgeConfigurationUpdate', (r) => this.onStartEdgeConfigurationUpdate(r)),
+      operation('DescribeEdgeConfiguration', (r) => this.onDescribeEdgeConfiguration(r)),
+      operation('DeleteEdgeConfiguration', (r) => this.onDeleteEdgeConfiguration(r)),
+      operation('ListEdgeAgentConfigurations', (r) => this.onListEdgeAgentConfigurations(r)),
+    ];
+  }
+
+  private onCreateStream({ body, now }: OperationRequest): unknown {
+    const { StreamName, DataRetentionInHours, DeviceName, MediaType, KmsKeyId, Tags } = body;
+    return { StreamARN: this.addStream({ StreamName, DataRetentionInHours, DeviceName, MediaType, KmsKeyId, Tags }, now).arn };
+  }
+
+  private onDescribeStream({ body }: OperationRequest): unknown {
+    const validator = kinesisVideoValidator();
+    const id = validateStreamIdentifier(validator, body);
+    validator.throwIfInvalid();
+    const stream = this.findStream(id);
+    return {
+      StreamInfo: {
+        ...(stream.deviceName === undefined ? {} : { DeviceName: stream.deviceName }),
+        StreamName: stream.name,
+        StreamARN: stream.arn,
+        ...(stream.mediaType === undefined ? {} : { MediaType: stream.mediaType }),
+        KmsKeyId: stream.kmsKeyId,
+        Version: stream.version,
+        Status: 'ACTIVE',
+        CreationTime: epochSeconds(stream.creationTime),
+        DataRetentionInHours: stream.dataRetentionInHours,
+      },
+    };
+  }
+
+  private onDeleteStream({ body, now }: OperationRequest): unknown {
+    const validator = kinesisVideoValidator();
+    if (validator.required('StreamARN', body.StreamARN)) validator.string('StreamARN', body.StreamARN, STREAM_ARN);
+    validator.string('CurrentVersion', body.CurrentVersion, STREAM_VERSION);
+    validator.throwIfInvalid();
+    const stream = this.findStream({ streamArn: body.StreamARN as string });
+    this.checkVersion(stream, body.CurrentVersion);
+    this.removeStream(stream, now, 'stream deleted');
+    return {};
+  }
+
+  private onUpdateDataRetention({ body }: OperationRequest): unknown {
+    const validator = kinesisVideoValidator();
+    const id = validateStreamIdentifier(validator, body);
+    if (validator.required('CurrentVersion', body.CurrentVersion)) validator.string('CurrentVersion', body.CurrentVersion, STREAM_VERSION);
+    if (validator.required('Operation', body.Operation)) validateEnum(validator, 'Operation', body.Operation, UPDATE_DATA_RETENTION_OPERATIONS);
+    if (validator.required('DataRetentionChangeInHours', body.DataRetentionChangeInHours)) {
+      validateInteger(validator, 'DataRetentionChangeInHours', body.DataRetentionChangeInHours, DATA_RETENTION_CHANGE_IN_HOURS);
+    }
+    validator.throwIfInvalid();
+    const stream = this.findStream(id);
+    this.checkVersion(stream, body.CurrentVersion);
+    const change = body.DataRetentionChangeInHours as number;
+    const retention = stream.dataRetentionInHours + (body.Operation === 'INCREASE_DATA_RETENTION' ? change : -change);
+    if (retention < DATA_RETENTION_IN_HOURS.min || retention > DATA_RETENTION_IN_HOURS.max) {
+      throw kinesisVideoError('invalidArgument',
+        `Data retention would become ${retention} hours; it must stay between ${DATA_RETENTION_IN_HOURS.min} and ${DATA_RETENTION_IN_HOURS.max}`);
+    }
+    stream.dataRetentionInHours = retention;
+    stream.version = this.newVersion();
+    return {};
+  }
+
+  private onStartEdgeConfigurationUpdate({ body, now }: OperationRequest): unknown {
+    const validator = kinesisVideoValidator();
+    const id = validateStreamIdentifier(validator, body);
+    const edgeConfig = validateEdgeConfig(validator, body.EdgeConfig) as EdgeConfig;
+    validator.throwIfInvalid();
+    const stream = this.admitStreamCall('StartEdgeConfigurationUpdate', id, now);
+    if (stream.dataRetentionInHours === 0) throw kinesisVideoError('noDataRetention', 'The Stream data retention in hours is equal to zero.');
+    let edge = this.currentEdge(stream, now);
+    if (edge) {
+      const status = edge.statusAt(now);
+      if (IN_PROGRESS_STATUSES.has(status)) {
+        throw kinesisVideoError('resourceInUse',
+          `The edge configuration of stream ${stream.name} is ${status}; wait until it is IN_SYNC, SYNC_FAILED or DELETE_FAILED`);
+      }
+      if (edge.hubDeviceArn !== edgeConfig.HubDeviceArn) {
+        throw kinesisVideoError('invalidArgument', `The edge configuration of stream ${stream.name} belongs to hub device ${edge.hubDeviceArn}; `
+          + `to move it to ${edgeConfig.HubDeviceArn}, delete it with DeleteEdgeConfiguration first`);
+      }
+    }
+    const { behaviour, rejection } = this.agentOf(edgeConfig.HubDeviceArn).receiveUpdate(this.defaultScript, {
+      streamName: stream.name,
+      streamArn: stream.arn,
+      edgeConfig,
+      // Read now: the agent fetches the secret when it receives the configuration.
+      mediaUriSecret: this.secrets.secretString(edgeConfig.RecorderConfig.MediaSourceConfig.MediaUriSecretArn),
+    });
+    if (!edge) {
+      edge = new StreamEdgeConfiguration({ name: stream.name, arn: stream.arn }, edgeConfig, now, (event) => this.events.record(event));
+      stream.edge = edge;
+    }
+    edge.startUpdate(edgeConfig, now, behaviour, rejection);
+    // The response reports the status the call set, before any agent report (even one due at once).
+    return { ...describeEdge(edge.snapshot(), false), SyncStatus: 'SYNCING', FailedStatusDetails: undefined };
+  }
+
+  private onDescribeEdgeConfiguration({ body, now }: OperationRequest): unknown {
+    const validator = kinesisVideoValidator();
+    const id = validateStreamIdentifier(validator, body);
+    validator.throwIfInvalid();
+    const stream = this.admitStreamCall('DescribeEdgeConfiguration', id, now);
+    return describeEdge(this.requireEdge(stream, now).snapshot(), true);
+  }
+
+  private onDeleteEdgeConfiguration({ body, now }: OperationRequest): unknown {
+    const validator = kinesisVideoValidator();
+    const id = validateStreamIdentifier(validator, body);
+    validator.throwIfInvalid();
+    const stream = this.admitStreamCall('DeleteEdgeConfiguration', id, now);
+    const edge = this.requireEdge(stream, now);
+    const status = edge.statusAt(now);
+    if (IN_PROGRESS_STATUSES.has(status)) {
+      throw kinesisVideoError('resourceInUse', `The edge configuration of stream ${stream.name} is ${status}; wait until the sync or deletion has finished`);
+    }
+    const behaviour = this.agentOf(edge.hubDeviceArn).receiveDeletion(this.defaultScript, { streamName: stream.name, streamArn: stream.arn });
+    edge.startDeletion(now, behaviour);
+    return {};
+  }
+
+  private onListEdgeAgentConfigurations({ body, now }: OperationRequest): unknown {
+    const validator = kinesisVideoValidator();
+    validateHubDeviceArn(validator, 'HubDeviceArn', body.HubDeviceArn);
+    validateInteger(validator, 'MaxResults', body.MaxResults, LIST_EDGE_MAX_RESULTS);
+    validator.string('NextToken', body.NextToken, NEXT_TOKEN);
+    validator.throwIfInvalid();
+    const start = decodeNextToken(body.NextToken as string | undefined);
+    this.quotas.admit('ListEdgeAgentConfigurations', now, undefined);
+    const maxResults = (body.MaxResults as number | undefined) ?? LIST_EDGE_DEFAULT_MAX_RESULTS;
+    const all = [...this.streams.values()]
+      .flatMap((stream) => this.currentEdge(stream, now) ?? [])
+      .filter((edge) => edge.hubDeviceArn === body.HubDeviceArn);
+    const next = start + maxResults < all.length ? encodeNextToken(start + maxResults) : undefined;
+    return {
+      EdgeConfigs: all.slice(start, start + maxResults).map((edge) => describeEdge(edge.snapshot(), false)),
+      ...(next === undefined ? {} : { NextToken: next }),
+    };
+  }
+
+  // ---- quotas ----------------------------------------------------------------------------------
+
+  /** Applies the operation's quotas to a call on a stream, then finds the stream (ResourceNotFoundException if missing). */
+  private admitStreamCall(operation: string, id: StreamIdentifier, now: number): StreamRecord {
+    const stream = this.lookupStream(id);
+    const given = id.streamArn ?? id.streamName;
+    // Keyed by ARN when the stream exists, so calls by name and by ARN share the stream's quota.
+    const quotaStream = stream ? { key: stream.arn, label: stream.name } : given === undefined ? undefined : { key: given, label: given };
+    this.quotas.admit(operation, now, quotaStream);
+    return stream ?? this.findStream(id);
+  }
+
+  // ---- state -----------------------------------------------------------------------------------
+
+  private addStream(input: Record<string, unknown>, now: number): StreamRecord {
+    const { StreamName, DeviceName, MediaType, KmsKeyId, Tags } = input;
+    const dataRetentionInHours = input.DataRetentionInHours ?? 0;
+    const validator = kinesisVideoValidator();
+    if (validator.required('StreamName', StreamName)) validator.string('StreamName', StreamName, STREAM_NAME);
+    validateInteger(validator, 'DataRetentionInHours', dataRetentionInHours, DATA_RETENTION_IN_HOURS);
+    validator.string('DeviceName', DeviceName, DEVICE_NAME);
+    validator.string('MediaType', MediaType, MEDIA_TYPE);
+    validator.string('KmsKeyId', KmsKeyId, KMS_KEY_ID);
+    validateStreamTags(validator, Tags);
+    validator.throwIfInvalid();
+    const name = StreamName as string;
+    if (this.streams.has(name)) throw kinesisVideoError('resourceInUse', `The stream ${name} already exists`);
+
+    const creationTime = Math.floor(now);
+    const stream: StreamRecord = {
+      name,
+      arn: `arn:aws:kinesisvideo:${this.region}:${this.accountId}:stream/${name}/${creationTime}`,
+      creationTime,
+      dataRetentionInHours: dataRetentionInHours as number,
+      version: this.newVersion(),
+      deviceName: DeviceName as string | undefined,
+      mediaType: MediaType as string | undefined,
+      // Without KmsKeyId the service uses the Kinesis Video-managed key.
+      kmsKeyId: (KmsKeyId as string | undefined) ?? `arn:aws:kms:${this.region}:${this.accountId}:alias/aws/kinesisvideo`,
+      tags: Tags as Record<string, string> | undefined,
+    };
+    this.streams.set(name, stream);
+    this.streamsCreated += 1;
+    return stream;
+  }
+
+  private removeStream(stream: StreamRecord, now: number, reason: string): void {
+    // Settle first so agent reports that happened before the deletion still reach the event log.
+    this.currentEdge(stream, now)?.discard(now, reason);
+    this.streams.delete(stream.name);
+  }
+
+  /** The stream's edge configuration at `now`, settled; forgets it once its deletion has finished. */
+  private currentEdge(stream: StreamRecord, now: number): StreamEdgeConfiguration | undefined {
+    if (stream.edge && !stream.edge.existsAt(now)) stream.edge = undefined;
+    return stream.edge;
+  }
+
+  private requireEdge(stream: StreamRecord, now: number): StreamEdgeConfiguration {
+    const edge = this.currentEdge(stream, now);
+    if (!edge) throw kinesisVideoError('streamEdgeConfigurationNotFound', `The stream ${stream.name} has no edge configuration`);
+    return edge;
+  }
+
+  private lookupStream(id: StreamIdentifier): StreamRecord | undefined {
+    if (id.streamArn !== undefined) return [...this.streams.values()].find((stream) => stream.arn === id.streamArn);
+    return id.streamName === undefined ? undefined : this.streams.get(id.streamName);
+  }
+
+  private findStream(id: StreamIdentifier): StreamRecord {
+    const stream = this.lookupStream(id);
+    if (!stream) throw kinesisVideoError('resourceNotFound', `The requested stream ${id.streamArn ?? id.streamName} is not found or not active`);
+    return stream;
+  }
+
+  private streamByNameOrArn(nameOrArn: string): StreamRecord | undefined {
+    return this.lookupStream(nameOrArn.startsWith('arn:') ? { streamArn: nameOrArn } : { streamName: nameOrArn });
+  }
+
+  private requireStream(nameOrArn: string): StreamRecord {
+    const stream = this.streamByNameOrArn(nameOrArn);
+    if (!stream) throw new Error(`the Kinesis Video emulator has no stream ${nameOrArn}`);
+    return stream;
+  }
+
+  private checkVersion(stream: StreamRecord, currentVersion: unknown): void {
+    if (currentVersion === undefined || currentVersion === null || currentVersion === stream.version) return;
+    throw kinesisVideoError('versionMismatch', `The stream version ${String(currentVersion)} is not the latest version ${stream.version}`);
+  }
+
+  private agentOf(hubDeviceArn: string): SimulatedEdgeAgent {
+    let agent = this.agents.get(hubDeviceArn);
+    if (!agent) {
+      agent = new SimulatedEdgeAgent(hubDeviceArn);
+      this.agents.set(hubDeviceArn, agent);
+    }
+    return agent;
+  }
+
+  private newVersion(): string {
+    return Array.from({ length: VERSION_LENGTH }, () => VERSION_CHARACTERS[this.random.nextInt(VERSION_CHARACTERS.length)]).join('');
+  }
+}
+
+/** The edge configuration description of Start (without agent status), Describe (with) and List (without). */
+function describeEdge(edge: EdgeConfigurationSnapshot, withAgentStatus: boolean): Record<string, unknown> {
+  return {
+    StreamName: edge.streamName,
+    StreamARN: edge.streamArn,
+    CreationTime: epochSeconds(edge.creationTime),
+    LastUpdatedTime: epochSeconds(edge.lastUpdatedTime),
+    SyncStatus: edge.syncStatus,
+    ...(edge.failedStatusDetails === undefined ? {} : { FailedStatusDetails: edge.failedStatusDetails }),
+    EdgeConfig: edge.edgeConfig,
+    ...(withAgentStatus && edge.edgeAgentStatus ? { EdgeAgentStatus: edgeAgentStatus(edge.edgeAgentStatus) } : {}),
+  };
+}
+
+function edgeAgentStatus(report: EdgeAgentStatusReport): Record<string, unknown> {
+  const job = (reported: EdgeJobReport, statusMember: string) => ({
+    JobStatusDetails: reported.details,
+    LastCollectedTime: epochSeconds(reported.lastCollectedTime),
+    LastUpdatedTime: epochSeconds(reported.lastUpdatedTime),
+    [statusMember]: reported.status,
+  });
+  return { LastRecorderStatus: job(report.recorder, 'RecorderStatus'), LastUploaderStatus: job(report.uploader, 'UploaderStatus') };
+}
+
+/** Opaque to clients; base64 only, as the `NextToken` pattern requires. */
+function encodeNextToken(offset: number): string {
+  return Buffer.from(`${NEXT_TOKEN_PREFIX}${offset}`).toString('base64');
+}
+
+function decodeNextToken(token: string | undefined): number {
+  if (token === undefined || token === '') return 0;
+  const decoded = /^offset:(\d+)$/.exec(Buffer.from(token, 'base64').toString('utf8'));
+  if (!decoded) throw kinesisVideoError('invalidArgument', `NextToken ${token} was not returned by ListEdgeAgentConfigurations`);
+  return Number(decoded[1]);
+}
