@@ -1,5 +1,5 @@
 import { App, Duration, RemovalPolicy, Size, Stack, Token } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import * as kinesisvideo from 'aws-cdk-lib/aws-kinesisvideo';
@@ -136,6 +136,14 @@ describe('StreamEdgeConfiguration', () => {
     edge(stack, { streamName: 'back-door' }, 'Back');
     Template.fromStack(stack).resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 5);
+  });
+
+  test('a sync timeout shorter than the service\'s 15 minutes of retries is warned about', () => {
+    const stack = newStack();
+    edge(stack, { syncTimeout: Duration.minutes(10) });
+    edge(stack, { streamName: 'back-door' }, 'Back');
+    Annotations.fromStack(stack).hasWarning('/Stack/Edge', Match.stringLikeRegexp('syncTimeout \\(600 seconds\\) is shorter than the 15 minutes Kinesis Video retries'));
+    expect(Annotations.fromStack(stack).findWarning('/Stack/Back', Match.anyValue())).toHaveLength(0);
   });
 
   test('tokens are left for the handler to check', () => {

@@ -1,4 +1,4 @@
-import { CustomResource, Duration, RemovalPolicy, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CustomResource, Duration, RemovalPolicy, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import * as kinesisvideo from 'aws-cdk-lib/aws-kinesisvideo';
@@ -25,6 +25,9 @@ const HANDLER_ACTIONS = [
   'kinesisvideo:DescribeEdgeConfiguration',
   'kinesisvideo:DeleteEdgeConfiguration',
 ];
+
+/** Kinesis Video retries an unreachable hub device this long before it reports SYNC_FAILED. */
+const SERVICE_RETRY_SECONDS = 15 * 60;
 
 /** Properties of a {@link StreamEdgeConfiguration}. */
 export interface StreamEdgeConfigurationProps {
@@ -162,6 +165,11 @@ export class StreamEdgeConfiguration extends Construct {
     this.hubDeviceArn = this.resolveHubDevice(props);
     this.mediaUriSecret = props.recorder.mediaUriSecret;
     const syncTimeoutSeconds = this.seconds(props.syncTimeout ?? Duration.minutes(25), checkSyncTimeoutSeconds);
+    if (!Token.isUnresolved(syncTimeoutSeconds) && syncTimeoutSeconds < SERVICE_RETRY_SECONDS + 60 && props.waitForSync !== false) {
+      Annotations.of(this).addWarningV2('cdk-edge-sync:syncTimeoutBelowServiceRetries',
+        `syncTimeout (${syncTimeoutSeconds} seconds) is shorter than the 15 minutes Kinesis Video retries an unreachable hub device: ` +
+        'an offline device then fails with a timeout instead of the service\'s reason, and a rollback cannot delete a configuration that is still syncing.');
+    }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     if (removalPolicy === RemovalPolicy.SNAPSHOT) {
       throw validationError(this, 'removalPolicy must be DESTROY, RETAIN or RETAIN_ON_UPDATE_OR_DELETE, got snapshot: an edge configuration has no snapshot');

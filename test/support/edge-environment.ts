@@ -30,7 +30,12 @@ export async function startEdgeEnvironment(options: EdgeEnvironmentOptions = {})
   const harness = new CloudFormationHarness({
     clock,
     env: emulator.environment(),
-    resourceProviders: { 'AWS::IoTSiteWise::Gateway': siteWiseGatewayProvider(emulator) },
+    resourceProviders: {
+      'AWS::IoTSiteWise::Gateway': siteWiseGatewayProvider(emulator),
+      'AWS::KinesisVideo::Stream': kinesisVideoStreamProvider(emulator),
+      'AWS::SecretsManager::Secret': secretProvider(emulator),
+      'AWS::IoT::Thing': iotThingProvider(),
+    },
     onProgress: options.onProgress,
     echoLogs: options.echoLogs,
   });
@@ -72,5 +77,49 @@ export function siteWiseGatewayProvider(emulator: LocalAwsEndpoint): ResourcePro
         if (error.name !== 'ResourceNotFoundException') throw error;
       });
     },
+  };
+}
+
+/** Creates `AWS::KinesisVideo::Stream` resources on the local endpoint (`Ref` is the name). */
+export function kinesisVideoStreamProvider(emulator: LocalAwsEndpoint): ResourceProvider {
+  return {
+    async create(properties) {
+      const arn = emulator.kinesisVideo.createStream({ name: properties.Name, dataRetentionInHours: Number(properties.DataRetentionInHours ?? 0) });
+      return { physicalId: properties.Name, attributes: { Arn: arn } };
+    },
+    async delete(physicalId) {
+      if (emulator.kinesisVideo.streamNames().includes(physicalId)) emulator.kinesisVideo.deleteStreamOutOfBand(physicalId);
+    },
+  };
+}
+
+/**
+ * Creates `AWS::SecretsManager::Secret` resources on the local endpoint (`Ref` is the ARN). A
+ * secret whose value the template leaves out gets a camera URI under `MediaURI`, standing in for
+ * the value an operator sets outside the template.
+ */
+export function secretProvider(emulator: LocalAwsEndpoint): ResourceProvider {
+  return {
+    async create(properties, context) {
+      const name = properties.Name ?? `${context.stackName}-${context.logicalId}`;
+      const arn = properties.SecretString !== undefined
+        ? emulator.secrets.create(name, properties.SecretString)
+        : emulator.secrets.createMediaUri(name, 'rtsp://192.0.2.10:554/stream1');
+      return { physicalId: arn };
+    },
+    async delete(physicalId) {
+      if (emulator.secrets.exists(physicalId)) emulator.secrets.delete(physicalId);
+    },
+  };
+}
+
+/** `AWS::IoT::Thing`: only its name and ARN matter to the Edge Agent simulation. */
+export function iotThingProvider(): ResourceProvider {
+  return {
+    async create(properties, context) {
+      const name = properties.ThingName ?? `${context.stackName}-${context.logicalId}`;
+      return { physicalId: name, attributes: { Arn: `arn:aws:iot:${context.region}:${context.accountId}:thing/${name}`, Id: name } };
+    },
+    async delete() {},
   };
 }
