@@ -7,7 +7,7 @@
 import { App } from 'aws-cdk-lib';
 import { PlantGatewayStack } from '../../examples/plant-gateway';
 import { EdgeEnvironment, startEdgeEnvironment } from '../support/edge-environment';
-import { DeviceBehaviours, DeviceUpdate } from '../support/emulator';
+import { DeviceBehaviours, DeviceUpdate, EdgeAgentBehaviours } from '../support/emulator';
 import { StackEvent, StackOperationResult } from '../support/harness';
 
 const SCALE = Number(process.env.DEMO_SCALE ?? 20);
@@ -23,7 +23,7 @@ function elapsed(at: number): string {
 }
 
 function printEvent(event: StackEvent): void {
-  const shown = ['Custom::', 'AWS::IoTSiteWise', 'AWS::CloudFormation::Stack'];
+  const shown = ['Custom::', 'AWS::IoTSiteWise', 'AWS::KinesisVideo', 'AWS::CloudFormation::Stack'];
   if (!shown.some((prefix) => event.resourceType.startsWith(prefix))) return;
   const firstLine = event.reason?.split('\n')[0].replace(/^Received response status \[FAILED\] from custom resource\. Message returned: /, '');
   const reason = firstLine ? `  ${firstLine}` : '';
@@ -31,12 +31,13 @@ function printEvent(event: StackEvent): void {
 }
 
 function printDeviceChanges(since: number): void {
-  const changes = env.emulator.eventsOf('iotsitewise').filter((e) => e.at >= since);
+  const changes = env.emulator.events.filter((e) => e.at >= since);
   if (changes.length === 0) return;
-  console.log('  gateway reports:');
+  console.log('  the edge reports:');
   for (const change of changes) {
     const why = change.reason ? ` (${change.reason})` : '';
-    console.log(`  ${elapsed(change.at)}  ${change.namespace.padEnd(34)} ${change.from ?? '-'} -> ${change.to}${why}`);
+    const subject = change.service === 'iotsitewise' ? `gateway ${change.namespace}` : `edge agent ${change.streamName}`;
+    console.log(`  ${elapsed(change.at)}  ${subject.padEnd(42)} ${change.from ?? '-'} -> ${change.to}${why}`);
   }
 }
 
@@ -61,15 +62,17 @@ function collectorEndpoint(gatewayId: string): string {
 async function main(): Promise<void> {
   env = await startEdgeEnvironment({ scale: SCALE, onProgress: printEvent });
   console.log(bold('cdk-edge-sync demo'));
-  console.log(`Local AWS endpoint ${env.emulator.url} (IoT SiteWise), simulated time at ${SCALE}x. No AWS account needed.`);
+  console.log(`Local AWS endpoint ${env.emulator.url} (IoT SiteWise, Kinesis Video Streams), simulated time at ${SCALE}x. No AWS account needed.`);
   // The simulated gateway takes 20 s to apply an OPC UA collector document and 8 s for a publisher
   // document, and rejects OPC UA endpoints that are not opc.tcp:// URIs, as a real gateway would.
   env.emulator.sitewise.setDefaultScript((update: DeviceUpdate) =>
     DeviceBehaviours.apply(update.namespace.includes('opcuacollector') ? 20_000 : 8_000));
+  // The camera hub's Edge Agent acknowledges in 2 s and is in sync 10 s later.
+  env.emulator.kinesisVideo.setDefaultAgentScript(EdgeAgentBehaviours.sync(2_000, 10_000));
 
   const rows: string[][] = [];
   try {
-    rows.push(await phase('1. cdk deploy PlantGateway: the deploy waits until the gateway is IN_SYNC', () =>
+    rows.push(await phase('1. cdk deploy PlantGateway: the deploy waits until the gateway and the camera hub are IN_SYNC', () =>
       env.harness.deploy(new PlantGatewayStack(new App(), 'PlantGateway'))));
     const [gatewayId] = env.emulator.sitewise.gatewayIds();
     console.log(`  gateway ${gatewayId} runs OPC UA endpoint ${collectorEndpoint(gatewayId)}`);
@@ -78,13 +81,13 @@ async function main(): Promise<void> {
       env.harness.deploy(new PlantGatewayStack(new App(), 'PlantGateway', { opcUaEndpointUri: 'http://10.0.1.20:4840' }))));
     console.log(`  gateway ${gatewayId} runs OPC UA endpoint ${collectorEndpoint(gatewayId)} again`);
 
-    rows.push(await phase('3. cdk destroy: the collector is reset to {"sources":[]} and the gateway deleted', () => env.harness.destroy()));
+    rows.push(await phase('3. cdk destroy: the collector is reset to {"sources":[]}, the camera\'s edge configuration deleted', () => env.harness.destroy()));
   } finally {
     await env.stop();
   }
 
   console.log(`\n${bold('Summary')} (simulated durations)`);
-  const header = ['step', 'stack status', 'duration', 'handler invocations', 'SiteWise API calls'];
+  const header = ['step', 'stack status', 'duration', 'handler invocations', 'AWS API calls'];
   const table = [header, ...rows.map((r) => [r[0].split(':')[0], ...r.slice(1)])];
   const widths = header.map((_, i) => Math.max(...table.map((r) => r[i].length)));
   table.forEach((row, i) => {
