@@ -161,6 +161,15 @@ test('DELETE_FAILED is retried and the delete then succeeds', async () => {
   expect(edge()).toBeUndefined();
 });
 
+test('destroy succeeds when the stream was deleted out of band', async () => {
+  await env.harness.deploy(cameraStack());
+  env.emulator.kinesisVideo.deleteStreamOutOfBand(STREAM);
+  const result = await env.harness.destroy();
+
+  expect(result.status).toBe('DELETE_COMPLETE');
+  expect(env.emulator.requests.filter((r) => r.operation === 'DeleteEdgeConfiguration')).toHaveLength(0);
+});
+
 test('destroy with RETAIN leaves the configuration', async () => {
   await env.harness.deploy(cameraStack({ removalPolicy: RemovalPolicy.RETAIN }));
   const result = await env.harness.destroy();
