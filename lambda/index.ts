@@ -3,16 +3,19 @@
  * `index.isComplete`). Each resource type has its own handlers; this file only dispatches.
  */
 import { gatewayCapabilityHandler } from './gateway-capability';
+import { endpointReadinessHandler } from './ground-station';
 import { describeError, TerminalError } from './shared/errors';
 import { logger } from './shared/logger';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse, ResourceHandler } from './shared/types';
 import { streamEdgeHandler } from './stream-edge';
 import { GATEWAY_CAPABILITY_RESOURCE_TYPE } from '../src/gateway-capability/resource-properties';
+import { ENDPOINT_READINESS_RESOURCE_TYPE } from '../src/ground-station/resource-properties';
 import { STREAM_EDGE_RESOURCE_TYPE } from '../src/stream-edge/resource-properties';
 
 const HANDLERS: Record<string, ResourceHandler> = {
   [GATEWAY_CAPABILITY_RESOURCE_TYPE]: gatewayCapabilityHandler,
   [STREAM_EDGE_RESOURCE_TYPE]: streamEdgeHandler,
+  [ENDPOINT_READINESS_RESOURCE_TYPE]: endpointReadinessHandler,
 };
 
 export async function onEvent(event: OnEventRequest, context: InvocationContext): Promise<OnEventResponse> {

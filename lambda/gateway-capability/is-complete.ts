@@ -3,7 +3,7 @@ import { describeSyncStatus, isNotFound, isTransientSiteWiseError, siteWiseFailu
 import { TerminalError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse } from '../shared/types';
-import { invocationEnd, PollOutcome, waitForTerminalState } from '../shared/wait';
+import { humanDuration, invocationEnd, PollOutcome, waitForTerminalState } from '../shared/wait';
 
 /**
  * Waits until the gateway reports a terminal capabilitySyncStatus: IN_SYNC succeeds,
@@ -73,10 +73,4 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
         `${target.namespace}; last seen: ${result.lastSeen}. Check that the gateway is online.`,
       );
   }
-}
-
-function humanDuration(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  if (seconds % 60 === 0) return `${seconds / 60} minute${seconds === 60 ? '' : 's'}`;
-  return `${seconds} seconds`;
 }

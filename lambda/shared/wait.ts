@@ -108,3 +108,10 @@ export async function retryTransientErrors<T>(call: () => Promise<T>, options: R
     }
   }
 }
+
+/** `15 minutes`, `1 minute`, `90 seconds`: a sync timeout as a reason states it. */
+export function humanDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds % 60 === 0) return `${seconds / 60} minute${seconds === 60 ? '' : 's'}`;
+  return `${seconds} seconds`;
+}

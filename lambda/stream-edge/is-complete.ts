@@ -12,7 +12,7 @@ import { parseSettings, StreamEdgeSettings, streamIdentifier, StreamRef, streamO
 import { TerminalError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse } from '../shared/types';
-import { invocationEnd, PollOutcome, waitForTerminalState } from '../shared/wait';
+import { humanDuration, invocationEnd, PollOutcome, waitForTerminalState } from '../shared/wait';
 
 /** DELETE_FAILED is retried this many times before the delete fails with the service's reason. */
 const MAX_DELETE_ATTEMPTS = 3;
@@ -57,7 +57,7 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
       return { IsComplete: true, PhysicalResourceId: result.result.StreamARN, Data: result.result.attributes };
     case 'timedOut':
       throw new TerminalError(
-        `Timed out after ${Math.round((wait.Deadline - wait.StartedAt) / 60_000)} minutes waiting for the Edge Agent to ` +
+        `Timed out after ${humanDuration(wait.Deadline - wait.StartedAt)} waiting for the Edge Agent to ` +
         `${deleting ? 'delete' : 'sync'} the edge configuration of stream ${streamIdentifier(stream)}; last seen: ${result.lastSeen}. ` +
         'Check that the hub device is online and its Edge Agent running.',
       );

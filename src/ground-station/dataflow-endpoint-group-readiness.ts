@@ -1,0 +1,143 @@
+import { CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as groundstation from 'aws-cdk-lib/aws-groundstation';
+import { Construct } from 'constructs';
+import { checkDataflowEndpointGroupId, ENDPOINT_READINESS_RESOURCE_TYPE, EndpointReadinessResourceProperties } from './resource-properties';
+import { checkSyncTimeoutSeconds } from '../gateway-capability/rules';
+import { EdgeSyncProvider, HandlerRole, SERVICE_TIMEOUT } from '../provider/edge-sync-provider';
+import { validationError } from '../shared/validation';
+
+/** The aggregate status an AWS Ground Station Agent reports with UpdateAgentStatus. */
+export enum GroundStationAgentStatus {
+  /** The agent completed its task. */
+  SUCCESS = 'SUCCESS',
+  /** The agent failed. Never ready. */
+  FAILED = 'FAILED',
+  /** The agent is running a task. */
+  ACTIVE = 'ACTIVE',
+  /** The agent is idle. */
+  INACTIVE = 'INACTIVE',
+}
+
+/** Properties of a {@link DataflowEndpointGroupReadiness}. */
+export interface DataflowEndpointGroupReadinessProps {
+  /**
+   * The id of the dataflow endpoint group. Give exactly one of `dataflowEndpointGroupId` and
+   * `dataflowEndpointGroup`.
+   *
+   * @default - from `dataflowEndpointGroup`
+   */
+  readonly dataflowEndpointGroupId?: string;
+
+  /**
+   * The dataflow endpoint group, defined in this app.
+   *
+   * @default - from `dataflowEndpointGroupId`
+   */
+  readonly dataflowEndpointGroup?: groundstation.CfnDataflowEndpointGroup;
+
+  /**
+   * The agent statuses that count as ready.
+   *
+   * @default - any status but FAILED, including none reported yet
+   */
+  readonly readyAgentStatuses?: GroundStationAgentStatus[];
+
+  /**
+   * Require the endpoint's audit results to be HEALTHY.
+   *
+   * @default false - audit results only must not be UNHEALTHY
+   */
+  readonly requireHealthyAudit?: boolean;
+
+  /**
+   * How long to wait for every agent endpoint to be ready, from the start of the create or
+   * update, before the deploy fails with the reasons last seen per endpoint. At most 55 minutes.
+   *
+   * @default Duration.minutes(20)
+   */
+  readonly timeout?: Duration;
+}
+
+/**
+ * A readiness gate: the deploy waits until every AWS Ground Station Agent endpoint of a dataflow
+ * endpoint group is ready (healthStatus HEALTHY, audit results not UNHEALTHY, agent status not
+ * FAILED), as GetDataflowEndpointGroup shows what the agents report.
+ *
+ * It fails at once on reasons that waiting does not heal (INVALID_IP_OWNERSHIP,
+ * NOT_AUTHORIZED_TO_CREATE_SLR, DATAPLANE_FAILURE, an agent reporting FAILED) and keeps waiting
+ * on NO_REGISTERED_AGENT, INITIALIZING_DATAPLANE and UNVERIFIED_IP_OWNERSHIP. Make the resources
+ * that need a working agent (mission profiles, contacts) depend on it. Deleting it does nothing.
+ */
+export class DataflowEndpointGroupReadiness extends Construct {
+  /** The id of the dataflow endpoint group. */
+  public readonly dataflowEndpointGroupId: string;
+
+  /**
+   * How many agent endpoints the group had when it became ready.
+   *
+   * @attribute
+   */
+  public readonly attrEndpointCount: string;
+
+  /**
+   * The final health and agent status per endpoint, as JSON: `{"<endpoint name>": "HEALTHY/SUCCESS", ...}`.
+   * For groups with many endpoints the list is cut to stay under CloudFormation's 4 KB response
+   * limit; `attrOmittedEndpointCount` says how many were left out.
+   *
+   * @attribute
+   */
+  public readonly attrEndpointStatuses: string;
+
+  /**
+   * How many endpoints `attrEndpointStatuses` leaves out (0 unless the group is large).
+   *
+   * @attribute
+   */
+  public readonly attrOmittedEndpointCount: string;
+
+  constructor(scope: Construct, id: string, props: DataflowEndpointGroupReadinessProps) {
+    super(scope, id);
+
+    if ((props.dataflowEndpointGroupId === undefined) === (props.dataflowEndpointGroup === undefined)) {
+      throw validationError(this, `give exactly one of dataflowEndpointGroupId and dataflowEndpointGroup, got ${props.dataflowEndpointGroupId === undefined ? 'neither' : 'both'}`);
+    }
+    this.dataflowEndpointGroupId = props.dataflowEndpointGroupId ?? props.dataflowEndpointGroup!.attrId;
+    if (!Token.isUnresolved(this.dataflowEndpointGroupId)) {
+      const problem = checkDataflowEndpointGroupId(this.dataflowEndpointGroupId);
+      if (problem) throw validationError(this, problem);
+    }
+    const timeout = props.timeout ?? Duration.minutes(20);
+    const timeoutSeconds = timeout.toSeconds({ integral: false });
+    if (!Token.isUnresolved(timeoutSeconds)) {
+      const problem = checkSyncTimeoutSeconds(timeoutSeconds);
+      if (problem) throw validationError(this, problem.replace('syncTimeout', 'timeout').replace(`got ${timeoutSeconds} seconds`, `got ${timeout.toHumanString()}`));
+    }
+    if (props.readyAgentStatuses?.includes(GroundStationAgentStatus.FAILED)) {
+      throw validationError(this, 'readyAgentStatuses must not include FAILED: an agent that reports FAILED is never ready');
+    }
+    if (props.readyAgentStatuses !== undefined && props.readyAgentStatuses.length === 0) {
+      throw validationError(this, 'readyAgentStatuses must list at least one status, got none');
+    }
+
+    const provider = EdgeSyncProvider.getOrCreate(this);
+    const groupArn = props.dataflowEndpointGroup?.attrArn
+      ?? Stack.of(this).formatArn({ service: 'groundstation', resource: 'dataflow-endpoint-group', resourceName: this.dataflowEndpointGroupId });
+    provider.grant(HandlerRole.IS_COMPLETE, ['groundstation:GetDataflowEndpointGroup'], groupArn);
+
+    const properties: EndpointReadinessResourceProperties = {
+      DataflowEndpointGroupId: this.dataflowEndpointGroupId,
+      ReadyAgentStatuses: props.readyAgentStatuses && JSON.stringify(props.readyAgentStatuses),
+      RequireHealthyAudit: String(props.requireHealthyAudit ?? false),
+      TimeoutSeconds: Token.isUnresolved(timeoutSeconds) ? Token.asString(timeoutSeconds) : String(timeoutSeconds),
+    };
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: ENDPOINT_READINESS_RESOURCE_TYPE,
+      properties: { ...properties },
+      serviceTimeout: SERVICE_TIMEOUT,
+    });
+    this.attrEndpointCount = resource.getAttString('EndpointCount');
+    this.attrEndpointStatuses = resource.getAttString('EndpointStatuses');
+    this.attrOmittedEndpointCount = resource.getAttString('OmittedEndpointCount');
+  }
+}
