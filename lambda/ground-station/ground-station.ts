@@ -1,6 +1,6 @@
 import { GetDataflowEndpointGroupCommand, GroundStationClient } from '@aws-sdk/client-groundstation';
-import { describeError, isTransientAwsError, TerminalError } from '../shared/errors';
 import { AgentEndpointView } from './readiness';
+import { describeError, isTransientAwsError, TerminalError } from '../shared/errors';
 
 /** Ground Station's 5xx is DependencyException (531); the SDK retries it as a server error. */
 export function isTransientGroundStationError(error: unknown): boolean {

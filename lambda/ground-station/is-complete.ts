@@ -1,9 +1,9 @@
-import { TerminalError } from '../shared/errors';
-import { InvocationContext, IsCompleteRequest, IsCompleteResponse } from '../shared/types';
-import { humanDuration, invocationEnd, PollOutcome, waitForTerminalState } from '../shared/wait';
 import { agentEndpoints, groundStationFailure, isTransientGroundStationError } from './ground-station';
 import { AgentEndpointView, endpointAttributes, judgeEndpoint, listWithin } from './readiness';
 import { parseSettings } from './settings';
+import { TerminalError } from '../shared/errors';
+import { InvocationContext, IsCompleteRequest, IsCompleteResponse } from '../shared/types';
+import { humanDuration, invocationEnd, PollOutcome, waitForTerminalState } from '../shared/wait';
 
 /** Longest list of endpoints in a reason: CloudFormation's whole response must stay under 4 KB. */
 const MAX_REASON_LIST = 1_500;

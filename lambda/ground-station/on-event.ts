@@ -1,7 +1,7 @@
+import { parseSettings } from './settings';
 import { TerminalError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { OnEventRequest, OnEventResponse } from '../shared/types';
-import { parseSettings } from './settings';
 
 /**
  * Create and Update hand the wait to isComplete, which reads the group's health. A readiness

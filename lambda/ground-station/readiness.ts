@@ -1,5 +1,5 @@
-import { UNRECOVERABLE_HEALTH_REASONS } from '../../src/ground-station/resource-properties';
 import { ReadinessSettings } from './settings';
+import { UNRECOVERABLE_HEALTH_REASONS } from '../../src/ground-station/resource-properties';
 
 /** One AWS Ground Station Agent endpoint of a group, as GetDataflowEndpointGroup shows it. */
 export interface AgentEndpointView {

@@ -1,0 +1,183 @@
+import {
+  DependencyException,
+  GetDataflowEndpointGroupCommand,
+  GroundStationClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-groundstation';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { context, withFakeTime } from './events';
+import { isComplete, onEvent } from '../../lambda';
+import { endpointAttributes, judgeEndpoint } from '../../lambda/ground-station/readiness';
+import { OnEventRequest } from '../../lambda/shared/types';
+
+// The Ground Station client (3.523, the newest this registry has) predates the mock library's types.
+const gs = mockClient(GroundStationClient as any);
+const GetGroup = GetDataflowEndpointGroupCommand as any;
+const START = Date.parse('2026-11-21T10:00:00Z');
+const GROUP_ID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+
+function request(RequestType: OnEventRequest['RequestType'], overrides: Record<string, string> = {}): OnEventRequest {
+  return {
+    RequestType,
+    RequestId: 'request-1',
+    StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/test/1',
+    LogicalResourceId: 'Ready',
+    ResourceType: 'Custom::EdgeSyncDataflowEndpointGroupReadiness',
+    ResponseURL: 'https://example/response',
+    ResourceProperties: { ServiceToken: 'arn', DataflowEndpointGroupId: GROUP_ID, RequireHealthyAudit: 'false', TimeoutSeconds: '1200', ...overrides },
+    ...(RequestType === 'Create' ? {} : { PhysicalResourceId: GROUP_ID }),
+  };
+}
+
+interface EndpointState {
+  readonly name: string;
+  readonly healthStatus?: string;
+  readonly healthReasons?: string[];
+  readonly agentStatus?: string;
+  readonly auditResults?: string;
+}
+
+function group(...endpoints: EndpointState[]): any {
+  return {
+    dataflowEndpointGroupId: GROUP_ID,
+    endpointsDetails: endpoints.map((e) => ({
+      awsGroundStationAgentEndpoint: {
+        name: e.name,
+        egressAddress: { socketAddress: { name: '10.0.0.10', port: 55000 } },
+        ingressAddress: { socketAddress: { name: '203.0.113.10', portRange: { minimum: 42000, maximum: 42100 } } },
+        agentStatus: e.agentStatus as any,
+        auditResults: e.auditResults as any,
+      },
+      healthStatus: e.healthStatus as any,
+      healthReasons: e.healthReasons as any,
+    })),
+  };
+}
+
+const NO_AGENT = { name: 'rx-1', healthStatus: 'UNHEALTHY', healthReasons: ['NO_REGISTERED_AGENT'] };
+const INITIALIZING = { name: 'rx-1', healthStatus: 'UNHEALTHY', healthReasons: ['INITIALIZING_DATAPLANE'] };
+const HEALTHY = { name: 'rx-1', healthStatus: 'HEALTHY', healthReasons: ['HEALTHY'], agentStatus: 'SUCCESS', auditResults: 'HEALTHY' };
+
+beforeEach(() => {
+  gs.reset();
+  jest.useFakeTimers({ now: START });
+  jest.spyOn(console, 'info').mockImplementation(() => {});
+  jest.spyOn(console, 'warn').mockImplementation(() => {});
+  jest.spyOn(console, 'error').mockImplementation(() => {});
+});
+afterEach(() => {
+  jest.useRealTimers();
+  jest.restoreAllMocks();
+});
+
+async function run(event: OnEventRequest, remainingMs: number = 300_000) {
+  const response = await onEvent(event, context());
+  return withFakeTime(() => isComplete({ ...event, ...response }, context(remainingMs)));
+}
+
+test('waits through NO_REGISTERED_AGENT and INITIALIZING_DATAPLANE until every agent endpoint is ready', async () => {
+  gs.on(GetGroup)
+    .resolvesOnce(group(NO_AGENT, { ...NO_AGENT, name: 'rx-2' }))
+    .resolvesOnce(group(INITIALIZING, { ...NO_AGENT, name: 'rx-2' }))
+    .resolvesOnce(group(HEALTHY, { ...INITIALIZING, name: 'rx-2' }))
+    .resolves(group(HEALTHY, { ...HEALTHY, name: 'rx-2', agentStatus: 'ACTIVE' }));
+  const result = await run(request('Create'));
+  expect(result).toEqual({
+    IsComplete: true,
+    Data: { EndpointCount: '2', EndpointStatuses: '{"rx-1":"HEALTHY/SUCCESS","rx-2":"HEALTHY/ACTIVE"}', OmittedEndpointCount: '0' },
+  });
+  expect(gs).toHaveReceivedCommandTimes(GetGroup, 4);
+  expect(gs).toHaveReceivedCommandWith(GetGroup, { dataflowEndpointGroupId: GROUP_ID });
+});
+
+test('UNVERIFIED_IP_OWNERSHIP keeps waiting', async () => {
+  gs.on(GetGroup)
+    .resolvesOnce(group({ name: 'rx-1', healthStatus: 'UNHEALTHY', healthReasons: ['UNVERIFIED_IP_OWNERSHIP'] }))
+    .resolves(group(HEALTHY));
+  expect((await run(request('Create'))).IsComplete).toBe(true);
+});
+
+test.each(['INVALID_IP_OWNERSHIP', 'NOT_AUTHORIZED_TO_CREATE_SLR', 'DATAPLANE_FAILURE'])('%s fails at once, naming the endpoint', async (reason) => {
+  gs.on(GetGroup).resolves(group(HEALTHY, { name: 'rx-2', healthStatus: 'UNHEALTHY', healthReasons: [reason] }));
+  await expect(run(request('Create'))).rejects.toThrow(
+    `1 AWS Ground Station Agent endpoint of dataflow endpoint group ${GROUP_ID} cannot become ready: rx-2: UNHEALTHY [${reason}]`,
+  );
+  expect(gs).toHaveReceivedCommandTimes(GetGroup, 1);
+});
+
+test('an agent reporting FAILED fails at once', async () => {
+  gs.on(GetGroup).resolves(group({ ...HEALTHY, agentStatus: 'FAILED', auditResults: 'UNHEALTHY' }));
+  await expect(run(request('Create'))).rejects.toThrow('cannot become ready: rx-1: HEALTHY [HEALTHY], agent FAILED, audit UNHEALTHY');
+});
+
+test('an agent that never registers fails at the timeout with the reasons per endpoint', async () => {
+  gs.on(GetGroup).resolves(group(NO_AGENT, { ...INITIALIZING, name: 'rx-2' }));
+  await expect(run(request('Create', { TimeoutSeconds: '120' }), 900_000)).rejects.toThrow(
+    `Timed out after 2 minutes waiting for the AWS Ground Station Agent endpoints of dataflow endpoint group ${GROUP_ID} to be ready; ` +
+    'last seen: rx-1: UNHEALTHY [NO_REGISTERED_AGENT]; rx-2: UNHEALTHY [INITIALIZING_DATAPLANE]',
+  );
+});
+
+test('configured agent statuses and a required healthy audit hold the gate', async () => {
+  gs.on(GetGroup)
+    .resolvesOnce(group({ ...HEALTHY, agentStatus: 'INACTIVE' }))
+    .resolvesOnce(group({ ...HEALTHY, agentStatus: 'ACTIVE', auditResults: undefined }))
+    .resolves(group({ ...HEALTHY, agentStatus: 'ACTIVE' }));
+  const result = await run(request('Create', { ReadyAgentStatuses: '["ACTIVE"]', RequireHealthyAudit: 'true' }));
+  expect(result.IsComplete).toBe(true);
+  expect(gs).toHaveReceivedCommandTimes(GetGroup, 3);
+});
+
+test('a group that does not exist fails at once', async () => {
+  gs.on(GetGroup).rejects(new ResourceNotFoundException({ message: 'Dataflow endpoint group not found', $metadata: { httpStatusCode: 434 } }));
+  await expect(run(request('Create'))).rejects.toThrow(`Could not read dataflow endpoint group ${GROUP_ID}: ResourceNotFoundException: Dataflow endpoint group not found`);
+});
+
+test('DependencyException (531) and throttling are retried', async () => {
+  gs.on(GetGroup)
+    .rejectsOnce(new DependencyException({ message: 'Dependency failed', $metadata: { httpStatusCode: 531 } }))
+    .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 429 } }))
+    .resolves(group(HEALTHY));
+  expect((await run(request('Create'))).IsComplete).toBe(true);
+  expect(gs).toHaveReceivedCommandTimes(GetGroup, 3);
+});
+
+test('delete does nothing to AWS', async () => {
+  expect(await run(request('Delete'))).toEqual({ IsComplete: true });
+  expect(gs.calls()).toHaveLength(0);
+});
+
+test.each([
+  ['DataflowEndpointGroupId', 'group-1', 'Invalid property: dataflowEndpointGroupId must be a dataflow endpoint group id'],
+  ['TimeoutSeconds', '3301', 'Invalid property: timeout must be a whole number of seconds from 1 second to 55 minutes, got 3301 seconds'],
+  ['ReadyAgentStatuses', '["FAILED"]', 'Invalid property: readyAgentStatuses must be a list of SUCCESS, ACTIVE, INACTIVE, got ["FAILED"]'],
+])('checks %s resolved from a token', async (name, value, message) => {
+  await expect(onEvent(request('Create', { [name]: value }), context())).rejects.toThrow(message);
+});
+
+test('attributes for 500 endpoints stay within their budget, saying how many were left out', () => {
+  const endpoints = Array.from({ length: 500 }, (_, i) => ({ name: `receiver-${String(i).padStart(3, '0')}`, healthStatus: 'HEALTHY', agentStatus: 'SUCCESS' }));
+  const attributes = endpointAttributes(endpoints);
+  const shown = Object.keys(JSON.parse(attributes.EndpointStatuses)).length;
+  expect(Buffer.byteLength(attributes.EndpointStatuses)).toBeLessThanOrEqual(2_000);
+  expect(Buffer.byteLength(JSON.stringify(attributes))).toBeLessThan(3_000);
+  expect(attributes.EndpointCount).toBe('500');
+  expect(Number(attributes.OmittedEndpointCount)).toBe(500 - shown);
+  expect(shown).toBeGreaterThan(50);
+});
+
+test('a failure reason for 500 failing endpoints stays short', async () => {
+  const endpoints = Array.from({ length: 500 }, (_, i) => ({ name: `receiver-${i}`, healthStatus: 'UNHEALTHY', healthReasons: ['DATAPLANE_FAILURE'] }));
+  gs.on(GetGroup).resolves(group(...endpoints));
+  const error: Error = await run(request('Create')).catch((e) => e);
+  expect(error.message).toMatch(/^500 AWS Ground Station Agent endpoints .* cannot become ready: receiver-0: UNHEALTHY \[DATAPLANE_FAILURE\]; .*; and \d+ more$/);
+  expect(Buffer.byteLength(error.message)).toBeLessThan(1_800);
+});
+
+test('judgeEndpoint: no status reported yet is ready by default once healthy', () => {
+  const settings = { groupId: GROUP_ID, requireHealthyAudit: false, timeoutMs: 1 };
+  expect(judgeEndpoint({ name: 'a', healthStatus: 'HEALTHY' }, settings).state).toBe('ready');
+  expect(judgeEndpoint({ name: 'a', healthStatus: 'HEALTHY', auditResults: 'UNHEALTHY' }, settings).state).toBe('waiting');
+  expect(judgeEndpoint({ name: 'a', healthStatus: 'HEALTHY' }, { ...settings, readyAgentStatuses: ['SUCCESS'] }).state).toBe('waiting');
+});
