@@ -70,7 +70,8 @@ describe('DataflowEndpointGroupReadiness', () => {
 
   test('which agent statuses count as ready is configurable', () => {
     const stack = newStack();
-    gate(stack, { readyAgentStatuses: [GroundStationAgentStatus.ACTIVE, GroundStationAgentStatus.SUCCESS], requireHealthyAudit: true, timeout: Duration.minutes(55) });
+    const readyAgentStatuses = [GroundStationAgentStatus.ACTIVE, GroundStationAgentStatus.SUCCESS];
+    gate(stack, { readyAgentStatuses, requireHealthyAudit: true, timeout: Duration.minutes(55) });
     Template.fromStack(stack).hasResourceProperties(RESOURCE_TYPE, { ReadyAgentStatuses: '["ACTIVE","SUCCESS"]', RequireHealthyAudit: 'true', TimeoutSeconds: '3300' });
   });
 

@@ -29,7 +29,8 @@ export function judgeEndpoint(endpoint: AgentEndpointView, settings: ReadinessSe
 
   const healthy = endpoint.healthStatus === 'HEALTHY';
   const auditOk = settings.requireHealthyAudit ? endpoint.auditResults === 'HEALTHY' : endpoint.auditResults !== 'UNHEALTHY';
-  const agentOk = settings.readyAgentStatuses === undefined || (endpoint.agentStatus !== undefined && settings.readyAgentStatuses.includes(endpoint.agentStatus));
+  const agentOk = settings.readyAgentStatuses === undefined
+    || (endpoint.agentStatus !== undefined && settings.readyAgentStatuses.includes(endpoint.agentStatus));
   return healthy && auditOk && agentOk ? { state: 'ready' } : { state: 'waiting', why: shown };
 }
 
