@@ -35,8 +35,9 @@ function printDeviceChanges(since: number): void {
   if (changes.length === 0) return;
   console.log('  the edge reports:');
   for (const change of changes) {
-    const why = change.reason ? ` (${change.reason})` : '';
-    const subject = change.service === 'iotsitewise' ? `gateway ${change.namespace}` : `edge agent ${change.streamName}`;
+    const why = 'reason' in change && change.reason ? ` (${change.reason})` : '';
+    const subject = change.service === 'iotsitewise' ? `gateway ${change.namespace}`
+      : change.service === 'kinesisvideo' ? `edge agent ${change.streamName}` : `endpoint ${change.endpointName}`;
     console.log(`  ${elapsed(change.at)}  ${subject.padEnd(42)} ${change.from ?? '-'} -> ${change.to}${why}`);
   }
 }

@@ -15,7 +15,16 @@
  *   const secretArn = emulator.secrets.createMediaUri('cam-1-uri', 'rtsp://10.0.0.5:554/live');
  *   emulator.kinesisVideo.scriptAgent(hubDeviceArn, { updates: EdgeAgentBehaviours.sync(1_000, 5_000), deletions: [EdgeAgentBehaviours.fail('busy'), EdgeAgentBehaviours.delete()] });
  *   … emulator.kinesisVideo.edgeConfiguration('cam-1'), emulator.kinesisVideo.rateLimitedCalls, emulator.eventsOf('kinesisvideo') …
- *   emulator.reset(); await emulator.stop();
+ *
+ * and AWS Ground Station dataflow endpoint groups whose agent endpoints' health follows simulated
+ * AWS Ground Station Agents, which call the emulator through the unmodified SDK:
+ *
+ *   const { id, arn } = emulator.groundStation.createDataflowEndpointGroup();
+ *   const agent = new SimulatedGroundStationAgent({ emulator, capabilityArns: [arn] });
+ *   agent.start(GroundStationAgentScripts.healthyAfter(2_000));
+ *   emulator.groundStation.setEndpointHealthOverride(id, 'emulated-endpoint-1', { healthReasons: ['INVALID_IP_OWNERSHIP'] });
+ *   … emulator.groundStation.group(id), emulator.groundStation.agents(), emulator.eventsOf('groundstation') …
+ *   await agent.stop(); emulator.reset(); await emulator.stop();
  */
 export { LocalAwsEndpoint, EMULATOR_CREDENTIALS } from './local-aws-endpoint';
 export type { LocalAwsEndpointOptions } from './local-aws-endpoint';
@@ -25,7 +34,10 @@ export { AwsError } from './protocol';
 export type { AwsOperation, AwsServiceDefinition, HttpMethod, ModeledError, OperationRequest } from './protocol';
 export { FaultInjector } from './faults';
 export type { FaultDecision, FaultOutcome, FaultRule } from './faults';
-export type { DeviceEvent, EdgeSyncStatus, KinesisVideoEdgeEvent, RecordedRequest, SiteWiseDeviceEvent, SiteWiseSyncStatus } from './records';
+export type {
+  DeviceEvent, EdgeSyncStatus, GroundStationHealthCause, GroundStationHealthEvent, KinesisVideoEdgeEvent, RecordedRequest, SiteWiseDeviceEvent,
+  SiteWiseSyncStatus,
+} from './records';
 export { SiteWiseEmulator } from './sitewise';
 export type { CreateGatewayInput, GatewaySnapshot, SiteWiseEmulatorOptions } from './sitewise';
 export { SITEWISE_ERRORS, SITEWISE_SERVICE } from './sitewise-shapes';
@@ -47,6 +59,26 @@ export type {
   EdgeJobStatusScript, EdgeOfflineBehaviour, EdgeSyncBehaviour,
 } from './edge-agent-scripts';
 export type { EdgeAgentSnapshot, EdgeAgentStatusReport, EdgeConfigurationSnapshot, EdgeHistoryEntry, EdgeJobReport } from './edge-agents';
+export { GroundStationEmulator } from './ground-station';
+export type {
+  AgentEndpointHealth, CreateDataflowEndpointGroupInput, CreatedDataflowEndpointGroup, DataflowEndpointGroupSnapshot, GroundStationEmulatorOptions,
+} from './ground-station';
+export { agentEndpointDetails, DEFAULT_INGRESS_ADDRESS, GROUND_STATION_ERRORS, GROUND_STATION_SERVICE } from './ground-station-shapes';
+export type {
+  AgentEndpoint, AgentEndpointOptions, AgentStatus, AuditResults, CapabilityHealth, CapabilityHealthReason, ComponentStatus, DataflowEndpoint,
+  EndpointDetailsInput, SecurityDetails, SocketAddress,
+} from './ground-station-shapes';
+export { describeHealth, observeEndpointHealth } from './ground-station-health';
+export type { EndpointHealth, EndpointHealthInput, EndpointHealthOverride, ServingAgent } from './ground-station-health';
+export type { AgentRegistration, AgentStatusReport, GroundStationAgentSnapshot, ReceivedStatusReport } from './ground-station-agents';
+export { SimulatedGroundStationAgent } from './ground-station-agent';
+export type {
+  AgentCallError, AgentStatusReportBody, AgentStatusReportInput, SentStatusReport, SimulatedAgentState, SimulatedGroundStationAgentOptions,
+} from './ground-station-agent';
+export {
+  DEFAULT_COMPONENT_TYPE, DEFAULT_DATA_PLANE_MS, DEFAULT_REGISTER_AFTER_MS, DEFAULT_REGISTER_RETRY_MS, GroundStationAgentScripts,
+} from './ground-station-agent-scripts';
+export type { AgentStatusReportScript, ComponentStatusScript, GroundStationAgentScript } from './ground-station-agent-scripts';
 export { SecretsRegistry } from './secrets';
 export type { SecretSnapshot, SecretsRegistryOptions } from './secrets';
 export { SlidingWindowRateLimiter } from './rate-limits';
@@ -55,3 +87,5 @@ export { SeededRandom } from './random';
 export { OperationRouter, parseCredentialScope, PathTemplate } from './routing';
 export type { CredentialScope } from './routing';
 export { InputValidator } from './validation';
+export { listItem, ParameterValidator } from './parameter-validation';
+export type { CountRange } from './parameter-validation';

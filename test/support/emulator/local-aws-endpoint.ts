@@ -2,6 +2,8 @@ import type { ScaledClock } from '../clock';
 import type { DeviceScriptInput } from './devices';
 import type { EdgeAgentScriptInput } from './edge-agent-scripts';
 import { FaultInjector } from './faults';
+import { GroundStationEmulator } from './ground-station';
+import { GROUND_STATION_SERVICE } from './ground-station-shapes';
 import { KinesisVideoEmulator } from './kinesis-video';
 import { KINESIS_VIDEO_SERVICE } from './kinesis-video-shapes';
 import { SeededRandom } from './random';
@@ -30,6 +32,10 @@ export interface LocalAwsEndpointOptions {
     /** Whether the per-stream and per-account call quotas apply; default true. */
     readonly rateLimits?: boolean;
   };
+  readonly groundStation?: {
+    /** Whether an agent whose public IPs miss an endpoint's ingress address makes it UNVERIFIED_IP_OWNERSHIP; default true. */
+    readonly verifyIpOwnership?: boolean;
+  };
 }
 
 /** Fake static credentials: the emulator reads the signing scope but never checks signatures. */
@@ -39,6 +45,8 @@ export const EMULATOR_CREDENTIALS = { accessKeyId: 'AKIDEMULATOR', secretAccessK
 const FAULT_SEED_OFFSET = 7919;
 /** Seed offset of stream versions and secret ARN suffixes, so they shift neither gateway ids nor faults. */
 const KINESIS_VIDEO_SEED_OFFSET = 104729;
+/** Seed offset of dataflow endpoint group and agent ids, so they shift no other sequence. */
+const GROUND_STATION_SEED_OFFSET = 1299709;
 
 /** A seeded sequence and the seed `reset` restarts it from. */
 interface SeededSequence {
@@ -56,6 +64,7 @@ export class LocalAwsEndpoint {
     const idRandom = new SeededRandom(seed);
     const faultRandom = new SeededRandom(seed + FAULT_SEED_OFFSET);
     const kinesisVideoRandom = new SeededRandom(seed + KINESIS_VIDEO_SEED_OFFSET);
+    const groundStationRandom = new SeededRandom(seed + GROUND_STATION_SEED_OFFSET);
     const faults = new FaultInjector(faultRandom);
     const events = new DeviceEventLog();
     const server = await AwsRestJsonServer.start({ clock: options.clock, faults });
@@ -82,10 +91,21 @@ export class LocalAwsEndpoint {
     });
     server.addService(KINESIS_VIDEO_SERVICE);
     server.addOperations(kinesisVideo.operations());
-    return new LocalAwsEndpoint(options.clock, server, faults, events, sitewise, kinesisVideo, secrets, [
+    const groundStation = new GroundStationEmulator({
+      clock: options.clock,
+      random: groundStationRandom,
+      events,
+      region: options.region,
+      accountId: options.accountId,
+      verifyIpOwnership: options.groundStation?.verifyIpOwnership,
+    });
+    server.addService(GROUND_STATION_SERVICE);
+    server.addOperations(groundStation.operations());
+    return new LocalAwsEndpoint(options.clock, server, faults, events, sitewise, kinesisVideo, secrets, groundStation, [
       { random: idRandom, seed },
       { random: faultRandom, seed: seed + FAULT_SEED_OFFSET },
       { random: kinesisVideoRandom, seed: seed + KINESIS_VIDEO_SEED_OFFSET },
+      { random: groundStationRandom, seed: seed + GROUND_STATION_SEED_OFFSET },
     ]);
   }
 
@@ -101,6 +121,8 @@ export class LocalAwsEndpoint {
     public readonly kinesisVideo: KinesisVideoEmulator,
     /** In-memory Secrets Manager secrets, e.g. the media URI secrets of edge configurations. */
     public readonly secrets: SecretsRegistry,
+    /** Emulated AWS Ground Station: dataflow endpoint groups whose agent endpoints' health follows the registered agents. */
+    public readonly groundStation: GroundStationEmulator,
     private readonly sequences: readonly SeededSequence[],
   ) {}
 
@@ -144,12 +166,14 @@ export class LocalAwsEndpoint {
   }
 
   /**
-   * Clears gateways, devices, streams, edge agents, secrets, scripts, faults, quotas, requests and
-   * events, and restarts the seeded sequences.
+   * Clears gateways, devices, streams, edge agents, secrets, dataflow endpoint groups, Ground
+   * Station agents and overrides, scripts, faults, quotas, requests and events, and restarts the
+   * seeded sequences.
    */
   public reset(): void {
     this.sitewise.reset();
     this.kinesisVideo.reset();
+    this.groundStation.reset();
     this.secrets.reset();
     this.faults.clear();
     this.server.requests.length = 0;

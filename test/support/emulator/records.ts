@@ -59,8 +59,32 @@ export interface KinesisVideoEdgeEvent {
   readonly reason?: string;
 }
 
-/** Device events of every emulated service, told apart by `service` (Ground Station events join this union later). */
-export type DeviceEvent = SiteWiseDeviceEvent | KinesisVideoEdgeEvent;
+/** Why a Ground Station agent endpoint's observed health changed. */
+export type GroundStationHealthCause =
+  | 'created' | 'registered' | 'deregistered' | 'status-report' | 'override' | 'override-expired' | 'ip-verification' | 'deleted';
+
+/**
+ * One change of what GetDataflowEndpointGroup shows for an AWS Ground Station Agent endpoint, as
+ * the registered agents drive it (see ground-station-health.ts). Health is written compactly:
+ * `healthStatus[healthReasons]/agentStatus`, e.g. `UNHEALTHY[NO_REGISTERED_AGENT]` → `HEALTHY[HEALTHY]/SUCCESS`.
+ */
+export interface GroundStationHealthEvent {
+  readonly service: 'groundstation';
+  /** Simulated epoch ms of the change (the request that caused it, or when an override expired). */
+  readonly at: number;
+  readonly dataflowEndpointGroupId: string;
+  readonly endpointName: string;
+  /** Health before the change; undefined when the group was created. */
+  readonly from: string | undefined;
+  /** `DELETED`: the group is gone. */
+  readonly to: string;
+  readonly cause: GroundStationHealthCause;
+  /** The agent whose registration or report caused the change. */
+  readonly agentId?: string;
+}
+
+/** Device events of every emulated service, told apart by `service`. */
+export type DeviceEvent = SiteWiseDeviceEvent | KinesisVideoEdgeEvent | GroundStationHealthEvent;
 
 /**
  * Collects device events. Devices settle their state lazily (when read), so before handing out

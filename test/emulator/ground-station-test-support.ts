@@ -1,0 +1,84 @@
+import {
+  GroundStationClient, type GroundStationClientConfig, type RegisterAgentCommandInput, type UpdateAgentStatusCommandInput,
+} from '@aws-sdk/client-groundstation';
+import type { LocalAwsEndpoint } from '../support/emulator';
+
+/** Helpers for the Ground Station emulator tests: an unmodified SDK client, valid inputs to vary, and waiting on simulated devices. */
+
+export const GROUP_INGRESS_ADDRESS = '198.51.100.10';
+
+/** An unmodified SDK client aimed at the emulator; one attempt so a test sees raw errors. */
+export function groundStationClient(emulator: LocalAwsEndpoint, overrides: GroundStationClientConfig = {}): GroundStationClient {
+  return new GroundStationClient({
+    endpoint: emulator.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' },
+    maxAttempts: 1,
+    ...overrides,
+  });
+}
+
+/** The error a call rejected with (fails the test if it resolved). */
+export async function errorOf(call: Promise<unknown>): Promise<any> {
+  try {
+    await call;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** A valid RegisterAgent input serving `capabilityArns` from GROUP_INGRESS_ADDRESS. */
+export function registerAgentInput(capabilityArns: string[], publicIpAddresses: string[] = [GROUP_INGRESS_ADDRESS]): RegisterAgentCommandInput {
+  return {
+    discoveryData: { publicIpAddresses, privateIpAddresses: ['10.0.0.10'], capabilityArns },
+    agentDetails: {
+      agentVersion: '1.0.3555.0',
+      instanceId: 'i-0123456789abcdef0',
+      instanceType: 'c5.24xlarge',
+      agentCpuCores: [2, 3, 4, 5],
+      componentVersions: [{ componentType: 'LAMINAR_FLOW', versions: ['1.0.0'] }],
+    },
+  };
+}
+
+export const TASK_ID = '0f0e0d0c-0b0a-4908-8706-050403020100';
+export const DATAFLOW_ID = 'a1b2c3d4-e5f6-4a0b-9c1d-2e3f4a5b6c7d';
+
+/** A valid UpdateAgentStatus input: aggregate SUCCESS with one SUCCESS component for `capabilityArn`. */
+export function updateAgentStatusInput(agentId: string, capabilityArn: string): UpdateAgentStatusCommandInput {
+  return {
+    agentId,
+    taskId: TASK_ID,
+    aggregateStatus: { status: 'SUCCESS', signatureMap: { timeout: false } },
+    componentStatuses: [{
+      componentType: 'LAMINAR_FLOW',
+      capabilityArn,
+      status: 'SUCCESS',
+      bytesSent: 1_024,
+      bytesReceived: 2_048,
+      packetsDropped: 0,
+      dataflowId: DATAFLOW_ID,
+    }],
+  };
+}
+
+/** A deep copy of `value` with the member at dotted `path` set (or removed, for `undefined`); numeric segments index lists. */
+export function withMember<T extends object>(value: T, path: string, member: unknown): T {
+  const copy = JSON.parse(JSON.stringify(value)) as Record<string, any>;
+  const keys = path.split('.');
+  const parent = keys.slice(0, -1).reduce((node, key) => node[key] as Record<string, any>, copy);
+  const last = keys[keys.length - 1];
+  if (member === undefined) delete parent[last];
+  else parent[last] = member;
+  return copy as T;
+}
+
+/** Polls `condition` every few real ms until it holds; simulated devices act on their own time. */
+export async function eventually(condition: () => boolean, what: string, timeoutMs: number = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} real ms waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}

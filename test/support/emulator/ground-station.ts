@@ -1,0 +1,498 @@
+import type { ScaledClock } from '../clock';
+import { RegisteredAgent, type AgentRegistration, type AgentStatusReport, type GroundStationAgentSnapshot } from './ground-station-agents';
+import { describeHealth, observeEndpointHealth, type EndpointHealth, type EndpointHealthOverride } from './ground-station-health';
+import {
+  agentEndpointDetails, CAPABILITY_HEALTH, CAPABILITY_HEALTH_REASONS, dataflowEndpointGroupArn, GROUND_STATION_SERVICE, groundStationError,
+  type AgentEndpoint, type AgentStatus, type ComponentStatus, type EndpointDetailsInput,
+} from './ground-station-shapes';
+import {
+  groundStationValidator, validateCreateDataflowEndpointGroup, validateRegisterAgent, validateUpdateAgentStatus, validateUuid,
+} from './ground-station-validation';
+import type { AwsOperation, OperationRequest } from './protocol';
+import type { SeededRandom } from './random';
+import type { DeviceEventLog, GroundStationHealthCause } from './records';
+
+export interface GroundStationEmulatorOptions {
+  readonly clock: ScaledClock;
+  /** Source of group and agent ids. */
+  readonly random: SeededRandom;
+  readonly events: DeviceEventLog;
+  /** Default us-east-1. Group ARNs use it; requests for other regions are still served. */
+  readonly region?: string;
+  /** Default 123456789012. */
+  readonly accountId?: string;
+  /** Whether an agent whose public IPs miss an endpoint's ingress address makes it UNVERIFIED_IP_OWNERSHIP; default true. */
+  readonly verifyIpOwnership?: boolean;
+}
+
+/** Input of the `createDataflowEndpointGroup` test helper; validated like CreateDataflowEndpointGroup. */
+export interface CreateDataflowEndpointGroupInput {
+  /** Default: one agent endpoint, `agentEndpointDetails('emulated-endpoint-<n>')`. */
+  readonly endpointDetails?: readonly EndpointDetailsInput[];
+  readonly contactPrePassDurationSeconds?: number;
+  readonly contactPostPassDurationSeconds?: number;
+  readonly tags?: Record<string, string>;
+}
+
+export interface CreatedDataflowEndpointGroup {
+  readonly id: string;
+  readonly arn: string;
+}
+
+/** Observed health of one agent endpoint, with what identifies it. */
+export interface AgentEndpointHealth extends EndpointHealth {
+  readonly name: string;
+  readonly ingressAddress: string;
+}
+
+export interface DataflowEndpointGroupSnapshot {
+  readonly dataflowEndpointGroupId: string;
+  readonly dataflowEndpointGroupArn: string;
+  readonly contactPrePassDurationSeconds?: number;
+  readonly contactPostPassDurationSeconds?: number;
+  readonly tags: Readonly<Record<string, string>>;
+  /** Simulated epoch ms. */
+  readonly creationTime: number;
+  /** `endpointsDetails` exactly as GetDataflowEndpointGroup would answer now. */
+  readonly endpointsDetails: ReadonlyArray<Record<string, unknown>>;
+  /** The AWS Ground Station Agent endpoints and their observed health, in group order. */
+  readonly agentEndpoints: readonly AgentEndpointHealth[];
+}
+
+interface GroupRecord {
+  readonly id: string;
+  readonly arn: string;
+  readonly creationTime: number;
+  readonly endpointDetails: readonly EndpointDetailsInput[];
+  readonly contactPrePassDurationSeconds?: number;
+  readonly contactPostPassDurationSeconds?: number;
+  readonly tags: Record<string, string>;
+  /** Health last recorded in the event log, per agent endpoint name (see `describeHealth`). */
+  readonly observed: Map<string, string>;
+}
+
+interface ActiveOverride extends EndpointHealthOverride {
+  readonly groupId: string;
+  readonly endpointName: string;
+  /** Simulated epoch ms the override ends; undefined: until cleared. */
+  readonly expiresAt?: number;
+}
+
+/**
+ * The emulated AWS Ground Station control plane for dataflow endpoint groups and the agent
+ * operations (RegisterAgent, GetAgentConfiguration, UpdateAgentStatus), with the observed health of
+ * agent endpoints following the agents (ground-station-health.ts) and the API tests use to set up,
+ * disturb and inspect it. The agents themselves are clients: see SimulatedGroundStationAgent.
+ *
+ * Health changes only when a request or helper changes state, except when an override with a
+ * duration ends; that is settled lazily like the other services' device reports, and recorded
+ * with the instant it ended.
+ */
+export class GroundStationEmulator {
+  public readonly region: string;
+  public readonly accountId: string;
+
+  private readonly clock: ScaledClock;
+  private readonly random: SeededRandom;
+  private readonly events: DeviceEventLog;
+  private readonly initialVerifyIpOwnership: boolean;
+  private verifyIpOwnership: boolean;
+  private readonly groups = new Map<string, GroupRecord>();
+  /** In registration order, which decides which agent an endpoint follows. */
+  private readonly registeredAgents = new Map<string, RegisteredAgent>();
+  private readonly overrides = new Map<string, ActiveOverride>();
+  private groupsCreated = 0;
+
+  constructor(options: GroundStationEmulatorOptions) {
+    this.clock = options.clock;
+    this.random = options.random;
+    this.events = options.events;
+    this.region = options.region ?? 'us-east-1';
+    this.accountId = options.accountId ?? '123456789012';
+    this.initialVerifyIpOwnership = options.verifyIpOwnership ?? true;
+    this.verifyIpOwnership = this.initialVerifyIpOwnership;
+    this.events.addSettler(() => this.settleAll());
+  }
+
+  // ---- test-facing API -------------------------------------------------------------------------
+
+  /** Creates a dataflow endpoint group directly (no HTTP). */
+  public createDataflowEndpointGroup(input: CreateDataflowEndpointGroupInput = {}): CreatedDataflowEndpointGroup {
+    const now = this.clock.now();
+    this.settle(now);
+    const group = this.addGroup({
+      endpointDetails: input.endpointDetails ?? [agentEndpointDetails(`emulated-endpoint-${this.groupsCreated + 1}`)],
+      contactPrePassDurationSeconds: input.contactPrePassDurationSeconds,
+      contactPostPassDurationSeconds: input.contactPostPassDurationSeconds,
+      tags: input.tags,
+    }, now);
+    return { id: group.id, arn: group.arn };
+  }
+
+  public group(groupId: string): DataflowEndpointGroupSnapshot | undefined {
+    this.settleAll();
+    const group = this.groups.get(groupId);
+    return group && {
+      ...this.describeGroup(group),
+      creationTime: group.creationTime,
+      agentEndpoints: agentEndpointsOf(group).map((endpoint) => ({
+        name: endpoint.name,
+        ingressAddress: endpoint.ingressAddress.socketAddress.name,
+        ...this.healthOf(group, endpoint),
+      })),
+    };
+  }
+
+  public groupIds(): string[] {
+    return [...this.groups.keys()];
+  }
+
+  /** Observed health of one agent endpoint; throws if there is no such group or endpoint. */
+  public endpointHealth(groupId: string, endpointName: string): EndpointHealth {
+    this.settleAll();
+    const group = this.requireGroup(groupId);
+    return this.healthOf(group, requireAgentEndpoint(group, endpointName));
+  }
+
+  /** Every registered agent, in registration order. */
+  public agents(): GroundStationAgentSnapshot[] {
+    return [...this.registeredAgents.values()].map((agent) => agent.snapshot());
+  }
+
+  public agent(agentId: string): GroundStationAgentSnapshot | undefined {
+    return this.registeredAgents.get(agentId)?.snapshot();
+  }
+
+  /** Deletes a group behind the deployment's back, e.g. someone deleted it in the console. */
+  public deleteGroupOutOfBand(groupId: string): void {
+    const now = this.clock.now();
+    this.settle(now);
+    this.removeGroup(this.requireGroup(groupId), now);
+  }
+
+  /** Forgets an agent registration, e.g. its instance was terminated; its endpoints follow the previous agent, or none. */
+  public deregisterAgentOutOfBand(agentId: string): void {
+    const now = this.clock.now();
+    this.settle(now);
+    if (!this.registeredAgents.delete(agentId)) throw new Error(`the Ground Station emulator has no agent ${agentId}`);
+    this.refresh(now, 'deregistered', agentId);
+  }
+
+  /**
+   * Forces healthStatus and healthReasons of one agent endpoint, for reasons no agent can cause
+   * (INVALID_IP_OWNERSHIP, NOT_AUTHORIZED_TO_CREATE_SLR, UNVERIFIED_IP_OWNERSHIP), for `durationMs`
+   * simulated ms or until cleared. Replaces an earlier override of the same endpoint.
+   */
+  public setEndpointHealthOverride(groupId: string, endpointName: string, override: EndpointHealthOverride): void {
+    const group = this.requireGroup(groupId);
+    requireAgentEndpoint(group, endpointName);
+    const unknown = override.healthReasons.filter((reason) => !(CAPABILITY_HEALTH_REASONS as readonly string[]).includes(reason));
+    if (unknown.length > 0) throw new Error(`not CapabilityHealthReason values: ${unknown.join(', ')}`);
+    if (override.healthStatus !== undefined && !(CAPABILITY_HEALTH as readonly string[]).includes(override.healthStatus)) {
+      throw new Error(`not a CapabilityHealth value: ${override.healthStatus}`);
+    }
+    if (override.durationMs !== undefined && !(override.durationMs > 0)) throw new Error('durationMs must be > 0');
+    const now = this.clock.now();
+    this.settle(now);
+    this.overrides.set(overrideKey(groupId, endpointName), {
+      ...override,
+      groupId,
+      endpointName,
+      expiresAt: override.durationMs === undefined ? undefined : now + override.durationMs,
+    });
+    this.refresh(now, 'override');
+  }
+
+  public clearEndpointHealthOverride(groupId: string, endpointName: string): void {
+    const now = this.clock.now();
+    this.settle(now);
+    this.overrides.delete(overrideKey(groupId, endpointName));
+    this.refresh(now, 'override');
+  }
+
+  /** Switches the UNVERIFIED_IP_OWNERSHIP check of agents' public IPs against ingress addresses (on by default). */
+  public setIpOwnershipVerification(enabled: boolean): void {
+    const now = this.clock.now();
+    this.settle(now);
+    this.verifyIpOwnership = enabled;
+    this.refresh(now, 'ip-verification');
+  }
+
+  /** Forgets all groups, agents and overrides and restores the initial IP ownership switch. */
+  public reset(): void {
+    this.groups.clear();
+    this.registeredAgents.clear();
+    this.overrides.clear();
+    this.groupsCreated = 0;
+    this.verifyIpOwnership = this.initialVerifyIpOwnership;
+  }
+
+  /** Ends the overrides whose time is up. */
+  public settleAll(): void {
+    this.settle(this.clock.now());
+  }
+
+  // ---- operations ------------------------------------------------------------------------------
+
+  /** The operation table registered with the HTTP server (method and path from the model's http traits; all answer 200). */
+  public operations(): AwsOperation[] {
+    const service = GROUND_STATION_SERVICE.signingName;
+    const operation = (name: string, method: AwsOperation['method'], path: string, handler: (request: OperationRequest) => unknown): AwsOperation => ({
+      service,
+      name,
+      method,
+      path,
+      successStatus: 200,
+      handler: (request) => {
+        this.settle(request.now);
+        return handler(request);
+      },
+    });
+    return [
+      operation('CreateDataflowEndpointGroup', 'POST', '/dataflowEndpointGroup', (r) => this.onCreateGroup(r)),
+      operation('GetDataflowEndpointGroup', 'GET', '/dataflowEndpointGroup/{dataflowEndpointGroupId}', (r) => this.onGetGroup(r)),
+      operation('DeleteDataflowEndpointGroup', 'DELETE', '/dataflowEndpointGroup/{dataflowEndpointGroupId}', (r) => this.onDeleteGroup(r)),
+      operation('RegisterAgent', 'POST', '/agent', (r) => this.onRegisterAgent(r)),
+      operation('GetAgentConfiguration', 'GET', '/agent/{agentId}/configuration', (r) => this.onGetAgentConfiguration(r)),
+      operation('UpdateAgentStatus', 'PUT', '/agent/{agentId}', (r) => this.onUpdateAgentStatus(r)),
+    ];
+  }
+
+  private onCreateGroup({ body, now }: OperationRequest): unknown {
+    return { dataflowEndpointGroupId: this.addGroup(body, now).id };
+  }
+
+  private onGetGroup({ labels }: OperationRequest): unknown {
+    return this.describeGroup(this.findGroup(labels.dataflowEndpointGroupId));
+  }
+
+  private onDeleteGroup({ labels, now }: OperationRequest): unknown {
+    const group = this.findGroup(labels.dataflowEndpointGroupId);
+    this.removeGroup(group, now);
+    return { dataflowEndpointGroupId: group.id };
+  }
+
+  private onRegisterAgent({ body, now }: OperationRequest): unknown {
+    const validator = groundStationValidator();
+    validateRegisterAgent(validator, body);
+    validator.throwIfInvalid();
+    const discovery = body.discoveryData as Record<string, readonly string[]>;
+    const details = body.agentDetails as Record<string, unknown>;
+    const registration: AgentRegistration = {
+      publicIpAddresses: [...discovery.publicIpAddresses],
+      privateIpAddresses: [...discovery.privateIpAddresses],
+      capabilityArns: [...discovery.capabilityArns],
+      agentVersion: details.agentVersion as string,
+      instanceId: details.instanceId as string,
+      instanceType: details.instanceType as string,
+      ...(details.agentCpuCores === undefined ? {} : { agentCpuCores: details.agentCpuCores as number[] }),
+      componentVersions: details.componentVersions as AgentRegistration['componentVersions'],
+    };
+    let agentId = this.random.uuidV4();
+    while (this.registeredAgents.has(agentId)) agentId = this.random.uuidV4();
+    this.registeredAgents.set(agentId, new RegisteredAgent(agentId, now, registration));
+    this.refresh(now, 'registered', agentId);
+    return { agentId };
+  }
+
+  private onGetAgentConfiguration({ labels }: OperationRequest): unknown {
+    const agent = this.findAgent(labels.agentId);
+    return { agentId: agent.agentId, taskingDocument: agent.readConfiguration() };
+  }
+
+  private onUpdateAgentStatus({ labels, body, now }: OperationRequest): unknown {
+    const validator = groundStationValidator();
+    validateUpdateAgentStatus(validator, labels.agentId, body);
+    validator.throwIfInvalid();
+    const agent = this.findAgent(labels.agentId);
+    const aggregate = body.aggregateStatus as { status: AgentStatus; signatureMap?: Record<string, boolean> };
+    const report: AgentStatusReport = {
+      taskId: body.taskId as string,
+      aggregateStatus: aggregate.status,
+      ...(aggregate.signatureMap === undefined ? {} : { signatureMap: aggregate.signatureMap }),
+      componentStatuses: body.componentStatuses as ComponentStatus[],
+    };
+    agent.receiveStatus(report, now);
+    this.refresh(now, 'status-report', agent.agentId);
+    return { agentId: agent.agentId };
+  }
+
+  // ---- state -----------------------------------------------------------------------------------
+
+  private addGroup(body: Record<string, unknown>, now: number): GroupRecord {
+    const validator = groundStationValidator();
+    validateCreateDataflowEndpointGroup(validator, body);
+    validator.throwIfInvalid();
+    let id = this.random.uuidV4();
+    while (this.groups.has(id)) id = this.random.uuidV4();
+    const group: GroupRecord = {
+      id,
+      arn: dataflowEndpointGroupArn(this.region, this.accountId, id),
+      creationTime: now,
+      endpointDetails: (body.endpointDetails as EndpointDetailsInput[]).map(storedEndpointDetails),
+      ...(body.contactPrePassDurationSeconds === undefined ? {} : { contactPrePassDurationSeconds: body.contactPrePassDurationSeconds as number }),
+      ...(body.contactPostPassDurationSeconds === undefined ? {} : { contactPostPassDurationSeconds: body.contactPostPassDurationSeconds as number }),
+      tags: { ...(body.tags as Record<string, string> | undefined) },
+      observed: new Map(),
+    };
+    this.groups.set(id, group);
+    this.groupsCreated += 1;
+    this.refresh(now, 'created');
+    return group;
+  }
+
+  private removeGroup(group: GroupRecord, now: number): void {
+    this.groups.delete(group.id);
+    for (const endpoint of agentEndpointsOf(group)) {
+      this.overrides.delete(overrideKey(group.id, endpoint.name));
+      this.record(group, endpoint.name, now, 'DELETED', 'deleted');
+    }
+  }
+
+  /** Ends, in time order, every override whose time is up at `now`, each at the instant it ended. */
+  private settle(now: number): void {
+    const expired = [...this.overrides.entries()]
+      .filter(([, override]) => override.expiresAt !== undefined && override.expiresAt <= now)
+      .sort(([, a], [, b]) => (a.expiresAt as number) - (b.expiresAt as number));
+    for (const [key, override] of expired) {
+      this.overrides.delete(key);
+      this.refresh(override.expiresAt as number, 'override-expired');
+    }
+  }
+
+  /** Recomputes every agent endpoint's health and records those that changed. */
+  private refresh(at: number, cause: GroundStationHealthCause, agentId?: string): void {
+    for (const group of this.groups.values()) {
+      for (const endpoint of agentEndpointsOf(group)) {
+        const health = this.healthOf(group, endpoint);
+        // An agent is named only where the change is its doing, i.e. the endpoint follows it (or did, before deregistration).
+        const blame = agentId !== undefined && (health.agentId === agentId || cause === 'deregistered') ? agentId : undefined;
+        this.record(group, endpoint.name, at, describeHealth(health), cause, blame);
+      }
+    }
+  }
+
+  private record(group: GroupRecord, endpointName: string, at: number, to: string, cause: GroundStationHealthCause, agentId?: string): void {
+    const from = group.observed.get(endpointName);
+    if (from === to) return;
+    group.observed.set(endpointName, to);
+    this.events.record({
+      service: 'groundstation',
+      at,
+      dataflowEndpointGroupId: group.id,
+      endpointName,
+      from,
+      to,
+      cause,
+      ...(agentId === undefined ? {} : { agentId }),
+    });
+  }
+
+  private healthOf(group: GroupRecord, endpoint: AgentEndpoint): EndpointHealth {
+    return observeEndpointHealth({
+      ingressAddress: endpoint.ingressAddress.socketAddress.name,
+      agent: this.servingAgent(group.arn)?.servingView(group.arn),
+      override: this.overrides.get(overrideKey(group.id, endpoint.name)),
+      verifyIpOwnership: this.verifyIpOwnership,
+    });
+  }
+
+  /** The agent that registered last with `capabilityArn` among its capabilities. */
+  private servingAgent(capabilityArn: string): RegisteredAgent | undefined {
+    let latest: RegisteredAgent | undefined;
+    for (const agent of this.registeredAgents.values()) if (agent.serves(capabilityArn)) latest = agent;
+    return latest;
+  }
+
+  private describeGroup(group: GroupRecord): Omit<DataflowEndpointGroupSnapshot, 'creationTime' | 'agentEndpoints'> {
+    return {
+      dataflowEndpointGroupId: group.id,
+      dataflowEndpointGroupArn: group.arn,
+      endpointsDetails: group.endpointDetails.map((details) => this.describeEndpointDetails(group, details)),
+      ...(group.contactPrePassDurationSeconds === undefined ? {} : { contactPrePassDurationSeconds: group.contactPrePassDurationSeconds }),
+      ...(group.contactPostPassDurationSeconds === undefined ? {} : { contactPostPassDurationSeconds: group.contactPostPassDurationSeconds }),
+      tags: { ...group.tags },
+    };
+  }
+
+  private describeEndpointDetails(group: GroupRecord, details: EndpointDetailsInput): Record<string, unknown> {
+    const security = details.securityDetails === undefined ? {} : { securityDetails: details.securityDetails };
+    const agentEndpoint = details.awsGroundStationAgentEndpoint;
+    if (!agentEndpoint) {
+      // Assumption: an endpoint reached through network interfaces is ready once created and has no health of its own.
+      return { endpoint: { ...details.endpoint, status: 'created' }, ...security };
+    }
+    const health = this.healthOf(group, agentEndpoint);
+    return {
+      awsGroundStationAgentEndpoint: {
+        ...agentEndpoint,
+        ...(health.agentStatus === undefined ? {} : { agentStatus: health.agentStatus }),
+        ...(health.auditResults === undefined ? {} : { auditResults: health.auditResults }),
+      },
+      ...security,
+      healthStatus: health.healthStatus,
+      healthReasons: [...health.healthReasons],
+    };
+  }
+
+  private findGroup(groupId: string): GroupRecord {
+    const validator = groundStationValidator();
+    validateUuid(validator, 'dataflowEndpointGroupId', groupId);
+    validator.throwIfInvalid();
+    const group = this.groups.get(groupId);
+    if (!group) throw groundStationError('resourceNotFound', `Dataflow endpoint group ${groupId} not found`);
+    return group;
+  }
+
+  private findAgent(agentId: string): RegisteredAgent {
+    const validator = groundStationValidator();
+    validateUuid(validator, 'agentId', agentId);
+    validator.throwIfInvalid();
+    const agent = this.registeredAgents.get(agentId);
+    if (!agent) throw groundStationError('resourceNotFound', `Agent ${agentId} not found`);
+    return agent;
+  }
+
+  private requireGroup(groupId: string): GroupRecord {
+    const group = this.groups.get(groupId);
+    if (!group) throw new Error(`the Ground Station emulator has no dataflow endpoint group ${groupId}`);
+    return group;
+  }
+}
+
+function agentEndpointsOf(group: GroupRecord): AgentEndpoint[] {
+  return group.endpointDetails.flatMap((details) => details.awsGroundStationAgentEndpoint ?? []);
+}
+
+function requireAgentEndpoint(group: GroupRecord, endpointName: string): AgentEndpoint {
+  const endpoint = agentEndpointsOf(group).find((candidate) => candidate.name === endpointName);
+  if (!endpoint) throw new Error(`dataflow endpoint group ${group.id} has no AWS Ground Station Agent endpoint named ${endpointName}`);
+  return endpoint;
+}
+
+/** The members of a validated `endpointDetails` item the group keeps: output-only members (health, agent status, endpoint status) go. */
+function storedEndpointDetails(details: EndpointDetailsInput): EndpointDetailsInput {
+  const agentEndpoint = details.awsGroundStationAgentEndpoint;
+  const endpoint = details.endpoint;
+  return {
+    ...(agentEndpoint === undefined ? {} : {
+      awsGroundStationAgentEndpoint: {
+        name: agentEndpoint.name,
+        egressAddress: agentEndpoint.egressAddress,
+        ingressAddress: agentEndpoint.ingressAddress,
+      },
+    }),
+    ...(endpoint === undefined ? {} : {
+      endpoint: {
+        ...(endpoint.name === undefined ? {} : { name: endpoint.name }),
+        ...(endpoint.address === undefined ? {} : { address: endpoint.address }),
+        ...(endpoint.mtu === undefined ? {} : { mtu: endpoint.mtu }),
+      },
+    }),
+    ...(details.securityDetails === undefined ? {} : { securityDetails: details.securityDetails }),
+  };
+}
+
+function overrideKey(groupId: string, endpointName: string): string {
+  return `${groupId}\n${endpointName}`;
+}
