@@ -1,6 +1,6 @@
 import { CreateGatewayCommand, DeleteGatewayCommand, IoTSiteWiseClient } from '@aws-sdk/client-iotsitewise';
 import { ScaledClock } from './clock';
-import { LocalAwsEndpoint } from './emulator';
+import { GroundStationAgentScript, LocalAwsEndpoint, SimulatedGroundStationAgent } from './emulator';
 import { CloudFormationHarness, ResourceProvider, StackEvent } from './harness';
 
 /**
@@ -12,7 +12,9 @@ export interface EdgeEnvironment {
   readonly clock: ScaledClock;
   readonly emulator: LocalAwsEndpoint;
   readonly harness: CloudFormationHarness;
-  /** Disposes the harness's workers and stops the endpoint. */
+  /** Simulated Ground Station Agents started for the endpoint groups the stack created. */
+  readonly agents: SimulatedGroundStationAgent[];
+  /** Disposes the harness's workers, stops the agents and the endpoint. */
   stop(): Promise<void>;
 }
 
@@ -22,11 +24,24 @@ export interface EdgeEnvironmentOptions {
   readonly onProgress?: (event: StackEvent) => void;
   /** Print handler logs. @default false */
   readonly echoLogs?: boolean;
+  /**
+   * The script of the simulated AWS Ground Station Agent that serves a dataflow endpoint group the
+   * stack creates, as if a receiver instance started it. @default - no agent
+   */
+  readonly groundStationAgent?: (groupArn: string) => GroundStationAgentScript | undefined;
 }
 
 export async function startEdgeEnvironment(options: EdgeEnvironmentOptions = {}): Promise<EdgeEnvironment> {
   const clock = new ScaledClock(options.scale ?? 60);
   const emulator = await LocalAwsEndpoint.start({ clock });
+  const agents: SimulatedGroundStationAgent[] = [];
+  const startAgent = (groupArn: string) => {
+    const script = options.groundStationAgent?.(groupArn);
+    if (!script) return;
+    const agent = new SimulatedGroundStationAgent({ emulator, capabilityArns: [groupArn], instanceId: `i-${String(agents.length).padStart(17, '0')}` });
+    agent.start(script);
+    agents.push(agent);
+  };
   const harness = new CloudFormationHarness({
     clock,
     env: emulator.environment(),
@@ -35,6 +50,8 @@ export async function startEdgeEnvironment(options: EdgeEnvironmentOptions = {})
       'AWS::KinesisVideo::Stream': kinesisVideoStreamProvider(emulator),
       'AWS::SecretsManager::Secret': secretProvider(emulator),
       'AWS::IoT::Thing': iotThingProvider(),
+      'AWS::GroundStation::DataflowEndpointGroup': dataflowEndpointGroupProvider(emulator, startAgent),
+      'AWS::EC2::EIP': elasticIpProvider(),
     },
     onProgress: options.onProgress,
     echoLogs: options.echoLogs,
@@ -43,8 +60,10 @@ export async function startEdgeEnvironment(options: EdgeEnvironmentOptions = {})
     clock,
     emulator,
     harness,
+    agents,
     stop: async () => {
       await harness.dispose();
+      await Promise.all(agents.map((agent) => agent.stop()));
       await emulator.stop();
     },
   };
@@ -122,4 +141,40 @@ export function iotThingProvider(): ResourceProvider {
     },
     async delete() {},
   };
+}
+
+/**
+ * Creates `AWS::GroundStation::DataflowEndpointGroup` resources on the local endpoint (template
+ * properties are PascalCase, the API's camelCase) and calls `created` with the group's ARN.
+ */
+export function dataflowEndpointGroupProvider(emulator: LocalAwsEndpoint, created: (arn: string) => void): ResourceProvider {
+  return {
+    async create(properties) {
+      const input = camelCase(properties);
+      const group = emulator.groundStation.createDataflowEndpointGroup(input);
+      created(group.arn);
+      return { physicalId: group.id, attributes: { Id: group.id, Arn: group.arn } };
+    },
+    async delete(physicalId) {
+      if (emulator.groundStation.group(physicalId)) emulator.groundStation.deleteGroupOutOfBand(physicalId);
+    },
+  };
+}
+
+/** `AWS::EC2::EIP`: `Ref` is the public address. */
+export function elasticIpProvider(): ResourceProvider {
+  let allocated = 0;
+  return {
+    async create() {
+      allocated++;
+      return { physicalId: `203.0.113.${allocated}`, attributes: { PublicIp: `203.0.113.${allocated}`, AllocationId: `eipalloc-${allocated}` } };
+    },
+    async delete() {},
+  };
+}
+
+function camelCase(value: any): any {
+  if (Array.isArray(value)) return value.map(camelCase);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key.charAt(0).toLowerCase() + key.slice(1), camelCase(v)]));
 }
