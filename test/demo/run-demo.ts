@@ -5,10 +5,11 @@
  * the gateway rejects and CloudFormation rolls back, and a destroy.
  */
 import { App } from 'aws-cdk-lib';
+import { GroundStationReceiverStack } from '../../examples/ground-station-receiver';
 import { PlantGatewayStack } from '../../examples/plant-gateway';
 import { EdgeEnvironment, startEdgeEnvironment } from '../support/edge-environment';
-import { DeviceBehaviours, DeviceUpdate, EdgeAgentBehaviours } from '../support/emulator';
-import { StackEvent, StackOperationResult } from '../support/harness';
+import { DeviceBehaviours, DeviceUpdate, EdgeAgentBehaviours, GroundStationAgentScripts } from '../support/emulator';
+import { CloudFormationHarness, StackEvent, StackOperationResult } from '../support/harness';
 
 const SCALE = Number(process.env.DEMO_SCALE ?? 20);
 const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
@@ -23,7 +24,7 @@ function elapsed(at: number): string {
 }
 
 function printEvent(event: StackEvent): void {
-  const shown = ['Custom::', 'AWS::IoTSiteWise', 'AWS::KinesisVideo', 'AWS::CloudFormation::Stack'];
+  const shown = ['Custom::', 'AWS::IoTSiteWise', 'AWS::KinesisVideo', 'AWS::GroundStation', 'AWS::EC2::Instance', 'AWS::CloudFormation::Stack'];
   if (!shown.some((prefix) => event.resourceType.startsWith(prefix))) return;
   const firstLine = event.reason?.split('\n')[0].replace(/^Received response status \[FAILED\] from custom resource\. Message returned: /, '');
   const reason = firstLine ? `  ${firstLine}` : '';
@@ -42,16 +43,16 @@ function printDeviceChanges(since: number): void {
   }
 }
 
-async function phase(title: string, run: () => Promise<StackOperationResult>): Promise<string[]> {
+async function phase(title: string, run: () => Promise<StackOperationResult>, harness: CloudFormationHarness = env.harness): Promise<string[]> {
   console.log(`\n${bold(title)}`);
   phaseStart = undefined;
   const since = env.clock.now();
   const requestsBefore = env.emulator.requests.length;
-  const invocationsBefore = env.harness.invocations.length;
+  const invocationsBefore = harness.invocations.length;
   const result = await run();
   printDeviceChanges(since);
   const calls = env.emulator.requests.length - requestsBefore;
-  const invocations = env.harness.invocations.length - invocationsBefore;
+  const invocations = harness.invocations.length - invocationsBefore;
   return [title, result.status, `${(result.durationMs / 1000).toFixed(1)} s`, String(invocations), String(calls)];
 }
 
@@ -61,9 +62,16 @@ function collectorEndpoint(gatewayId: string): string {
 }
 
 async function main(): Promise<void> {
-  env = await startEdgeEnvironment({ scale: SCALE, onProgress: printEvent });
+  // The receiver instance's AWS Ground Station Agent starts 20 s after its endpoint group exists,
+  // registers, initializes its data plane for 15 s and reports SUCCESS.
+  env = await startEdgeEnvironment({
+    scale: SCALE,
+    onProgress: printEvent,
+    groundStationAgent: () => GroundStationAgentScripts.healthyAfter(15_000, 20_000),
+  });
   console.log(bold('cdk-edge-sync demo'));
-  console.log(`Local AWS endpoint ${env.emulator.url} (IoT SiteWise, Kinesis Video Streams), simulated time at ${SCALE}x. No AWS account needed.`);
+  console.log(`Local AWS endpoint ${env.emulator.url} (IoT SiteWise, Kinesis Video Streams, Ground Station), simulated time at ${SCALE}x.`);
+  console.log('No AWS account or credentials needed.');
   // The simulated gateway takes 20 s to apply an OPC UA collector document and 8 s for a publisher
   // document, and rejects OPC UA endpoints that are not opc.tcp:// URIs, as a real gateway would.
   env.emulator.sitewise.setDefaultScript((update: DeviceUpdate) =>
@@ -83,6 +91,11 @@ async function main(): Promise<void> {
     console.log(`  gateway ${gatewayId} runs OPC UA endpoint ${collectorEndpoint(gatewayId)} again`);
 
     rows.push(await phase('3. cdk destroy: the collector is reset to {"sources":[]}, the camera\'s edge configuration deleted', () => env.harness.destroy()));
+
+    const receiver = env.newHarness();
+    rows.push(await phase('4. cdk deploy GroundStationReceiver: the deploy waits until the agent registers and reports healthy', () =>
+      receiver.deploy(new GroundStationReceiverStack(new App(), 'GroundStationReceiver')), receiver));
+    rows.push(await phase('5. cdk destroy GroundStationReceiver', () => receiver.destroy(), receiver));
   } finally {
     await env.stop();
   }
@@ -95,7 +108,7 @@ async function main(): Promise<void> {
     console.log(`  ${row.map((c, j) => c.padEnd(widths[j])).join('  ')}`);
     if (i === 0) console.log(`  ${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   });
-  const expected = ['CREATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'DELETE_COMPLETE'];
+  const expected = ['CREATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'DELETE_COMPLETE', 'CREATE_COMPLETE', 'DELETE_COMPLETE'];
   if (rows.some((row, i) => row[1] !== expected[i])) {
     console.error('\nThe demo did not end as expected.');
     process.exit(1);

@@ -14,6 +14,8 @@ export interface EdgeEnvironment {
   readonly harness: CloudFormationHarness;
   /** Simulated Ground Station Agents started for the endpoint groups the stack created. */
   readonly agents: SimulatedGroundStationAgent[];
+  /** Another harness (another stack) on the same endpoint and clock, disposed by `stop()`. */
+  newHarness(): CloudFormationHarness;
   /** Disposes the harness's workers, stops the agents and the endpoint. */
   stop(): Promise<void>;
 }
@@ -42,27 +44,34 @@ export async function startEdgeEnvironment(options: EdgeEnvironmentOptions = {})
     agent.start(script);
     agents.push(agent);
   };
-  const harness = new CloudFormationHarness({
-    clock,
-    env: emulator.environment(),
-    resourceProviders: {
-      'AWS::IoTSiteWise::Gateway': siteWiseGatewayProvider(emulator),
-      'AWS::KinesisVideo::Stream': kinesisVideoStreamProvider(emulator),
-      'AWS::SecretsManager::Secret': secretProvider(emulator),
-      'AWS::IoT::Thing': iotThingProvider(),
-      'AWS::GroundStation::DataflowEndpointGroup': dataflowEndpointGroupProvider(emulator, startAgent),
-      'AWS::EC2::EIP': elasticIpProvider(),
-    },
-    onProgress: options.onProgress,
-    echoLogs: options.echoLogs,
-  });
+  const harnesses: CloudFormationHarness[] = [];
+  const newHarness = () => {
+    const created = new CloudFormationHarness({
+      clock,
+      env: emulator.environment(),
+      resourceProviders: {
+        'AWS::IoTSiteWise::Gateway': siteWiseGatewayProvider(emulator),
+        'AWS::KinesisVideo::Stream': kinesisVideoStreamProvider(emulator),
+        'AWS::SecretsManager::Secret': secretProvider(emulator),
+        'AWS::IoT::Thing': iotThingProvider(),
+        'AWS::GroundStation::DataflowEndpointGroup': dataflowEndpointGroupProvider(emulator, startAgent),
+        'AWS::EC2::EIP': elasticIpProvider(),
+      },
+      onProgress: options.onProgress,
+      echoLogs: options.echoLogs,
+    });
+    harnesses.push(created);
+    return created;
+  };
+  const harness = newHarness();
   return {
     clock,
     emulator,
     harness,
     agents,
+    newHarness,
     stop: async () => {
-      await harness.dispose();
+      await Promise.all(harnesses.map((h) => h.dispose()));
       await Promise.all(agents.map((agent) => agent.stop()));
       await emulator.stop();
     },
