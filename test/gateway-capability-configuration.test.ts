@@ -251,6 +251,25 @@ describe('GatewayCapabilityConfiguration validation', () => {
       .toThrow('Stack/Collector: removalPolicy must be DESTROY, RETAIN or RETAIN_ON_UPDATE_OR_DELETE, got snapshot: a capability configuration has no snapshot');
   });
 
+  test('requires a namespace when the configuration does not name one', () => {
+    expect(() => collector(newStack(), 'Collector', { namespace: undefined })).toThrow(
+      'Stack/Collector: namespace is required: a configuration from CapabilityConfiguration.fromObject or fromJson does not say which namespace it is for',
+    );
+  });
+
+  test('takes the namespace from a configuration that knows it, and refuses another', () => {
+    class PublisherV3Document extends CapabilityConfiguration {
+      public bind() {
+        return { json: '{"sources":[{"type":"MQTT"}],"destinations":[]}', namespace: CapabilityNamespace.PUBLISHER_V3 };
+      }
+    }
+    const stack = newStack();
+    expect(collector(stack, 'Publisher', { namespace: undefined, configuration: new PublisherV3Document() }).namespace).toBe('iotsitewise:publisher:3');
+    expect(() => collector(stack, 'Other', { namespace: CapabilityNamespace.PUBLISHER_V2, configuration: new PublisherV3Document() })).toThrow(
+      'Stack/Other: namespace iotsitewise:publisher:2 does not match the configuration, which is written for iotsitewise:publisher:3',
+    );
+  });
+
   test('rejects two resources for the same gateway and namespace in one stack', () => {
     const stack = newStack();
     collector(stack, 'First');

@@ -1,5 +1,6 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { CapabilityNamespace } from './capability-namespace';
 import { checkCapabilityConfiguration } from './rules';
 import { validationError } from '../shared/validation';
 
@@ -7,6 +8,14 @@ import { validationError } from '../shared/validation';
 export interface CapabilityConfigurationConfig {
   /** The configuration document as a JSON string (may contain tokens). */
   readonly json: string;
+
+  /**
+   * The namespace the document is written for, when the configuration knows it (typed
+   * configurations such as `OpcUaCollectorConfiguration`).
+   *
+   * @default - any namespace: the resource's `namespace` decides
+   */
+  readonly namespace?: CapabilityNamespace;
 }
 
 /**

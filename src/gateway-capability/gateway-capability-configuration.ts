@@ -32,8 +32,13 @@ export interface GatewayCapabilityConfigurationProps {
    */
   readonly gateway?: CfnGateway;
 
-  /** The capability namespace, for example `CapabilityNamespace.OPC_UA_COLLECTOR_V3`. */
-  readonly namespace: CapabilityNamespace;
+  /**
+   * The capability namespace, for example `CapabilityNamespace.OPC_UA_COLLECTOR_V3`.
+   *
+   * @default - the namespace of a typed configuration (`OpcUaCollectorConfiguration`,
+   * `PublisherConfiguration`); required with `CapabilityConfiguration.fromObject` or `fromJson`
+   */
+  readonly namespace?: CapabilityNamespace;
 
   /** The configuration document of the capability. It replaces the whole document of the namespace. */
   readonly configuration: CapabilityConfiguration;
@@ -110,7 +115,9 @@ export class GatewayCapabilityConfiguration extends Construct {
     super(scope, id);
 
     this.gatewayId = this.resolveGatewayId(props);
-    this.namespace = props.namespace.value;
+    const rendered = props.configuration.bind(this);
+    const namespace = this.resolveNamespace(props.namespace, rendered.namespace);
+    this.namespace = namespace.value;
     const syncTimeout = props.syncTimeout ?? Duration.minutes(15);
     const syncTimeoutSeconds = syncTimeout.toSeconds({ integral: false });
     if (!Token.isUnresolved(syncTimeoutSeconds)) {
@@ -120,8 +127,8 @@ export class GatewayCapabilityConfiguration extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     const onDelete = onDeleteFor(this, removalPolicy);
 
-    const configuration = props.configuration.bind(this).json;
-    const resetConfiguration = props.resetConfiguration?.bind(this).json ?? props.namespace.emptyConfiguration;
+    const configuration = rendered.json;
+    const resetConfiguration = props.resetConfiguration?.bind(this).json ?? namespace.emptyConfiguration;
     if (onDelete === ResetOnDelete.RESET && resetConfiguration === undefined) {
       Annotations.of(this).addInfo(
         `No empty document is known for namespace ${this.namespace}: deleting this resource leaves its configuration on the gateway. Set resetConfiguration to choose one.`,
@@ -152,6 +159,17 @@ export class GatewayCapabilityConfiguration extends Construct {
       removalPolicy,
     });
     this.attrSyncStatus = resource.getAttString('SyncStatus');
+  }
+
+  private resolveNamespace(given: CapabilityNamespace | undefined, ofConfiguration: CapabilityNamespace | undefined): CapabilityNamespace {
+    if (given && ofConfiguration && given.value !== ofConfiguration.value) {
+      throw validationError(this, `namespace ${given.value} does not match the configuration, which is written for ${ofConfiguration.value}`);
+    }
+    const namespace = given ?? ofConfiguration;
+    if (!namespace) {
+      throw validationError(this, 'namespace is required: a configuration from CapabilityConfiguration.fromObject or fromJson does not say which namespace it is for');
+    }
+    return namespace;
   }
 
   private resolveGatewayId(props: GatewayCapabilityConfigurationProps): string {
