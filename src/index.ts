@@ -5,3 +5,5 @@ export * from './stream-edge/edge-options';
 export * from './stream-edge/stream-edge-configuration';
 export * from './ground-station/dataflow-endpoint-group-readiness';
 export * from './ground-station/ground-station-agent';
+export * from './gateway-capability/opcua/opcua-options';
+export * from './gateway-capability/opcua/opcua-collector-configuration';
