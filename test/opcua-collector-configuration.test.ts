@@ -49,7 +49,12 @@ describe('OpcUaCollectorConfiguration', () => {
     const stack = newStack();
     const document = rendered(OpcUaCollectorConfiguration.v3({ sources: [windFarm] }), stack);
     expect(document.sources[0].destination).toEqual({ type: 'MQTT' });
-    Template.fromStack(stack).hasResourceProperties(RESOURCE_TYPE, { CapabilityNamespace: 'iotsitewise:opcuacollector:3', ResetConfiguration: '{"sources":[]}' });
+    Template.fromStack(stack).hasResourceProperties(RESOURCE_TYPE, {
+      CapabilityNamespace: 'iotsitewise:opcuacollector:3',
+      ResetConfiguration: '{"sources":[]}',
+      // The handler checks the document's rules again once tokens are resolved.
+      DocumentRules: 'opcua-collector',
+    });
   });
 
   test('renders every option of a source', () => {

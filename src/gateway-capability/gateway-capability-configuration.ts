@@ -3,9 +3,11 @@ import { CfnGateway } from 'aws-cdk-lib/aws-iotsitewise';
 import { Construct } from 'constructs';
 import { CapabilityConfiguration } from './capability-configuration';
 import { CapabilityNamespace } from './capability-namespace';
+import { OpcUaCollectorConfiguration } from './opcua/opcua-collector-configuration';
 import {
   GATEWAY_CAPABILITY_RESOURCE_TYPE,
   GatewayCapabilityResourceProperties,
+  OPCUA_COLLECTOR_DOCUMENT_RULES,
   ResetOnDelete,
 } from './resource-properties';
 import { checkGatewayId, checkSyncTimeoutSeconds } from './rules';
@@ -150,6 +152,7 @@ export class GatewayCapabilityConfiguration extends Construct {
       WaitForSync: String(props.waitForSync ?? true),
       SyncTimeoutSeconds: Token.isUnresolved(syncTimeoutSeconds) ? Token.asString(syncTimeoutSeconds) : String(syncTimeoutSeconds),
       FailOnNotApplicable: String(props.failOnNotApplicable ?? false),
+      DocumentRules: props.configuration instanceof OpcUaCollectorConfiguration ? OPCUA_COLLECTOR_DOCUMENT_RULES : undefined,
     };
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,

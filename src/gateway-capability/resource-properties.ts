@@ -33,7 +33,15 @@ export interface GatewayCapabilityResourceProperties {
   readonly SyncTimeoutSeconds: string;
   /** `"true"` to fail when the gateway reports NOT_APPLICABLE. */
   readonly FailOnNotApplicable: string;
+  /**
+   * `opcua-collector` when the document comes from a typed configuration whose rules the handler
+   * checks again once tokens are resolved.
+   */
+  readonly DocumentRules?: string;
 }
+
+/** `DocumentRules` of an OpcUaCollectorConfiguration. */
+export const OPCUA_COLLECTOR_DOCUMENT_RULES = 'opcua-collector';
 
 /** Attributes returned to CloudFormation (`Fn::GetAtt`). */
 export interface GatewayCapabilityAttributes {

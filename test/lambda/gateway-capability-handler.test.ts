@@ -140,6 +140,21 @@ describe('onEvent Create and Update', () => {
     expect(sitewise).toHaveReceivedCommandTimes(UpdateGatewayCapabilityConfigurationCommand, 0);
   });
 
+  test('a typed OPC UA document whose tokens resolved to a bad endpoint is refused before calling AWS', async () => {
+    acceptUpdates();
+    const document = '{"sources":[{"name":"Line 1","endpoint":{"endpointUri":"http://10.0.0.1:4840","securityPolicy":"NONE","messageSecurityMode":"NONE"}}]}';
+    await expect(onEvent(onEventRequest('Create', { ResourceProperties: properties({ CapabilityConfiguration: document, DocumentRules: 'opcua-collector' }) }), context()))
+      .rejects.toThrow('Invalid property: OPC UA source "Line 1": endpointUri must be an OPC UA TCP endpoint, opc.tcp://host:port, got "http://10.0.0.1:4840"');
+    expect(sitewise).toHaveReceivedCommandTimes(UpdateGatewayCapabilityConfigurationCommand, 0);
+  });
+
+  test('a plain JSON document is left to the gateway to judge', async () => {
+    acceptUpdates();
+    const document = '{"sources":[{"name":"Line 1","endpoint":{"endpointUri":"http://10.0.0.1:4840"}}]}';
+    await onEvent(onEventRequest('Create', { ResourceProperties: properties({ CapabilityConfiguration: document }) }), context());
+    expect(sitewise).toHaveReceivedCommandTimes(UpdateGatewayCapabilityConfigurationCommand, 1);
+  });
+
   test('a terminal error has a stack of one line, so the CloudFormation reason stays short', async () => {
     sitewise.on(UpdateGatewayCapabilityConfigurationCommand).rejects(new ResourceNotFoundException({ message: 'Gateway not found', ...meta }));
     const error: Error = await onEvent(onEventRequest('Create'), context()).catch((e) => e);

@@ -1,4 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import { checkNodePath, checkOpcUaEndpointUri, checkSecurityPairing } from './document-rules';
 import {
   OpcUaDeadband, OpcUaDiscoveryOptions, OpcUaMessageSecurityMode, OpcUaPropertyGroupProps, OpcUaScanMode, OpcUaSecurityPolicy,
   OpcUaSourceProps, OpcUaSubscriptionOptions,
@@ -22,10 +23,8 @@ export function renderSource(source: OpcUaSourceProps, version: CollectorVersion
 
   const policy = source.securityPolicy ?? OpcUaSecurityPolicy.NONE;
   const mode = source.messageSecurityMode ?? OpcUaMessageSecurityMode.NONE;
-  if ((policy === OpcUaSecurityPolicy.NONE) !== (mode === OpcUaMessageSecurityMode.NONE)) {
-    throw fail(`securityPolicy ${policy} cannot be used with messageSecurityMode ${mode}: NONE goes only with NONE, ` +
-      'and any other policy needs SIGN or SIGN_AND_ENCRYPT');
-  }
+  const pairing = checkSecurityPairing(policy, mode);
+  if (pairing) throw fail(pairing);
   const trust = source.certificateTrust;
   const identity = source.identity;
   (source.includePaths ?? []).forEach((path, i) => checkRootPath(path, `includePaths[${i}]`, fail));
@@ -74,19 +73,13 @@ export function usesDeprecatedPolicy(source: OpcUaSourceProps): boolean {
 }
 
 function checkEndpointUri(uri: string, fail: (message: string) => Error): void {
-  if (Token.isUnresolved(uri)) return;
-  const match = /^opc\.tcp:\/\/([^\s:/]+)(?::(\d{1,5}))?(\/\S*)?$/.exec(uri);
-  if (!match || (match[2] !== undefined && Number(match[2]) > 65535)) {
-    throw fail(`endpointUri must be an OPC UA TCP endpoint, opc.tcp://host:port, got ${JSON.stringify(uri)}`);
-  }
+  const problem = Token.isUnresolved(uri) ? undefined : checkOpcUaEndpointUri(uri);
+  if (problem) throw fail(problem);
 }
 
 function checkRootPath(path: string, property: string, fail: (message: string) => Error): void {
-  if (Token.isUnresolved(path)) return;
-  const segments = path.split('/').slice(1);
-  if (!path.startsWith('/') || segments.some((s, i) => s === '' && i < segments.length - 1) || segments.some((s) => s.includes('**') && s !== '**')) {
-    throw fail(`${property} must be a node path starting with '/', with '*' inside a name and '**' only as a whole level, got ${JSON.stringify(path)}`);
-  }
+  const problem = Token.isUnresolved(path) ? undefined : checkNodePath(path, property);
+  if (problem) throw fail(problem);
 }
 
 function renderPropertyGroups(groups: readonly OpcUaPropertyGroupProps[], fail: (message: string) => Error): Record<string, unknown>[] {
