@@ -10,8 +10,8 @@ import * as kinesisvideo from 'aws-cdk-lib/aws-kinesisvideo';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
-  CapabilityConfiguration, CapabilityNamespace, EdgeSchedule, GatewayCapabilityConfiguration,
-  StrategyOnFullSize, StreamEdgeConfiguration,
+  CapabilityConfiguration, CapabilityNamespace, EdgeSchedule, GatewayCapabilityConfiguration, OpcUaCollectorConfiguration,
+  OpcUaDeadband, StrategyOnFullSize, StreamEdgeConfiguration,
 } from '../src'; // 'cdk-edge-sync' in your app
 
 export interface PlantGatewayStackProps extends StackProps {
@@ -33,25 +33,20 @@ export class PlantGatewayStack extends Stack {
       gatewayPlatform: { greengrassV2: { coreDeviceThingName: 'plant-1-core', coreDeviceOperatingSystem: 'LINUX_AMD64' } },
     });
 
-    // The OPC UA sources of the gateway: the deploy succeeds only once the gateway runs them.
+    // The OPC UA sources of the gateway, typed and checked at synth time. The deploy succeeds
+    // only once the gateway runs them.
+    const opcUa = OpcUaCollectorConfiguration.v3({
+      sources: [{
+        name: 'Line 1 PLC',
+        endpointUri: props.opcUaEndpointUri ?? 'opc.tcp://10.0.1.20:4840',
+        includePaths: ['/Line1/'],
+        measurementDataStreamPrefix: 'line1',
+        propertyGroups: [{ name: 'Temperatures', rootPaths: ['/Line1/Temperatures/'], deadband: OpcUaDeadband.percent(2) }],
+      }],
+    });
     this.collector = new GatewayCapabilityConfiguration(this, 'OpcUaCollector', {
-      gateway,
-      namespace: CapabilityNamespace.OPC_UA_COLLECTOR_V3,
-      configuration: CapabilityConfiguration.fromObject({
-        sources: [{
-          name: 'Line 1 PLC',
-          endpoint: {
-            certificateTrust: { type: 'TrustAny' },
-            endpointUri: props.opcUaEndpointUri ?? 'opc.tcp://10.0.1.20:4840',
-            securityPolicy: 'NONE',
-            messageSecurityMode: 'NONE',
-            identityProvider: { type: 'Anonymous' },
-            nodeFilterRules: [{ action: 'INCLUDE', definition: { type: 'OpcUaRootPath', rootPath: '/Line1/' } }],
-          },
-          measurementDataStreamPrefix: 'line1',
-          destination: { type: 'MQTT' },
-        }],
-      }),
+      gateway, // the namespace, iotsitewise:opcuacollector:3, comes from the configuration
+      configuration: opcUa,
       syncTimeout: Duration.minutes(10),
     });
 

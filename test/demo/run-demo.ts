@@ -12,6 +12,7 @@ import { DeviceBehaviours, DeviceUpdate, EdgeAgentBehaviours, GroundStationAgent
 import { CloudFormationHarness, StackEvent, StackOperationResult } from '../support/harness';
 
 const SCALE = Number(process.env.DEMO_SCALE ?? 20);
+const UNREACHABLE_OPC_UA_SERVER = 'opc.tcp://10.0.1.99:4840';
 const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
 
 let env: EdgeEnvironment;
@@ -74,8 +75,13 @@ async function main(): Promise<void> {
   console.log('No AWS account or credentials needed.');
   // The simulated gateway takes 20 s to apply an OPC UA collector document and 8 s for a publisher
   // document, and rejects OPC UA endpoints that are not opc.tcp:// URIs, as a real gateway would.
-  env.emulator.sitewise.setDefaultScript((update: DeviceUpdate) =>
-    DeviceBehaviours.apply(update.namespace.includes('opcuacollector') ? 20_000 : 8_000));
+  // An OPC UA server the gateway cannot reach makes it reject the document, as a real gateway would.
+  env.emulator.sitewise.setDefaultScript((update: DeviceUpdate) => {
+    if (update.document.includes(UNREACHABLE_OPC_UA_SERVER)) {
+      return DeviceBehaviours.reject(20_000, `cannot connect to ${UNREACHABLE_OPC_UA_SERVER}: connection timed out`);
+    }
+    return DeviceBehaviours.apply(update.namespace.includes('opcuacollector') ? 20_000 : 8_000);
+  });
   // The camera hub's Edge Agent acknowledges in 2 s and is in sync 10 s later.
   env.emulator.kinesisVideo.setDefaultAgentScript(EdgeAgentBehaviours.sync(2_000, 10_000));
 
@@ -86,8 +92,8 @@ async function main(): Promise<void> {
     const [gatewayId] = env.emulator.sitewise.gatewayIds();
     console.log(`  gateway ${gatewayId} runs OPC UA endpoint ${collectorEndpoint(gatewayId)}`);
 
-    rows.push(await phase('2. cdk deploy with an OPC UA endpoint the gateway rejects: CloudFormation rolls back', () =>
-      env.harness.deploy(new PlantGatewayStack(new App(), 'PlantGateway', { opcUaEndpointUri: 'http://10.0.1.20:4840' }))));
+    rows.push(await phase('2. cdk deploy with an OPC UA server the gateway cannot reach: the gateway rejects it, CloudFormation rolls back', () =>
+      env.harness.deploy(new PlantGatewayStack(new App(), 'PlantGateway', { opcUaEndpointUri: UNREACHABLE_OPC_UA_SERVER }))));
     console.log(`  gateway ${gatewayId} runs OPC UA endpoint ${collectorEndpoint(gatewayId)} again`);
 
     rows.push(await phase('3. cdk destroy: the collector is reset to {"sources":[]}, the camera\'s edge configuration deleted', () => env.harness.destroy()));
