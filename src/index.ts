@@ -7,3 +7,4 @@ export * from './ground-station/dataflow-endpoint-group-readiness';
 export * from './ground-station/ground-station-agent';
 export * from './gateway-capability/opcua/opcua-options';
 export * from './gateway-capability/opcua/opcua-collector-configuration';
+export * from './gateway-capability/publisher';

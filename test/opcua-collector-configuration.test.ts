@@ -283,7 +283,7 @@ describe('OpcUaCollectorConfiguration validation', () => {
     ['501 concurrent browse requests', v3({ discovery: { maxConcurrentBrowseRequests: 501 } }), 'discovery maxConcurrentBrowseRequests must be a whole number from 1 to 500, got 501'],
     ['1001 nodes per browse', v3({ discovery: { maxNodesPerBrowseRequest: 1001 } }), 'discovery maxNodesPerBrowseRequest must be a whole number from 1 to 1000, got 1001'],
     ['a 29 s discovery interval', v3({ discovery: { periodicDiscovery: { interval: Duration.seconds(29) } } }),
-      'discovery periodicDiscovery interval must be a whole number of seconds, at least 30 seconds, got 29 seconds'],
+      'discovery periodicDiscovery interval must be at least 30 seconds, got 29 seconds'],
     ['overlapping property groups', v3({ propertyGroups: [group({ name: 'A', rootPaths: ['/Line1/'] }), group({ name: 'B', rootPaths: ['/Line1/Temp/'] })] }),
       'OPC UA source "Wind Farm #1": property group "B": rootPaths[0] "/Line1/Temp/" overlaps "/Line1/" of property group "A"'],
     ['an all-nodes group beside another', v3({ propertyGroups: [group({ name: 'All', rootPaths: undefined }), group()] }),

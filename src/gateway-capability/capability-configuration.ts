@@ -1,6 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { CapabilityNamespace } from './capability-namespace';
+import { containsTokens } from './document-values';
 import { checkCapabilityConfiguration } from './rules';
 import { validationError } from '../shared/validation';
 
@@ -80,14 +81,6 @@ class JsonConfiguration extends CapabilityConfiguration {
   }
 }
 
-function containsTokens(value: unknown): boolean {
-  if (Token.isUnresolved(value)) return true;
-  if (Array.isArray(value)) return value.some(containsTokens);
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).some(([key, v]) => Token.isUnresolved(key) || containsTokens(v));
-  }
-  return false;
-}
 
 function checkLiteral(scope: IConstruct, json: string, property: string = 'configuration'): string {
   if (json === undefined || json === null) {

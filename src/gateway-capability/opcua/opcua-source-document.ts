@@ -5,7 +5,7 @@ import {
   OpcUaSourceProps, OpcUaSubscriptionOptions,
 } from './opcua-options';
 import { unscopedValidationError } from '../../shared/validation';
-import { edgeDurationString } from '../duration-format';
+import { renderDuration } from '../document-values';
 
 /** The gateway versions the OPC UA collector is documented for. */
 export type CollectorVersion = 2 | 3;
@@ -168,14 +168,8 @@ function renderDiscovery(discovery: OpcUaDiscoveryOptions, fail: (message: strin
     return value;
   };
   const periodic = discovery.periodicDiscovery;
-  let interval: string | undefined;
-  if (periodic) {
-    const seconds = periodic.interval.toSeconds({ integral: false });
-    interval = edgeDurationString(periodic.interval);
-    if (!Token.isUnresolved(seconds) && (interval === undefined || seconds < 30)) {
-      throw fail(`discovery periodicDiscovery interval must be a whole number of seconds, at least 30 seconds, got ${periodic.interval.toHumanString()}`);
-    }
-  }
+  const interval = periodic && renderDuration('discovery periodicDiscovery interval', periodic.interval,
+    { finestUnit: 'seconds', min: Duration.seconds(30) }, (message) => { throw fail(message); });
   return compact({
     enableNodeTraversal: discovery.enableNodeTraversal,
     avoidNodeTreeLoops: discovery.avoidNodeTreeLoops,
