@@ -2,7 +2,10 @@ import { App, CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iotsitewise from 'aws-cdk-lib/aws-iotsitewise';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { CapabilityConfiguration, CapabilityNamespace, GatewayCapabilityConfiguration, GatewayCapabilityConfigurationProps } from '../src';
+import {
+  CapabilityConfiguration, CapabilityNamespace, GatewayCapabilityConfiguration, GatewayCapabilityConfigurationProps, OpcUaCollectorConfiguration,
+  PublisherConfiguration, PublisherDestination,
+} from '../src';
 
 const GATEWAY_ID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const OTHER_GATEWAY_ID = '1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e';
@@ -268,6 +271,19 @@ describe('GatewayCapabilityConfiguration validation', () => {
     expect(() => collector(stack, 'Other', { namespace: CapabilityNamespace.PUBLISHER_V2, configuration: new PublisherV3Document() })).toThrow(
       'Stack/Other: namespace iotsitewise:publisher:2 does not match the configuration, which is written for iotsitewise:publisher:3',
     );
+  });
+
+  test('typed configurations ask the handler to check their rules again once tokens resolve', () => {
+    const stack = newStack();
+    const publisher = PublisherConfiguration.v3({ destinations: [PublisherDestination.realtime({ name: 'a' })] });
+    collector(stack, 'Publisher', { namespace: undefined, configuration: publisher });
+    collector(stack, 'Collector', { namespace: undefined, configuration: OpcUaCollectorConfiguration.v3() });
+    collector(stack, 'Plain', { gatewayId: OTHER_GATEWAY_ID });
+    const template = Template.fromStack(stack);
+    const rulesOf = (id: string) => Object.entries(template.findResources(RESOURCE_TYPE)).find(([logicalId]) => logicalId.startsWith(id))![1].Properties.DocumentRules;
+    expect(rulesOf('Publisher')).toBe('publisher');
+    expect(rulesOf('Collector')).toBe('opcua-collector');
+    expect(rulesOf('Plain')).toBeUndefined();
   });
 
   test('rejects two resources for the same gateway and namespace in one stack', () => {

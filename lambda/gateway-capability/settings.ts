@@ -1,8 +1,10 @@
 import { checkOpcUaCollectorDocument } from '../../src/gateway-capability/opcua/document-rules';
+import { checkPublisherDocument } from '../../src/gateway-capability/publisher/document-rules';
 import {
   GatewayCapabilityResourceProperties,
   gatewayCapabilityPhysicalId,
   OPCUA_COLLECTOR_DOCUMENT_RULES,
+  PUBLISHER_DOCUMENT_RULES,
   ResetOnDelete,
 } from '../../src/gateway-capability/resource-properties';
 import {
@@ -48,6 +50,7 @@ export function parseSettings(raw: RawProperties, forDelete: boolean = false): G
   const configuration = forDelete ? raw.CapabilityConfiguration ?? '' : requiredString(raw, 'CapabilityConfiguration');
   if (!forDelete) check(checkCapabilityConfiguration(configuration));
   if (!forDelete && raw.DocumentRules === OPCUA_COLLECTOR_DOCUMENT_RULES) check(checkOpcUaCollectorDocument(configuration));
+  if (!forDelete && raw.DocumentRules === PUBLISHER_DOCUMENT_RULES) check(checkPublisherDocument(configuration));
   const resetConfiguration = raw.ResetConfiguration === undefined || raw.ResetConfiguration === '' ? undefined : raw.ResetConfiguration;
   if (resetConfiguration !== undefined) check(checkCapabilityConfiguration(resetConfiguration, 'resetConfiguration'));
 

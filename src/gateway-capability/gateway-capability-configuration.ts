@@ -4,10 +4,12 @@ import { Construct } from 'constructs';
 import { CapabilityConfiguration } from './capability-configuration';
 import { CapabilityNamespace } from './capability-namespace';
 import { OpcUaCollectorConfiguration } from './opcua/opcua-collector-configuration';
+import { PublisherConfiguration } from './publisher/publisher-configuration';
 import {
   GATEWAY_CAPABILITY_RESOURCE_TYPE,
   GatewayCapabilityResourceProperties,
   OPCUA_COLLECTOR_DOCUMENT_RULES,
+  PUBLISHER_DOCUMENT_RULES,
   ResetOnDelete,
 } from './resource-properties';
 import { checkGatewayId, checkSyncTimeoutSeconds } from './rules';
@@ -152,7 +154,7 @@ export class GatewayCapabilityConfiguration extends Construct {
       WaitForSync: String(props.waitForSync ?? true),
       SyncTimeoutSeconds: Token.isUnresolved(syncTimeoutSeconds) ? Token.asString(syncTimeoutSeconds) : String(syncTimeoutSeconds),
       FailOnNotApplicable: String(props.failOnNotApplicable ?? false),
-      DocumentRules: props.configuration instanceof OpcUaCollectorConfiguration ? OPCUA_COLLECTOR_DOCUMENT_RULES : undefined,
+      DocumentRules: documentRulesOf(props.configuration),
     };
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
@@ -186,6 +188,13 @@ export class GatewayCapabilityConfiguration extends Construct {
     }
     return gatewayId;
   }
+}
+
+/** Which typed document's rules the handler checks again once tokens are resolved. */
+function documentRulesOf(configuration: CapabilityConfiguration): string | undefined {
+  if (configuration instanceof OpcUaCollectorConfiguration) return OPCUA_COLLECTOR_DOCUMENT_RULES;
+  if (configuration instanceof PublisherConfiguration) return PUBLISHER_DOCUMENT_RULES;
+  return undefined;
 }
 
 function onDeleteFor(scope: Construct, removalPolicy: RemovalPolicy): ResetOnDelete {

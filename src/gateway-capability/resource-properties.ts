@@ -34,7 +34,7 @@ export interface GatewayCapabilityResourceProperties {
   /** `"true"` to fail when the gateway reports NOT_APPLICABLE. */
   readonly FailOnNotApplicable: string;
   /**
-   * `opcua-collector` when the document comes from a typed configuration whose rules the handler
+   * `opcua-collector` or `publisher` when the document comes from a typed configuration whose rules the handler
    * checks again once tokens are resolved.
    */
   readonly DocumentRules?: string;
@@ -42,6 +42,9 @@ export interface GatewayCapabilityResourceProperties {
 
 /** `DocumentRules` of an OpcUaCollectorConfiguration. */
 export const OPCUA_COLLECTOR_DOCUMENT_RULES = 'opcua-collector';
+
+/** `DocumentRules` of a PublisherConfiguration. */
+export const PUBLISHER_DOCUMENT_RULES = 'publisher';
 
 /** Attributes returned to CloudFormation (`Fn::GetAtt`). */
 export interface GatewayCapabilityAttributes {

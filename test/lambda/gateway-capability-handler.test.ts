@@ -148,6 +148,23 @@ describe('onEvent Create and Update', () => {
     expect(sitewise).toHaveReceivedCommandTimes(UpdateGatewayCapabilityConfigurationCommand, 0);
   });
 
+  test.each([
+    ['two real-time destinations',
+      '{"sources":[{"type":"MQTT"}],"destinations":[{"type":"SITEWISE_REALTIME","name":"a"},{"type":"SITEWISE_REALTIME","name":"b"}]}',
+      'Invalid property: publisher: at most one real-time destination per gateway, got 2'],
+    ['a cutoff age of 8 days',
+      '{"sources":[{"type":"MQTT"}],"destinations":[{"type":"SITEWISE_REALTIME","name":"a","config":{"dropPolicy":{"cutoffAge":"8d"}}}]}',
+      'Invalid property: publisher destination "a": dropPolicy.cutoffAge must be from 5 minutes to 7 days, written like "7d", got "8d"'],
+    ['a retention shorter than the rotation',
+      '{"SiteWisePublisherConfiguration":{"dropPolicy":{"cutoffAge":"7d","exportPolicy":{"retentionPeriod":"1h","rotationPeriod":"6h"}}}}',
+      'Invalid property: publisher SiteWisePublisherConfiguration: dropPolicy.exportPolicy.retentionPeriod (1h) must be at least rotationPeriod (6h)'],
+  ])('a typed publisher document with %s after token resolution is refused before calling AWS', async (_, document, message) => {
+    acceptUpdates();
+    const props = properties({ CapabilityNamespace: 'iotsitewise:publisher:3', CapabilityConfiguration: document, DocumentRules: 'publisher' });
+    await expect(onEvent(onEventRequest('Create', { ResourceProperties: props }), context())).rejects.toThrow(message);
+    expect(sitewise).toHaveReceivedCommandTimes(UpdateGatewayCapabilityConfigurationCommand, 0);
+  });
+
   test('a plain JSON document is left to the gateway to judge', async () => {
     acceptUpdates();
     const document = '{"sources":[{"name":"Line 1","endpoint":{"endpointUri":"http://10.0.0.1:4840"}}]}';
