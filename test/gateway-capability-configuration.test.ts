@@ -280,7 +280,8 @@ describe('GatewayCapabilityConfiguration validation', () => {
     collector(stack, 'Collector', { namespace: undefined, configuration: OpcUaCollectorConfiguration.v3() });
     collector(stack, 'Plain', { gatewayId: OTHER_GATEWAY_ID });
     const template = Template.fromStack(stack);
-    const rulesOf = (id: string) => Object.entries(template.findResources(RESOURCE_TYPE)).find(([logicalId]) => logicalId.startsWith(id))![1].Properties.DocumentRules;
+    const resources = Object.entries(template.findResources(RESOURCE_TYPE));
+    const rulesOf = (id: string) => resources.find(([logicalId]) => logicalId.startsWith(id))![1].Properties.DocumentRules;
     expect(rulesOf('Publisher')).toBe('publisher');
     expect(rulesOf('Collector')).toBe('opcua-collector');
     expect(rulesOf('Plain')).toBeUndefined();
