@@ -15,7 +15,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
   projenrcTs: true,
   jsiiVersion: '~6.0.0',
   stability: 'experimental',
-  keywords: ['cdk', 'aws-cdk', 'custom-resource', 'iot-sitewise', 'kinesis-video', 'ground-station', 'edge'],
+  keywords: ['cdk', 'aws-cdk', 'awscdk', 'custom-resource', 'iot', 'iot-sitewise', 'sitewise-edge', 'opc-ua', 'kinesis-video', 'ground-station', 'edge'],
+
+  // Packages for every jsii language, published through Construct Hub.
+  publishToPypi: { distName: 'cdk-edge-sync', module: 'cdk_edge_sync' },
+  publishToMaven: { javaPackage: 'io.github.cdkedgesync', mavenGroupId: 'io.github.cdk-edge-sync', mavenArtifactId: 'cdk-edge-sync' },
+  publishToNuget: { dotNetNamespace: 'CdkEdgeSync', packageId: 'CdkEdgeSync' },
+  publishToGo: { moduleName: 'github.com/cdk-edge-sync/cdk-edge-sync-go' },
 
   // Peer floor for consumers; the tests run against CDK_TEST_VERSION (see below).
   cdkVersion: '2.200.0',
@@ -104,5 +110,12 @@ project.addTask('benchmark', {
   env: { NODE_NO_WARNINGS: '1' },
   steps: [{ spawn: 'bundle' }, { exec: 'ts-node --transpile-only --project test/tsconfig.json test/benchmark/detection-latency.ts' }],
 });
+
+// `npx projen build` packages the JavaScript target: the Python, Java, .NET and Go packagers
+// need PyPI, Maven Central, NuGet and the Go toolchain, which a release machine has and CI here
+// does not. `npx projen package-all` builds every target where they are available.
+const packageTask = project.tasks.tryFind('package')!;
+packageTask.reset();
+packageTask.spawn(project.tasks.tryFind('package:js')!);
 
 project.synth();
