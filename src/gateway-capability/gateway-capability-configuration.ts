@@ -141,9 +141,9 @@ export class GatewayCapabilityConfiguration extends Construct {
 
     const provider = EdgeSyncProvider.getOrCreate(this);
     provider.claim(this, `iotsitewise:${this.gatewayId}/${this.namespace}`, `capability namespace ${this.namespace} of gateway ${this.gatewayId}`);
-    const gatewayArn = Stack.of(this).formatArn({ service: 'iotsitewise', resource: 'gateway', resourceName: this.gatewayId });
-    provider.grant(HandlerRole.ON_EVENT, ['iotsitewise:UpdateGatewayCapabilityConfiguration'], gatewayArn);
-    provider.grant(HandlerRole.IS_COMPLETE, ['iotsitewise:DescribeGatewayCapabilityConfiguration'], gatewayArn);
+    const gatewayArn = (resourceName: string) => Stack.of(this).formatArn({ service: 'iotsitewise', resource: 'gateway', resourceName });
+    provider.grant(HandlerRole.ON_EVENT, ['iotsitewise:UpdateGatewayCapabilityConfiguration'], gatewayArn(this.gatewayId), gatewayArn('*'));
+    provider.grant(HandlerRole.IS_COMPLETE, ['iotsitewise:DescribeGatewayCapabilityConfiguration'], gatewayArn(this.gatewayId), gatewayArn('*'));
 
     const properties: GatewayCapabilityResourceProperties = {
       GatewayId: this.gatewayId,

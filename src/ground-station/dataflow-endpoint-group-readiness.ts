@@ -120,9 +120,9 @@ export class DataflowEndpointGroupReadiness extends Construct {
     }
 
     const provider = EdgeSyncProvider.getOrCreate(this);
-    const groupArn = props.dataflowEndpointGroup?.attrArn
-      ?? Stack.of(this).formatArn({ service: 'groundstation', resource: 'dataflow-endpoint-group', resourceName: this.dataflowEndpointGroupId });
-    provider.grant(HandlerRole.IS_COMPLETE, ['groundstation:GetDataflowEndpointGroup'], groupArn);
+    const groupArn = (resourceName: string) => Stack.of(this).formatArn({ service: 'groundstation', resource: 'dataflow-endpoint-group', resourceName });
+    provider.grant(HandlerRole.IS_COMPLETE, ['groundstation:GetDataflowEndpointGroup'],
+      props.dataflowEndpointGroup?.attrArn ?? groupArn(this.dataflowEndpointGroupId), groupArn('*'));
 
     const properties: EndpointReadinessResourceProperties = {
       DataflowEndpointGroupId: this.dataflowEndpointGroupId,

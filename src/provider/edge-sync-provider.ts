@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
@@ -22,6 +22,13 @@ const IS_COMPLETE_TIMEOUT = Duration.minutes(5);
  */
 const QUERY_INTERVAL = Duration.seconds(5);
 const TOTAL_TIMEOUT = Duration.minutes(55);
+
+/**
+ * Most resource ARNs one handler statement lists before it falls back to all resources of that
+ * kind in the account and region: three statements of 20 ARNs keep a role's inline policy well
+ * under IAM's 10,240 characters.
+ */
+export const MAX_EXACT_ARNS = 20;
 
 /** Every edge-sync custom resource tells CloudFormation to stop waiting after this long. */
 export const SERVICE_TIMEOUT = Duration.minutes(60);
@@ -51,7 +58,7 @@ export class EdgeSyncProvider extends Construct {
   public readonly isCompleteHandler: lambda.Function;
 
   /** One statement per handler and action list, its resources growing with each construct. */
-  private readonly statements = new Map<string, iam.PolicyStatement>();
+  private readonly statements = new Map<string, { readonly arns: string[]; readonly scopeArn: string }>();
   /** Targets claimed by constructs of this stack, to refuse two resources writing one target. */
   private readonly claims = new Map<string, string>();
 
@@ -88,17 +95,25 @@ export class EdgeSyncProvider extends Construct {
     this.serviceToken = provider.serviceToken;
   }
 
-  /** Allows one handler to call `actions` on `resourceArn`, and nothing else. */
-  public grant(role: HandlerRole, actions: string[], resourceArn: string): void {
+  /**
+   * Allows one handler to call `actions` on `resourceArn`, and nothing else. With more than
+   * MAX_EXACT_ARNS resources of one kind, the statement names `scopeArn` (that kind of resource in
+   * this account and region) instead, so the shared role's policy stays under IAM's size limit.
+   */
+  public grant(role: HandlerRole, actions: string[], resourceArn: string, scopeArn: string): void {
     const key = `${role}:${[...actions].sort().join(',')}`;
-    let statement = this.statements.get(key);
-    if (!statement) {
-      statement = new iam.PolicyStatement({ actions });
-      this.statements.set(key, statement);
+    let entry = this.statements.get(key);
+    if (!entry) {
+      const created = { arns: [] as string[], scopeArn };
+      entry = created;
+      this.statements.set(key, created);
       const handler = role === HandlerRole.ON_EVENT ? this.onEventHandler : this.isCompleteHandler;
-      handler.addToRolePolicy(statement);
+      handler.addToRolePolicy(new iam.PolicyStatement({
+        actions,
+        resources: Lazy.list({ produce: () => (created.arns.length > MAX_EXACT_ARNS ? [created.scopeArn] : created.arns) }),
+      }));
     }
-    if (!statement.resources.includes(resourceArn)) statement.addResources(resourceArn);
+    if (!entry.arns.includes(resourceArn)) entry.arns.push(resourceArn);
   }
 
   /**

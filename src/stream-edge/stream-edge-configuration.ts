@@ -190,7 +190,8 @@ export class StreamEdgeConfiguration extends Construct {
 
     const provider = EdgeSyncProvider.getOrCreate(this);
     provider.claim(this, `kinesisvideo:${this.stream}`, `the edge configuration of stream ${this.stream}`);
-    provider.grant(HandlerRole.IS_COMPLETE, HANDLER_ACTIONS, stream.arnForPolicy);
+    const anyStream = Stack.of(this).formatArn({ service: 'kinesisvideo', resource: 'stream', resourceName: '*' });
+    provider.grant(HandlerRole.IS_COMPLETE, HANDLER_ACTIONS, stream.arnForPolicy, anyStream);
 
     const properties: StreamEdgeResourceProperties = {
       StreamName: stream.name,

@@ -1,0 +1,47 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { mixedStack } from './support/scale-stack';
+import { MAX_EXACT_ARNS } from '../src/provider/edge-sync-provider';
+
+/** CloudFormation's and IAM's limits (CloudFormation and IAM quotas pages). */
+const MAX_TEMPLATE_BYTES = 1_000_000;
+const MAX_RESOURCES = 500;
+const MAX_ROLE_INLINE_POLICY_CHARS = 10_240;
+
+describe('a stack with 400 edge-sync resources', () => {
+  const stack = mixedStack(400);
+  const template = Template.fromStack(stack).toJSON();
+  const resources = Object.values<any>(template.Resources);
+
+  test('stays within CloudFormation\'s template limits', () => {
+    expect(resources.filter((r) => r.Type.startsWith('Custom::EdgeSync'))).toHaveLength(400);
+    expect(resources.length).toBeLessThanOrEqual(MAX_RESOURCES);
+    expect(Buffer.byteLength(JSON.stringify(template))).toBeLessThan(MAX_TEMPLATE_BYTES);
+  });
+
+  test('shares one provider', () => {
+    expect(resources.filter((r) => r.Type === 'AWS::StepFunctions::StateMachine')).toHaveLength(1);
+    expect(resources.filter((r) => r.Type === 'AWS::Lambda::Function')).toHaveLength(5);
+  });
+
+  test('keeps every role\'s inline policies under IAM\'s size limit, scoping wildcards to the service, account and region', () => {
+    const byRole = new Map<string, number>();
+    for (const policy of resources.filter((r) => r.Type === 'AWS::IAM::Policy')) {
+      const size = JSON.stringify(stack.resolve(policy.Properties.PolicyDocument)).replace(/\s/g, '').length;
+      for (const role of policy.Properties.Roles) byRole.set(JSON.stringify(role), (byRole.get(JSON.stringify(role)) ?? 0) + size);
+    }
+    for (const size of byRole.values()) expect(size).toBeLessThan(MAX_ROLE_INLINE_POLICY_CHARS);
+
+    const isComplete = JSON.stringify(Object.entries<any>(template.Resources).find(([id]) => id.startsWith('EdgeSyncProviderIsCompleteHandlerServiceRoleDefaultPolicy'))![1]);
+    expect(isComplete).toContain(':iotsitewise:us-east-1:123456789012:gateway/*');
+    expect(isComplete).toContain(':kinesisvideo:us-east-1:123456789012:stream/*');
+    expect(isComplete).toContain(':groundstation:us-east-1:123456789012:dataflow-endpoint-group/*');
+    expect(isComplete).not.toMatch(/"Resource":"\*"/);
+  });
+
+  test(`up to ${MAX_EXACT_ARNS} resources of a kind are named one by one`, () => {
+    const small = Template.fromStack(mixedStack(4 * MAX_EXACT_ARNS)).toJSON();
+    const policy = JSON.stringify(Object.entries<any>(small.Resources).find(([id]) => id.startsWith('EdgeSyncProviderIsCompleteHandlerServiceRoleDefaultPolicy'))![1]);
+    expect(policy).not.toContain('gateway/*');
+    expect(policy).toContain('stream/camera-0/*');
+  });
+});
