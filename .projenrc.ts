@@ -39,6 +39,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `aws-cdk-lib@${CDK_TEST_VERSION}`,
     '@aws-sdk/client-kinesis-video@^3.1116.0',
     '@aws-sdk/client-groundstation@^3.523.0',
+    'cdk-nag@^3',
     'constructs@^10.5.1',
     '@aws-sdk/client-iotsitewise@^3.1169.0',
     '@smithy/core',

@@ -44,13 +44,13 @@ describe('DataflowEndpointGroupReadiness', () => {
     const stack = newStack();
     gate(stack);
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyName: Match.stringLikeRegexp('IsCompleteHandlerServiceRoleDefaultPolicy'),
+      PolicyName: Match.stringLikeRegexp('IsCompleteHandlerRoleDefaultPolicy'),
       PolicyDocument: {
-        Statement: [{
+        Statement: Match.arrayWith([{
           Action: 'groundstation:GetDataflowEndpointGroup',
           Effect: 'Allow',
           Resource: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:groundstation:us-east-2:123456789012:dataflow-endpoint-group/${GROUP_ID}`]] }],
-        }],
+        }]),
       },
     });
   });
@@ -61,7 +61,7 @@ describe('DataflowEndpointGroupReadiness', () => {
     const readiness = gate(stack, { dataflowEndpointGroupId: undefined, dataflowEndpointGroup: group });
     Template.fromStack(stack).hasResourceProperties(RESOURCE_TYPE, { DataflowEndpointGroupId: { 'Fn::GetAtt': ['Group', 'Id'] } });
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [{ Action: 'groundstation:GetDataflowEndpointGroup', Resource: [{ 'Fn::GetAtt': ['Group', 'Arn'] }] }] },
+      PolicyDocument: { Statement: Match.arrayWith([{ Action: 'groundstation:GetDataflowEndpointGroup', Effect: 'Allow', Resource: [{ 'Fn::GetAtt': ['Group', 'Arn'] }] }]) },
     });
     expect(stack.resolve(readiness.attrEndpointStatuses)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Ready/), 'EndpointStatuses'] });
     expect(stack.resolve(readiness.attrEndpointCount)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Ready/), 'EndpointCount'] });

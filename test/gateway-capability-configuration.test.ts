@@ -105,12 +105,12 @@ describe('GatewayCapabilityConfiguration', () => {
     const template = Template.fromStack(stack);
     const arn = (id: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iotsitewise:eu-west-1:123456789012:gateway/${id}`]] });
     template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyName: Match.stringLikeRegexp('OnEventHandlerServiceRoleDefaultPolicy'),
-      PolicyDocument: { Statement: [{ Action: 'iotsitewise:UpdateGatewayCapabilityConfiguration', Effect: 'Allow', Resource: [arn(GATEWAY_ID), arn(OTHER_GATEWAY_ID)] }] },
+      PolicyName: Match.stringLikeRegexp('OnEventHandlerRoleDefaultPolicy'),
+      PolicyDocument: { Statement: Match.arrayWith([{ Action: 'iotsitewise:UpdateGatewayCapabilityConfiguration', Effect: 'Allow', Resource: [arn(GATEWAY_ID), arn(OTHER_GATEWAY_ID)] }]) },
     });
     template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyName: Match.stringLikeRegexp('IsCompleteHandlerServiceRoleDefaultPolicy'),
-      PolicyDocument: { Statement: [{ Action: 'iotsitewise:DescribeGatewayCapabilityConfiguration', Effect: 'Allow', Resource: [arn(GATEWAY_ID), arn(OTHER_GATEWAY_ID)] }] },
+      PolicyName: Match.stringLikeRegexp('IsCompleteHandlerRoleDefaultPolicy'),
+      PolicyDocument: { Statement: Match.arrayWith([{ Action: 'iotsitewise:DescribeGatewayCapabilityConfiguration', Effect: 'Allow', Resource: [arn(GATEWAY_ID), arn(OTHER_GATEWAY_ID)] }]) },
     });
     const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
     expect(policies).not.toMatch(/"Resource":"\*"[^}]*iotsitewise|iotsitewise:\*/);

@@ -31,7 +31,7 @@ describe('a stack with 400 edge-sync resources', () => {
     }
     for (const size of byRole.values()) expect(size).toBeLessThan(MAX_ROLE_INLINE_POLICY_CHARS);
 
-    const isComplete = JSON.stringify(Object.entries<any>(template.Resources).find(([id]) => id.startsWith('EdgeSyncProviderIsCompleteHandlerServiceRoleDefaultPolicy'))![1]);
+    const isComplete = JSON.stringify(Object.entries<any>(template.Resources).find(([id]) => id.startsWith('EdgeSyncProviderIsCompleteHandlerRoleDefaultPolicy'))![1]);
     expect(isComplete).toContain(':iotsitewise:us-east-1:123456789012:gateway/*');
     expect(isComplete).toContain(':kinesisvideo:us-east-1:123456789012:stream/*');
     expect(isComplete).toContain(':groundstation:us-east-1:123456789012:dataflow-endpoint-group/*');
@@ -40,7 +40,7 @@ describe('a stack with 400 edge-sync resources', () => {
 
   test(`up to ${MAX_EXACT_ARNS} resources of a kind are named one by one`, () => {
     const small = Template.fromStack(mixedStack(4 * MAX_EXACT_ARNS)).toJSON();
-    const policy = JSON.stringify(Object.entries<any>(small.Resources).find(([id]) => id.startsWith('EdgeSyncProviderIsCompleteHandlerServiceRoleDefaultPolicy'))![1]);
+    const policy = JSON.stringify(Object.entries<any>(small.Resources).find(([id]) => id.startsWith('EdgeSyncProviderIsCompleteHandlerRoleDefaultPolicy'))![1]);
     expect(policy).not.toContain('gateway/*');
     expect(policy).toContain('stream/camera-0/*');
   });

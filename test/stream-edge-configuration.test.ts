@@ -82,16 +82,16 @@ describe('StreamEdgeConfiguration', () => {
     edge(stack);
     edge(stack, { streamName: undefined, streamArn: STREAM_ARN.replace('front-door', 'back-door') }, 'Back');
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyName: Match.stringLikeRegexp('IsCompleteHandlerServiceRoleDefaultPolicy'),
+      PolicyName: Match.stringLikeRegexp('IsCompleteHandlerRoleDefaultPolicy'),
       PolicyDocument: {
-        Statement: [{
+        Statement: Match.arrayWith([{
           Action: ['kinesisvideo:StartEdgeConfigurationUpdate', 'kinesisvideo:DescribeEdgeConfiguration', 'kinesisvideo:DeleteEdgeConfiguration'],
           Effect: 'Allow',
           Resource: [
             { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kinesisvideo:eu-west-1:123456789012:stream/front-door/*']] },
             STREAM_ARN.replace('front-door', 'back-door'),
           ],
-        }],
+        }]),
       },
     });
     const onEventPolicy = Template.fromStack(stack).findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('OnEventHandler') } });

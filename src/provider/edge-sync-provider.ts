@@ -1,7 +1,8 @@
 import * as path from 'path';
-import { Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { validationError } from '../shared/validation';
@@ -75,12 +76,14 @@ export class EdgeSyncProvider extends Construct {
     };
     this.onEventHandler = new lambda.Function(this, 'OnEventHandler', {
       ...common,
+      ...this.roleAndLogs('OnEventHandler'),
       handler: 'index.onEvent',
       timeout: ON_EVENT_TIMEOUT,
       description: 'cdk-edge-sync: applies edge configurations (onEvent)',
     });
     this.isCompleteHandler = new lambda.Function(this, 'IsCompleteHandler', {
       ...common,
+      ...this.roleAndLogs('IsCompleteHandler'),
       handler: 'index.isComplete',
       timeout: IS_COMPLETE_TIMEOUT,
       description: 'cdk-edge-sync: waits until edge devices report a terminal state (isComplete)',
@@ -93,6 +96,23 @@ export class EdgeSyncProvider extends Construct {
       totalTimeout: TOTAL_TIMEOUT,
     });
     this.serviceToken = provider.serviceToken;
+  }
+
+  /**
+   * A handler's own role and log group: the role may write to that log group and, through
+   * `grant`, call the actions it needs, and nothing else (no AWS managed policy); the logs are
+   * kept for a month.
+   */
+  private roleAndLogs(id: string): { role: iam.IRole; logGroup: logs.ILogGroup } {
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: logs.RetentionDays.ONE_MONTH });
+    const role = new iam.Role(this, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [Stack.of(this).formatArn({
+        service: 'logs', resource: 'log-group', resourceName: `${logGroup.logGroupName}:log-stream:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      })],
+    }));
+    return { role, logGroup };
   }
 
   /**

@@ -1,0 +1,61 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { mixedStack } from './support/scale-stack';
+
+/**
+ * Findings acknowledged, each with its reason. All but three are on the resources of
+ * aws-cdk-lib's Provider framework, which this library does not configure.
+ */
+function acknowledge(stack: Stack): void {
+  const provider = stack.node.findChild('EdgeSyncProvider');
+  const framework = provider.node.findChild('Provider');
+  Validations.of(framework).acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    reason: 'The Provider framework\'s own three Lambda functions use the basic execution role; aws-cdk-lib offers no way to replace it.',
+  });
+  for (const fn of ['OnEventHandler796303F4', 'IsCompleteHandlerE5286578', 'frameworkisComplete22962247', 'frameworkonTimeoutFB439A2D']) {
+    Validations.of(framework).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<EdgeSyncProvider${fn}.Arn>:*]`,
+      reason: 'The Provider framework invokes the handler functions and its own functions by qualified ARN (any version), as aws-cdk-lib grants it.',
+    });
+  }
+  Validations.of(framework).acknowledge({
+    id: 'AwsSolutions-SF1',
+    reason: 'The framework\'s waiter state machine is not logged by default: its input holds the pre-signed CloudFormation response URL.',
+  });
+  Validations.of(framework).acknowledge({ id: 'AwsSolutions-SF2', reason: 'aws-cdk-lib\'s Provider offers no X-Ray tracing for its waiter state machine.' });
+
+  for (const handler of ['OnEventHandler', 'IsCompleteHandler']) {
+    Validations.of(provider.node.findChild(`${handler}Role`)).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:us-east-1:123456789012:log-group:<EdgeSyncProvider${handler}Logs${handler === 'OnEventHandler' ? 'C9B7BC66' : 'AB100553'}>:log-stream:*]`,
+      reason: 'Lambda names the log streams of the handler\'s own log group at run time; the grant is confined to that one log group.',
+    });
+  }
+  Validations.of(provider.node.findChild('IsCompleteHandlerRole')).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kinesisvideo:us-east-1:123456789012:stream/camera-0/*]',
+    reason: 'A stream given by name only: its ARN ends with the stream\'s creation time, unknown at synth. Give streamArn to avoid it.',
+  });
+}
+
+describe('cdk-nag AwsSolutions', () => {
+  test('a stack with every construct has no unacknowledged finding', () => {
+    const stack = mixedStack(4);
+    acknowledge(stack);
+    const report = new AwsSolutionsChecks(stack).validateScope(stack);
+    const findings = report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}`);
+    expect(findings).toEqual([]);
+  });
+
+  test('without acknowledgements, the only findings are the framework\'s, the log streams and a stream given by name', () => {
+    const stack = mixedStack(4);
+    const report = new AwsSolutionsChecks(stack).validateScope(stack);
+    const outsideFramework = report.violations.flatMap((v) => v.violatingResources
+      .filter((r) => !r.constructPath?.includes('/EdgeSyncProvider/Provider/'))
+      .map((r) => `${v.ruleName} ${r.constructPath}`));
+    expect(outsideFramework.sort()).toEqual([
+      expect.stringMatching(/^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:kinesisvideo:.*:stream\/camera-0\/\*\] Scale\/EdgeSyncProvider\/IsCompleteHandlerRole/),
+      expect.stringMatching(/^AwsSolutions-IAM5\[.*:log-group:<EdgeSyncProviderIsCompleteHandlerLogs.*>:log-stream:\*\] Scale\/EdgeSyncProvider\/IsCompleteHandlerRole/),
+      expect.stringMatching(/^AwsSolutions-IAM5\[.*:log-group:<EdgeSyncProviderOnEventHandlerLogs.*>:log-stream:\*\] Scale\/EdgeSyncProvider\/OnEventHandlerRole/),
+    ]);
+  });
+});
