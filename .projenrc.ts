@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import { awscdk, javascript } from 'projen';
 
 /** The newest aws-cdk-lib the tests run against; consumers only need the peer floor. */
@@ -29,6 +30,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // Handlers live in lambda/ and are bundled by the `bundle` task below, not by projen's src/*.lambda.ts discovery.
   lambdaAutoDiscover: false,
+  // Integ tests have their own tasks below.
+  integrationTestAutoDiscover: false,
 
   // Test against the newest aws-cdk-lib while the published peer range keeps its floor.
   peerDependencyOptions: { pinnedDevDependency: false },
@@ -40,6 +43,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-kinesis-video@^3.1116.0',
     '@aws-sdk/client-groundstation@^3.523.0',
     'cdk-nag@^3',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     'constructs@^10.5.1',
     '@aws-sdk/client-iotsitewise@^3.1169.0',
     '@smithy/core',
@@ -62,7 +66,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     dirs: ['src', 'lambda'],
     devdirs: ['test', 'examples', 'projenrc'],
   },
-  gitignore: ['/assets/', 'cdk.out/', '.tmp/'],
+  gitignore: ['/assets/', 'cdk.out/', '.tmp/', 'test/*.integ.snapshot/asset.*', 'test/*.integ.snapshot/cdk.out'],
 });
 
 
@@ -99,6 +103,28 @@ const typecheck = project.addTask('typecheck', {
 });
 project.testTask.prependSpawn(bundle);
 project.testTask.spawn(typecheck);
+
+// Integration tests (test/*.integ.ts, @aws-cdk/integ-tests-alpha). Their snapshots are committed
+// and checked by `npx projen test` without an AWS account. The apps write their cloud assembly
+// themselves (CDK_OUTDIR): no CDK CLI in this registry reads aws-cdk-lib's newest assembly schema.
+// The assertions' salt (a timestamp that makes them run on every deploy) is not compared, nor the
+// asset manifests whose template hashes include it.
+// Against a real account, see the README's "Maintainers" section.
+const integTests = fs.readdirSync('test').filter((f) => f.endsWith('.integ.ts')).map((f) => f.replace(/\.ts$/, ''));
+const synthIntegApp = (name: string, outdir: string) =>
+  `rm -rf ${outdir} && CDK_OUTDIR=${outdir} ts-node --transpile-only -P test/tsconfig.json test/${name}.ts`;
+project.addTask('integ:snapshot', {
+  description: 'Synthesize the integ test apps into their committed snapshots',
+  steps: [{ spawn: 'bundle' }, ...integTests.map((name) => ({ exec: synthIntegApp(name, `test/${name}.snapshot`) }))],
+});
+const integAssert = project.addTask('integ:assert', {
+  description: 'Check that the integ test apps still synthesize to their committed snapshots',
+  steps: integTests.flatMap((name) => [
+    { exec: synthIntegApp(name, `test/.tmp/${name}.snapshot`) },
+    { exec: `diff -r -I '"salt": ' -x 'asset.*' -x '*.assets.json' -x manifest.json -x tree.json -x cdk.out test/${name}.snapshot test/.tmp/${name}.snapshot` },
+  ]),
+});
+project.testTask.spawn(integAssert);
 
 project.addTask('demo', {
   description: 'Deploy the README example app against the local AWS emulator (no AWS account needed)',
