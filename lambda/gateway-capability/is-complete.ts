@@ -3,7 +3,7 @@ import { describeSyncStatus, isNotFound, isTransientSiteWiseError, siteWiseFailu
 import { TerminalError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse } from '../shared/types';
-import { humanDuration, invocationEnd, PollOutcome, waitForTerminalState } from '../shared/wait';
+import { humanDuration, PollOutcome, waitForDevice } from '../shared/wait';
 
 /**
  * Waits until the gateway reports a terminal capabilitySyncStatus: IN_SYNC succeeds,
@@ -49,13 +49,7 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
     }
   };
 
-  const result = await waitForTerminalState({
-    poll,
-    isTransient: isTransientSiteWiseError,
-    startedAt: wait.StartedAt,
-    deadline: wait.Deadline,
-    invocationEnd: invocationEnd(context),
-  });
+  const result = await waitForDevice(wait, context, poll, isTransientSiteWiseError);
   switch (result.state) {
     case 'pending':
       return { IsComplete: false };

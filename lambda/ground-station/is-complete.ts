@@ -3,7 +3,7 @@ import { AgentEndpointView, endpointAttributes, judgeEndpoint, listWithin } from
 import { parseSettings } from './settings';
 import { TerminalError } from '../shared/errors';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse } from '../shared/types';
-import { humanDuration, invocationEnd, PollOutcome, waitForTerminalState } from '../shared/wait';
+import { humanDuration, PollOutcome, waitForDevice } from '../shared/wait';
 
 /** Longest list of endpoints in a reason: CloudFormation's whole response must stay under 4 KB. */
 const MAX_REASON_LIST = 1_500;
@@ -38,13 +38,7 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
     return { done: false, status: listWithin(waiting, MAX_REASON_LIST) };
   };
 
-  const result = await waitForTerminalState({
-    poll,
-    isTransient: isTransientGroundStationError,
-    startedAt: wait.StartedAt,
-    deadline: wait.Deadline,
-    invocationEnd: invocationEnd(context),
-  });
+  const result = await waitForDevice(wait, context, poll, isTransientGroundStationError);
   switch (result.state) {
     case 'pending':
       return { IsComplete: false };

@@ -1,7 +1,7 @@
 import { backoffDelay, sleep } from './backoff';
 import { describeError, TerminalError } from './errors';
 import { logger } from './logger';
-import { InvocationContext } from './types';
+import { InvocationContext, WaitState } from './types';
 
 /** One isComplete invocation polls at most this long, then hands back to the framework's waiter. */
 const MAX_POLL_PER_INVOCATION_MS = 4 * 60_000;
@@ -114,4 +114,14 @@ export function humanDuration(ms: number): string {
   const seconds = Math.round(ms / 1000);
   if (seconds % 60 === 0) return `${seconds / 60} minute${seconds === 60 ? '' : 's'}`;
   return `${seconds} seconds`;
+}
+
+/** Waits for the device within the operation's deadline and this invocation's time. */
+export function waitForDevice<T>(
+  wait: WaitState,
+  context: InvocationContext,
+  poll: () => Promise<PollOutcome<T>>,
+  isTransient: (error: unknown) => boolean,
+): Promise<WaitResult<T>> {
+  return waitForTerminalState({ poll, isTransient, startedAt: wait.StartedAt, deadline: wait.Deadline, invocationEnd: invocationEnd(context) });
 }

@@ -12,7 +12,7 @@ import { parseSettings, StreamEdgeSettings, streamIdentifier, StreamRef, streamO
 import { TerminalError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse } from '../shared/types';
-import { humanDuration, invocationEnd, PollOutcome, waitForTerminalState } from '../shared/wait';
+import { humanDuration, PollOutcome, waitForDevice } from '../shared/wait';
 
 /** DELETE_FAILED is retried this many times before the delete fails with the service's reason. */
 const MAX_DELETE_ATTEMPTS = 3;
@@ -42,13 +42,7 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
   const stream = (deleting ? streamOfPhysicalId(event.PhysicalResourceId) : undefined) ?? settings.stream;
   const run = deleting ? new DeleteRun(stream, settings) : new ApplyRun(stream, settings, wait.StartedAt);
 
-  const result = await waitForTerminalState({
-    poll: () => run.step(),
-    isTransient: isTransientKinesisVideoError,
-    startedAt: wait.StartedAt,
-    deadline: wait.Deadline,
-    invocationEnd: invocationEnd(context),
-  });
+  const result = await waitForDevice(wait, context, () => run.step(), isTransientKinesisVideoError);
   switch (result.state) {
     case 'pending':
       return { IsComplete: false };

@@ -6,8 +6,8 @@ import {
 } from '@aws-sdk/client-groundstation';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { context, withFakeTime } from './events';
-import { isComplete, onEvent } from '../../lambda';
+import { context, runHandlers, useFakeClock } from './events';
+import { onEvent } from '../../lambda';
 import { endpointAttributes, judgeEndpoint } from '../../lambda/ground-station/readiness';
 import { OnEventRequest } from '../../lambda/shared/types';
 
@@ -59,22 +59,9 @@ const NO_AGENT = { name: 'rx-1', healthStatus: 'UNHEALTHY', healthReasons: ['NO_
 const INITIALIZING = { name: 'rx-1', healthStatus: 'UNHEALTHY', healthReasons: ['INITIALIZING_DATAPLANE'] };
 const HEALTHY = { name: 'rx-1', healthStatus: 'HEALTHY', healthReasons: ['HEALTHY'], agentStatus: 'SUCCESS', auditResults: 'HEALTHY' };
 
-beforeEach(() => {
-  gs.reset();
-  jest.useFakeTimers({ now: START });
-  jest.spyOn(console, 'info').mockImplementation(() => {});
-  jest.spyOn(console, 'warn').mockImplementation(() => {});
-  jest.spyOn(console, 'error').mockImplementation(() => {});
-});
-afterEach(() => {
-  jest.useRealTimers();
-  jest.restoreAllMocks();
-});
+useFakeClock(START, () => gs.reset());
 
-async function run(event: OnEventRequest, remainingMs: number = 300_000) {
-  const response = await onEvent(event, context());
-  return withFakeTime(() => isComplete({ ...event, ...response }, context(remainingMs)));
-}
+const run = async (event: OnEventRequest, remainingMs?: number) => (await runHandlers(event, remainingMs)).complete;
 
 test('waits through NO_REGISTERED_AGENT and INITIALIZING_DATAPLANE until every agent endpoint is ready', async () => {
   gs.on(GetGroup)

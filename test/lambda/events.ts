@@ -1,3 +1,4 @@
+import { isComplete, onEvent } from '../../lambda';
 import { IsCompleteRequest, OnEventRequest, OnEventResponse } from '../../lambda/shared/types';
 
 export const GATEWAY_ID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
@@ -59,4 +60,23 @@ export async function withFakeTime<T>(run: () => Promise<T>): Promise<T> {
   promise.then(() => { settled = true; }, () => { settled = true; });
   while (!settled) await jest.advanceTimersByTimeAsync(250);
   return promise;
+}
+
+/** For each test of the calling file: reset the SDK mock, a fake clock at `start`, a quiet console. */
+export function useFakeClock(start: number, resetMock: () => void): void {
+  beforeEach(() => {
+    resetMock();
+    jest.useFakeTimers({ now: start });
+    for (const level of ['info', 'warn', 'error'] as const) jest.spyOn(console, level).mockImplementation(() => {});
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+}
+
+/** onEvent, then the first isComplete, as the framework runs them, under the fake clock. */
+export async function runHandlers(request: OnEventRequest, remainingMs?: number) {
+  const response = await withFakeTime(() => onEvent(request, context()));
+  return { response, complete: await withFakeTime(() => isComplete(isCompleteRequest(request, response), context(remainingMs))) };
 }

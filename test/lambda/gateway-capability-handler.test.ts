@@ -10,26 +10,17 @@ import {
 } from '@aws-sdk/client-iotsitewise';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { context, DOCUMENT, GATEWAY_ID, isCompleteRequest, NAMESPACE, OLD_DOCUMENT, onEventRequest, properties, withFakeTime } from './events';
+import {
+  context, DOCUMENT, GATEWAY_ID, isCompleteRequest, NAMESPACE, OLD_DOCUMENT, onEventRequest, properties, runHandlers, useFakeClock, withFakeTime,
+} from './events';
 import { isComplete, onEvent } from '../../lambda';
-import { OnEventRequest } from '../../lambda/shared/types';
 
 const sitewise = mockClient(IoTSiteWiseClient);
 const START = Date.parse('2026-11-21T10:00:00Z');
 const PHYSICAL_ID = `${GATEWAY_ID}/${NAMESPACE}`;
 const meta = { $metadata: {} };
 
-beforeEach(() => {
-  sitewise.reset();
-  jest.useFakeTimers({ now: START });
-  jest.spyOn(console, 'info').mockImplementation(() => {});
-  jest.spyOn(console, 'warn').mockImplementation(() => {});
-  jest.spyOn(console, 'error').mockImplementation(() => {});
-});
-afterEach(() => {
-  jest.useRealTimers();
-  jest.restoreAllMocks();
-});
+useFakeClock(START, () => sitewise.reset());
 
 function acceptUpdates(status = 'OUT_OF_SYNC') {
   sitewise.on(UpdateGatewayCapabilityConfigurationCommand).resolves({ capabilityNamespace: NAMESPACE, capabilitySyncStatus: status as any });
@@ -47,11 +38,7 @@ function described(status: string) {
   return { gatewayId: GATEWAY_ID, capabilityNamespace: NAMESPACE, capabilityConfiguration: DOCUMENT, capabilitySyncStatus: status as any };
 }
 
-/** onEvent then isComplete, as the framework runs them (isComplete only the first time). */
-async function run(request: OnEventRequest, remainingMs?: number) {
-  const response = await withFakeTime(() => onEvent(request, context()));
-  return { response, complete: await withFakeTime(() => isComplete(isCompleteRequest(request, response), context(remainingMs))) };
-}
+const run = runHandlers;
 
 describe('onEvent Create and Update', () => {
   test('Create writes the document and hands a wait with the sync timeout to isComplete', async () => {

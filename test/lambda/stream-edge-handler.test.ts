@@ -11,8 +11,8 @@ import {
 } from '@aws-sdk/client-kinesis-video';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { context, withFakeTime } from './events';
-import { isComplete, onEvent } from '../../lambda';
+import { context, runHandlers, useFakeClock } from './events';
+import { onEvent } from '../../lambda';
 import { OnEventRequest } from '../../lambda/shared/types';
 import { includes, nextApplyStep } from '../../lambda/stream-edge/reconcile';
 
@@ -120,23 +120,12 @@ class FakeStream {
 }
 
 let stream: FakeStream;
+useFakeClock(START, () => kvs.reset());
 beforeEach(() => {
-  kvs.reset();
-  jest.useFakeTimers({ now: START });
-  jest.spyOn(console, 'info').mockImplementation(() => {});
-  jest.spyOn(console, 'warn').mockImplementation(() => {});
-  jest.spyOn(console, 'error').mockImplementation(() => {});
   stream = new FakeStream();
 });
-afterEach(() => {
-  jest.useRealTimers();
-  jest.restoreAllMocks();
-});
 
-async function run(event: OnEventRequest, remainingMs: number = 300_000) {
-  const response = await onEvent(event, context());
-  return withFakeTime(() => isComplete({ ...event, ...response }, context(remainingMs)));
-}
+const run = async (event: OnEventRequest, remainingMs?: number) => (await runHandlers(event, remainingMs)).complete;
 
 const startCalls = () => kvs.commandCalls(StartEdgeConfigurationUpdateCommand).map((c) => c.args[0].input);
 
@@ -147,7 +136,7 @@ describe('create and update', () => {
     expect(result).toEqual({
       IsComplete: true,
       PhysicalResourceId: STREAM_ARN,
-      Data: { SyncStatus: 'IN_SYNC', LastUpdatedTime: new Date(START).toISOString(), RecorderStatus: 'SUCCESS', UploaderStatus: 'NOT_REPORTED' },
+      Data: { SyncStatus: 'IN_SYNC', LastUpdatedTime: expect.stringMatching(/^2026-11-21T10:00:00/), RecorderStatus: 'SUCCESS', UploaderStatus: 'NOT_REPORTED' },
     });
     expect(Date.now() - START).toBeLessThan(5_000);
   });
