@@ -16,6 +16,12 @@ import { checkGatewayId, checkSyncTimeoutSeconds } from './rules';
 import { EdgeSyncProvider, HandlerRole, SERVICE_TIMEOUT } from '../provider/edge-sync-provider';
 import { validationError } from '../shared/validation';
 
+/**
+ * Documents larger than this are warned about: the Provider framework passes the resource's
+ * properties through its waiter state machine, whose input is limited to 256 KB.
+ */
+const LARGE_DOCUMENT_CHARS = 200_000;
+
 /** Properties of a {@link GatewayCapabilityConfiguration}. */
 export interface GatewayCapabilityConfigurationProps {
   /**
@@ -132,6 +138,11 @@ export class GatewayCapabilityConfiguration extends Construct {
     const onDelete = onDeleteFor(this, removalPolicy);
 
     const configuration = rendered.json;
+    if (!Token.isUnresolved(configuration) && configuration.length > LARGE_DOCUMENT_CHARS) {
+      Annotations.of(this).addWarningV2('cdk-edge-sync:largeConfiguration',
+        `configuration is ${configuration.length.toLocaleString('en-US')} characters: documents above ${LARGE_DOCUMENT_CHARS.toLocaleString('en-US')} ` +
+        'characters may not fit the custom resource provider\'s 256 KB Step Functions input, and make the template large.');
+    }
     const resetConfiguration = props.resetConfiguration?.bind(this).json ?? namespace.emptyConfiguration;
     if (onDelete === ResetOnDelete.RESET && resetConfiguration === undefined) {
       Annotations.of(this).addInfo(
