@@ -104,6 +104,13 @@ const typecheck = project.addTask('typecheck', {
 project.testTask.prependSpawn(bundle);
 project.testTask.spawn(typecheck);
 
+// The README's examples are real code: jsii-rosetta compiles them (fixtures in rosetta/), for every
+// jsii language's docs.
+project.addTask('rosetta:extract', { description: 'Compile the README and API examples', exec: 'jsii-rosetta extract --strict' });
+project.postCompileTask.spawn(project.tasks.tryFind('rosetta:extract')!);
+project.gitignore.exclude('.jsii.tabl.json');
+project.npmignore?.exclude('/rosetta/');
+
 // Integration tests (test/*.integ.ts, @aws-cdk/integ-tests-alpha). Their snapshots are committed
 // and checked by `npx projen test` without an AWS account. The apps write their cloud assembly
 // themselves (CDK_OUTDIR): no CDK CLI in this registry reads aws-cdk-lib's newest assembly schema.
