@@ -25,3 +25,14 @@ export function siteWiseClient(emulator: LocalAwsEndpoint, overrides: IoTSiteWis
     ...overrides,
   });
 }
+
+/** A deep copy of `value` with the member at dotted `path` set (or removed, for `undefined`); numeric segments index lists. */
+export function withMember<T extends object>(value: T, path: string, member: unknown): T {
+  const copy = JSON.parse(JSON.stringify(value)) as Record<string, any>;
+  const keys = path.split('.');
+  const parent = keys.slice(0, -1).reduce((node, key) => node[key] as Record<string, any>, copy);
+  const last = keys[keys.length - 1];
+  if (member === undefined) delete parent[last];
+  else parent[last] = member;
+  return copy as T;
+}

@@ -3,6 +3,8 @@ import {
 } from '@aws-sdk/client-groundstation';
 import type { LocalAwsEndpoint } from '../support/emulator';
 
+export { withMember } from './emulator-test-support';
+
 /** Helpers for the Ground Station emulator tests: an unmodified SDK client, valid inputs to vary, and waiting on simulated devices. */
 
 export const GROUP_INGRESS_ADDRESS = '198.51.100.10';
@@ -63,16 +65,6 @@ export function updateAgentStatusInput(agentId: string, capabilityArn: string): 
   };
 }
 
-/** A deep copy of `value` with the member at dotted `path` set (or removed, for `undefined`); numeric segments index lists. */
-export function withMember<T extends object>(value: T, path: string, member: unknown): T {
-  const copy = JSON.parse(JSON.stringify(value)) as Record<string, any>;
-  const keys = path.split('.');
-  const parent = keys.slice(0, -1).reduce((node, key) => node[key] as Record<string, any>, copy);
-  const last = keys[keys.length - 1];
-  if (member === undefined) delete parent[last];
-  else parent[last] = member;
-  return copy as T;
-}
 
 /** Polls `condition` every few real ms until it holds; simulated devices act on their own time. */
 export async function eventually(condition: () => boolean, what: string, timeoutMs: number = 5_000): Promise<void> {

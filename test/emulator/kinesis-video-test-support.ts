@@ -1,6 +1,8 @@
 import { ScaledClock } from '../support/clock';
 import type { EdgeConfig, LocalAwsEndpoint } from '../support/emulator';
 
+export { withMember } from './emulator-test-support';
+
 /**
  * Helpers for the Kinesis Video emulator tests: a tiny restJson1 client that signs requests only as
  * far as the emulator looks (the credential scope), a clock that moves only when told, and a valid
@@ -108,16 +110,6 @@ export function edgeConfig(secretArn: string, hubDeviceArn: string = HUB_DEVICE_
   };
 }
 
-/** A deep copy of `value` with the member at dotted `path` set (or removed, for `undefined`). */
-export function withMember<T extends object>(value: T, path: string, member: unknown): T {
-  const copy = JSON.parse(JSON.stringify(value)) as Record<string, any>;
-  const keys = path.split('.');
-  const parent = keys.slice(0, -1).reduce((node, key) => node[key] as Record<string, any>, copy);
-  const last = keys[keys.length - 1];
-  if (member === undefined) delete parent[last];
-  else parent[last] = member;
-  return copy as T;
-}
 
 /** A stream with retention and a media URI secret, ready for StartEdgeConfigurationUpdate. */
 export function streamWithSecret(emulator: LocalAwsEndpoint, name: string = 'front-door'): { streamArn: string; secretArn: string } {
