@@ -21,7 +21,7 @@ export function parseSettings(raw: RawProperties): ReadinessSettings {
   const groupId = requiredString(raw, 'DataflowEndpointGroupId');
   check(checkDataflowEndpointGroupId(groupId));
   const timeoutSeconds = integerProperty(raw, 'TimeoutSeconds', DEFAULT_TIMEOUT_SECONDS);
-  check(checkSyncTimeoutSeconds(timeoutSeconds)?.replace('syncTimeout', 'timeout'));
+  check(checkSyncTimeoutSeconds(timeoutSeconds, 'timeout'));
   let readyAgentStatuses: string[] | undefined;
   if (raw.ReadyAgentStatuses) {
     try {

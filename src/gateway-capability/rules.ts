@@ -48,9 +48,9 @@ export function checkCapabilityConfiguration(value: string, property: string = '
   return undefined;
 }
 
-export function checkSyncTimeoutSeconds(seconds: number): string | undefined {
+export function checkSyncTimeoutSeconds(seconds: number, property: string = 'syncTimeout'): string | undefined {
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_SYNC_TIMEOUT_SECONDS) {
-    return `syncTimeout must be a whole number of seconds from 1 second to ${MAX_SYNC_TIMEOUT_SECONDS / 60} minutes, got ${seconds} seconds`;
+    return `${property} must be a whole number of seconds from 1 second to ${MAX_SYNC_TIMEOUT_SECONDS / 60} minutes, got ${seconds} seconds`;
   }
   return undefined;
 }

@@ -109,8 +109,8 @@ export class DataflowEndpointGroupReadiness extends Construct {
     const timeout = props.timeout ?? Duration.minutes(20);
     const timeoutSeconds = timeout.toSeconds({ integral: false });
     if (!Token.isUnresolved(timeoutSeconds)) {
-      const problem = checkSyncTimeoutSeconds(timeoutSeconds);
-      if (problem) throw validationError(this, problem.replace('syncTimeout', 'timeout').replace(`got ${timeoutSeconds} seconds`, `got ${timeout.toHumanString()}`));
+      const problem = checkSyncTimeoutSeconds(timeoutSeconds, 'timeout');
+      if (problem) throw validationError(this, problem.replace(`got ${timeoutSeconds} seconds`, `got ${timeout.toHumanString()}`));
     }
     if (props.readyAgentStatuses?.includes(GroundStationAgentStatus.FAILED)) {
       throw validationError(this, 'readyAgentStatuses must not include FAILED: an agent that reports FAILED is never ready');
