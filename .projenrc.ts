@@ -46,6 +46,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     'constructs@^10.5.1',
     '@aws-sdk/client-iotsitewise@^3.1169.0',
+    '@aws-sdk/client-s3@^3.1169.0',
     '@smithy/core',
     '@types/aws-lambda',
     'aws-sdk-client-mock@^4',

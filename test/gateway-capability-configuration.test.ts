@@ -287,14 +287,6 @@ describe('GatewayCapabilityConfiguration validation', () => {
     expect(rulesOf('Plain')).toBeUndefined();
   });
 
-  test('a document too large for the provider\'s 256 KB waiter input is warned about', () => {
-    const stack = newStack();
-    collector(stack, 'Large', { configuration: CapabilityConfiguration.fromJson(`"${'x'.repeat(200_000)}"`) });
-    collector(stack, 'Small', { gatewayId: OTHER_GATEWAY_ID });
-    Annotations.fromStack(stack).hasWarning('/Stack/Large', Match.stringLikeRegexp('configuration is 200,002 characters: documents above 200,000 characters may not fit'));
-    expect(Annotations.fromStack(stack).findWarning('/Stack/Small', Match.anyValue())).toHaveLength(0);
-  });
-
   test('rejects two resources for the same gateway and namespace in one stack', () => {
     const stack = newStack();
     collector(stack, 'First');

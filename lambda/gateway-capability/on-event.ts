@@ -1,4 +1,5 @@
-import { CapabilityTarget, parseSettings, physicalIdOf, targetOfPhysicalId } from './settings';
+import { documentText } from './documents';
+import { CapabilityTarget, checkConfiguration, checkResetConfiguration, parseSettings, physicalIdOf, targetOfPhysicalId } from './settings';
 import { isNotFound, isTransientSiteWiseError, siteWiseFailure, updateCapabilityConfiguration } from './sitewise';
 import { ResetOnDelete } from '../../src/gateway-capability/resource-properties';
 import { TerminalError } from '../shared/errors';
@@ -31,8 +32,13 @@ async function apply(event: OnEventRequest, context: InvocationContext): Promise
     logger.info('gateway or namespace changed: the resource is replaced', { from: event.PhysicalResourceId, to: physicalId });
   }
   const deadline = startedAt + settings.syncTimeoutMs;
-  logger.info('applying configuration', { gatewayId: settings.gatewayId, namespace: settings.namespace, documentLength: settings.configuration.length });
-  const accepted = await writeDocument(settings, settings.configuration, Math.min(deadline, startedAt + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS), 'apply the configuration of');
+  const until = Math.min(deadline, startedAt + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS);
+  const configuration = await documentText(settings.configuration, until);
+  checkConfiguration(configuration, settings.documentRules);
+  // A reset document CloudFormation resolved wrongly fails now, not at the delete.
+  if (settings.resetConfiguration) checkResetConfiguration(await documentText(settings.resetConfiguration, until));
+  logger.info('applying configuration', { gatewayId: settings.gatewayId, namespace: settings.namespace, documentLength: configuration.length });
+  const accepted = await writeDocument(settings, configuration, until, 'apply the configuration of');
   logger.info('configuration accepted', { capabilitySyncStatus: accepted, waitForSync: settings.waitForSync });
   return {
     PhysicalResourceId: physicalId,
@@ -56,8 +62,11 @@ async function remove(event: OnEventRequest, context: InvocationContext): Promis
   if (settings.resetConfiguration === undefined) return leaveAsIs(`no empty document is known for ${target.namespace}`);
 
   const deadline = startedAt + settings.syncTimeoutMs;
+  const until = Math.min(deadline, startedAt + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS);
+  const resetConfiguration = await documentText(settings.resetConfiguration, until);
+  checkResetConfiguration(resetConfiguration);
   try {
-    await writeDocument(target, settings.resetConfiguration, Math.min(deadline, startedAt + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS), 'reset');
+    await writeDocument(target, resetConfiguration, until, 'reset');
   } catch (error) {
     if (isNotFound(error)) return leaveAsIs('the gateway no longer exists');
     throw error;

@@ -3,6 +3,7 @@ import { CfnGateway } from 'aws-cdk-lib/aws-iotsitewise';
 import { Construct } from 'constructs';
 import { CapabilityConfiguration } from './capability-configuration';
 import { CapabilityNamespace } from './capability-namespace';
+import { DocumentCarriage } from './document-carriage';
 import { OpcUaCollectorConfiguration } from './opcua/opcua-collector-configuration';
 import { PublisherConfiguration } from './publisher/publisher-configuration';
 import {
@@ -15,12 +16,6 @@ import {
 import { checkGatewayId, checkSyncTimeoutSeconds } from './rules';
 import { EdgeSyncProvider, HandlerRole, SERVICE_TIMEOUT } from '../provider/edge-sync-provider';
 import { validationError } from '../shared/validation';
-
-/**
- * Documents larger than this are warned about: the Provider framework passes the resource's
- * properties through its waiter state machine, whose input is limited to 256 KB.
- */
-const LARGE_DOCUMENT_CHARS = 200_000;
 
 /** Properties of a {@link GatewayCapabilityConfiguration}. */
 export interface GatewayCapabilityConfigurationProps {
@@ -137,12 +132,6 @@ export class GatewayCapabilityConfiguration extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     const onDelete = onDeleteFor(this, removalPolicy);
 
-    const configuration = rendered.json;
-    if (!Token.isUnresolved(configuration) && configuration.length > LARGE_DOCUMENT_CHARS) {
-      Annotations.of(this).addWarningV2('cdk-edge-sync:largeConfiguration',
-        `configuration is ${configuration.length.toLocaleString('en-US')} characters: documents above ${LARGE_DOCUMENT_CHARS.toLocaleString('en-US')} ` +
-        'characters may not fit the custom resource provider\'s 256 KB Step Functions input, and make the template large.');
-    }
     const resetConfiguration = props.resetConfiguration?.bind(this).json ?? namespace.emptyConfiguration;
     if (onDelete === ResetOnDelete.RESET && resetConfiguration === undefined) {
       Annotations.of(this).addInfo(
@@ -155,12 +144,19 @@ export class GatewayCapabilityConfiguration extends Construct {
     const gatewayArn = (resourceName: string) => Stack.of(this).formatArn({ service: 'iotsitewise', resource: 'gateway', resourceName });
     provider.grant(HandlerRole.ON_EVENT, ['iotsitewise:UpdateGatewayCapabilityConfiguration'], gatewayArn(this.gatewayId), gatewayArn('*'));
     provider.grant(HandlerRole.IS_COMPLETE, ['iotsitewise:DescribeGatewayCapabilityConfiguration'], gatewayArn(this.gatewayId), gatewayArn('*'));
+    // Documents too large for the template travel as S3 objects, which onEvent reads.
+    const carry = (documentId: string, json: string) => new DocumentCarriage(this, documentId, json, (objectArn, bucketObjectsArn) =>
+      provider.grant(HandlerRole.ON_EVENT, ['s3:GetObject'], objectArn, bucketObjectsArn)).properties;
+    const configuration = carry('Configuration', rendered.json);
+    const reset = onDelete === ResetOnDelete.RESET && resetConfiguration !== undefined ? carry('ResetConfiguration', resetConfiguration) : undefined;
 
     const properties: GatewayCapabilityResourceProperties = {
       GatewayId: this.gatewayId,
       CapabilityNamespace: this.namespace,
-      CapabilityConfiguration: configuration,
-      ResetConfiguration: onDelete === ResetOnDelete.RESET ? resetConfiguration : undefined,
+      CapabilityConfiguration: configuration.inline,
+      CapabilityConfigurationS3: configuration.s3,
+      ResetConfiguration: reset?.inline,
+      ResetConfigurationS3: reset?.s3,
       OnDelete: onDelete,
       WaitForSync: String(props.waitForSync ?? true),
       SyncTimeoutSeconds: Token.isUnresolved(syncTimeoutSeconds) ? Token.asString(syncTimeoutSeconds) : String(syncTimeoutSeconds),

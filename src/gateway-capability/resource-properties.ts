@@ -21,10 +21,14 @@ export interface GatewayCapabilityResourceProperties {
   readonly GatewayId: string;
   /** `service:capability:version`. */
   readonly CapabilityNamespace: string;
-  /** The JSON document to apply. */
-  readonly CapabilityConfiguration: string;
-  /** The document applied on delete; absent when no empty document is known. */
+  /** The JSON document to apply; absent when it travels as an S3 object (`CapabilityConfigurationS3`). */
+  readonly CapabilityConfiguration?: string;
+  /** Where to read the document to apply when it is too large to be inline. */
+  readonly CapabilityConfigurationS3?: DocumentObject;
+  /** The document applied on delete; absent when no empty document is known or it travels as an S3 object. */
   readonly ResetConfiguration?: string;
+  /** Where to read the document applied on delete when it is too large to be inline. */
+  readonly ResetConfigurationS3?: DocumentObject;
   /** What happens on delete. */
   readonly OnDelete: string;
   /** `"true"` to wait for the gateway, `"false"` to return when the API accepts the document. */
@@ -39,6 +43,35 @@ export interface GatewayCapabilityResourceProperties {
    */
   readonly DocumentRules?: string;
 }
+
+/**
+ * A document too large to be inline in the template: an S3 object (a CDK file asset) holding its
+ * text, in which every token of the document was replaced by a marker `<<cdk-edge-sync:N>>`; the
+ * resolved value of marker N is `TokenValues[N]`, resolved by CloudFormation.
+ */
+export interface DocumentObject {
+  readonly Bucket: string;
+  readonly Key: string;
+  /** Absent when the document holds no token. */
+  readonly TokenValues?: string[];
+}
+
+/** The property holding a document inline, and the one holding its S3 object. */
+export const DOCUMENT_PROPERTIES = {
+  configuration: { inline: 'CapabilityConfiguration', s3: 'CapabilityConfigurationS3' },
+  resetConfiguration: { inline: 'ResetConfiguration', s3: 'ResetConfigurationS3' },
+} as const;
+
+/** The marker standing for token N in a document's S3 object. */
+export function tokenMarker(n: number): string {
+  return `<<cdk-edge-sync:${n}>>`;
+}
+
+/** Matches every marker of a document's S3 object; group 1 is N. */
+export const TOKEN_MARKER_PATTERN = /<<cdk-edge-sync:(\d+)>>/g;
+
+/** A document whose own text holds this cannot have markers, so it stays inline. */
+export const TOKEN_MARKER_PREFIX = '<<cdk-edge-sync:';
 
 /** `DocumentRules` of an OpcUaCollectorConfiguration. */
 export const OPCUA_COLLECTOR_DOCUMENT_RULES = 'opcua-collector';

@@ -1,0 +1,205 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, CfnElement, CfnParameter, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import {
+  CapabilityConfiguration, CapabilityNamespace, GatewayCapabilityConfiguration, OpcUaCollectorConfiguration, OpcUaIdentity, OpcUaSourceProps,
+} from '../src';
+
+const GATEWAY_ID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+const RESOURCE_TYPE = 'Custom::EdgeSyncGatewayCapabilityConfiguration';
+const LIMIT = 64 * 1024;
+const ENV = { account: '123456789012', region: 'eu-west-1' };
+
+/** A JSON document of exactly `bytes` bytes. */
+function documentOf(bytes: number): string {
+  const overhead = JSON.stringify({ padding: '' }).length;
+  return JSON.stringify({ padding: 'x'.repeat(bytes - overhead) });
+}
+
+function resourceProperties(stack: Stack): Record<string, any> {
+  const resources = Template.fromStack(stack).findResources(RESOURCE_TYPE);
+  const ids = Object.keys(resources);
+  expect(ids).toHaveLength(1);
+  return resources[ids[0]].Properties;
+}
+
+/** The text of the file asset the synthesized app uploads as `key`. */
+function assetText(app: App, key: string): string {
+  const directory = app.synth().directory;
+  return fs.readFileSync(path.join(directory, `asset.${key}`), 'utf8');
+}
+
+function withDocument(json: string, props: { stack?: Stack } = {}) {
+  const app = new App();
+  const stack = props.stack ?? new Stack(app, 'Stack', { env: ENV });
+  new GatewayCapabilityConfiguration(stack, 'Collector', {
+    gatewayId: GATEWAY_ID,
+    namespace: CapabilityNamespace.OPC_UA_COLLECTOR_V3,
+    configuration: CapabilityConfiguration.fromJson(json),
+  });
+  return { app: stack.node.root as App, stack };
+}
+
+/** An OPC UA source with long node paths, about 1 KB rendered. */
+function source(i: number, identity?: OpcUaIdentity): OpcUaSourceProps {
+  return {
+    name: `Line ${i}`,
+    endpointUri: `opc.tcp://10.0.${Math.floor(i / 250)}.${i % 250}:4840`,
+    includePaths: Array.from({ length: 6 }, (_, n) => `/Plant/Hall${i}/Line/Machine${n}/Sensors/Temperature/`),
+    identity,
+  };
+}
+
+describe('GatewayCapabilityConfiguration documents too large for the template', () => {
+  test(`a document of up to ${LIMIT} bytes stays inline`, () => {
+    const { stack } = withDocument(documentOf(LIMIT));
+    const properties = resourceProperties(stack);
+    expect(properties.CapabilityConfiguration).toBe(documentOf(LIMIT));
+    expect(properties.CapabilityConfigurationS3).toBeUndefined();
+  });
+
+  test('one byte more travels as an S3 asset holding exactly the document, read by onEvent only', () => {
+    const document = documentOf(LIMIT + 1);
+    const { app, stack } = withDocument(document);
+    const properties = resourceProperties(stack);
+    expect(properties.CapabilityConfiguration).toBeUndefined();
+    expect(properties.CapabilityConfigurationS3).toEqual({
+      Bucket: 'cdk-hnb659fds-assets-123456789012-eu-west-1',
+      Key: expect.stringMatching(/^[0-9a-f]{64}\.json$/),
+    });
+    expect(assetText(app, properties.CapabilityConfigurationS3.Key)).toBe(document);
+
+    const objectArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::cdk-hnb659fds-assets-123456789012-eu-west-1/${properties.CapabilityConfigurationS3.Key}`]] };
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('OnEventHandlerRole') }],
+      PolicyDocument: { Statement: Match.arrayWith([{ Action: 's3:GetObject', Effect: 'Allow', Resource: [objectArn] }]) },
+    });
+    const isCompletePolicy = Object.values(template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('IsCompleteHandlerRole') }] },
+    }));
+    expect(isCompletePolicy).toHaveLength(1);
+    expect(JSON.stringify(isCompletePolicy)).not.toContain('s3:');
+  });
+
+  test('multi-byte characters count in bytes, as S3 and the waiter input do', () => {
+    const characters = Math.floor(LIMIT / 3) + 10; // fewer characters than the limit, more bytes
+    const { stack } = withDocument(JSON.stringify({ name: '\u20ac'.repeat(characters) }));
+    expect(resourceProperties(stack).CapabilityConfigurationS3).toBeDefined();
+  });
+
+  test('the bucket is the bootstrap bucket of the stack\'s environment, resolved by CloudFormation when the stack is environment-agnostic', () => {
+    const app = new App();
+    const { stack } = withDocument(documentOf(LIMIT + 1), { stack: new Stack(app, 'Agnostic') });
+    expect(resourceProperties(stack).CapabilityConfigurationS3.Bucket).toEqual({ 'Fn::Sub': 'cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}' });
+  });
+
+  test('tokens become markers in the object and their values stay in the template, one per distinct token', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    const secret = new secretsmanager.Secret(stack, 'Credentials');
+    const other = new secretsmanager.Secret(stack, 'OtherCredentials');
+    const configuration = OpcUaCollectorConfiguration.v3({ sources: [] });
+    new GatewayCapabilityConfiguration(stack, 'Collector', { gatewayId: GATEWAY_ID, configuration });
+    // Sources added after the resource count: the choice is made at synthesis.
+    for (let i = 0; i < 120; i++) configuration.addSource(source(i, OpcUaIdentity.username(i === 7 ? other : secret)));
+
+    const properties = resourceProperties(stack);
+    expect(properties.CapabilityConfigurationS3.TokenValues).toEqual([
+      { Ref: stack.getLogicalId(secret.node.defaultChild as CfnElement) },
+      { Ref: stack.getLogicalId(other.node.defaultChild as CfnElement) },
+    ]);
+    const text = assetText(app, properties.CapabilityConfigurationS3.Key);
+    expect(text.split('<<cdk-edge-sync:0>>')).toHaveLength(120);
+    expect(text.split('<<cdk-edge-sync:1>>')).toHaveLength(2);
+    // With the values put back, the document is what would have been inline.
+    const resolved = text.replace(/<<cdk-edge-sync:(\d)>>/g, (_, n) => ['arn:secret-1', 'arn:secret-2'][Number(n)]);
+    const sources = JSON.parse(resolved).sources;
+    expect(sources).toHaveLength(120);
+    expect(sources[7].endpoint.identityProvider).toEqual({ type: 'Username', usernameSecretArn: 'arn:secret-2' });
+    expect(sources[8].endpoint.identityProvider).toEqual({ type: 'Username', usernameSecretArn: 'arn:secret-1' });
+  });
+
+  test('a token from another stack becomes an import, as it would inline', () => {
+    const app = new App();
+    const secrets = new Stack(app, 'Secrets', { env: ENV });
+    const secret = new secretsmanager.Secret(secrets, 'Credentials');
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    const sources = Array.from({ length: 120 }, (_, i) => source(i, OpcUaIdentity.username(secret)));
+    const configuration = OpcUaCollectorConfiguration.v3({ sources });
+    new GatewayCapabilityConfiguration(stack, 'Collector', { gatewayId: GATEWAY_ID, configuration });
+
+    expect(resourceProperties(stack).CapabilityConfigurationS3.TokenValues).toEqual([{ 'Fn::ImportValue': expect.stringMatching(/^Secrets:ExportsOutputRefCredentials/) }]);
+    expect(Object.keys(Template.fromStack(secrets).toJSON().Outputs)).toEqual([expect.stringMatching(/^ExportsOutputRefCredentials/)]);
+  });
+
+  test('a 300 KB OPC UA document leaves a small template', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    const configuration = OpcUaCollectorConfiguration.v3({ sources: Array.from({ length: 300 }, (_, i) => source(i)) });
+    new GatewayCapabilityConfiguration(stack, 'Collector', { gatewayId: GATEWAY_ID, configuration });
+
+    const key = resourceProperties(stack).CapabilityConfigurationS3.Key;
+    expect(Buffer.byteLength(assetText(app, key))).toBeGreaterThan(300_000);
+    expect(JSON.stringify(Template.fromStack(stack).toJSON()).length).toBeLessThan(20_000);
+  });
+
+  test('a large reset document travels as an S3 asset too', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    new GatewayCapabilityConfiguration(stack, 'Collector', {
+      gatewayId: GATEWAY_ID,
+      namespace: CapabilityNamespace.OPC_UA_COLLECTOR_V3,
+      configuration: CapabilityConfiguration.fromObject({ sources: [] }),
+      resetConfiguration: CapabilityConfiguration.fromJson(documentOf(LIMIT + 1)),
+    });
+    const properties = resourceProperties(stack);
+    expect(properties.CapabilityConfiguration).toBe('{"sources":[]}');
+    expect(properties.ResetConfiguration).toBeUndefined();
+    expect(assetText(app, properties.ResetConfigurationS3.Key)).toBe(documentOf(LIMIT + 1));
+  });
+
+  test('a large document whose own text holds the marker prefix stays inline, with a warning', () => {
+    const json = JSON.stringify({ note: '<<cdk-edge-sync:0>>', padding: 'x'.repeat(LIMIT) });
+    const { stack } = withDocument(json);
+    expect(resourceProperties(stack).CapabilityConfiguration).toBe(json);
+    Annotations.fromStack(stack).hasWarning('/Stack/Collector', Match.stringLikeRegexp('stays in the template, because its text contains "<<cdk-edge-sync:"'));
+  });
+
+  test('a document that is a single token has no text to carry, so it stays inline', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    const document = new CfnParameter(stack, 'Document');
+    new GatewayCapabilityConfiguration(stack, 'Collector', {
+      gatewayId: GATEWAY_ID,
+      namespace: CapabilityNamespace.OPC_UA_COLLECTOR_V3,
+      configuration: CapabilityConfiguration.fromJson(document.valueAsString),
+    });
+    const properties = resourceProperties(stack);
+    expect(properties.CapabilityConfiguration).toEqual({ Ref: 'Document' });
+    expect(properties.CapabilityConfigurationS3).toBeUndefined();
+  });
+
+  test('many large documents in one stack share one statement, scoped to the asset bucket past 20 objects', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack', { env: ENV });
+    for (let i = 0; i < 21; i++) {
+      new GatewayCapabilityConfiguration(stack, `Collector${i}`, {
+        gatewayId: `0a1b2c3d-4e5f-4a6b-8c7d-${String(i).padStart(12, '0')}`,
+        namespace: CapabilityNamespace.OPC_UA_COLLECTOR_V3,
+        configuration: CapabilityConfiguration.fromJson(JSON.stringify({ n: i, padding: 'x'.repeat(LIMIT) })),
+      });
+    }
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Action: 's3:GetObject',
+          Effect: 'Allow',
+          Resource: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::cdk-hnb659fds-assets-123456789012-eu-west-1/*']] }],
+        }]),
+      },
+    });
+  });
+});
