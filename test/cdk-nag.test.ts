@@ -1,4 +1,5 @@
 import { Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { mixedStack } from './support/scale-stack';
 
@@ -37,17 +38,31 @@ function acknowledge(stack: Stack): void {
   });
 }
 
+/**
+ * Every construct, one OPC UA document large enough to travel as an S3 asset (so onEvent reads
+ * it), synthesized so that aspects have run.
+ */
+function everyConstruct(): Stack {
+  const stack = mixedStack(4, { largeCollectors: 1 });
+  Template.fromStack(stack);
+  return stack;
+}
+
 describe('cdk-nag AwsSolutions', () => {
   test('a stack with every construct has no unacknowledged finding', () => {
-    const stack = mixedStack(4);
+    const stack = everyConstruct();
     acknowledge(stack);
     const report = new AwsSolutionsChecks(stack).validateScope(stack);
     const findings = report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.resourceLogicalId).join(', ')}`);
     expect(findings).toEqual([]);
+    const onEventPolicy = JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('OnEventHandlerRole') }] },
+    }));
+    expect(onEventPolicy).toMatch(/"s3:GetObject".*cdk-hnb659fds-assets-123456789012-us-east-1\/[0-9a-f]{64}\.json"/);
   });
 
   test('without acknowledgements, the only findings are the framework\'s, the log streams and a stream given by name', () => {
-    const stack = mixedStack(4);
+    const stack = everyConstruct();
     const report = new AwsSolutionsChecks(stack).validateScope(stack);
     const outsideFramework = report.violations.flatMap((v) => v.violatingResources
       .filter((r) => !r.constructPath?.includes('/EdgeSyncProvider/Provider/'))

@@ -38,6 +38,16 @@ describe('a stack with 400 edge-sync resources', () => {
     expect(isComplete).not.toMatch(/"Resource":"\*"/);
   });
 
+  test('ten 300 KB OPC UA documents travel as S3 assets and leave the template within its limit', () => {
+    const withLarge = Template.fromStack(mixedStack(400, { largeCollectors: 10 })).toJSON();
+    const carried = Object.values<any>(withLarge.Resources).filter((r) => r.Properties?.CapabilityConfigurationS3);
+    expect(carried).toHaveLength(10);
+    const bytes = Buffer.byteLength(JSON.stringify(withLarge));
+    expect(bytes).toBeLessThan(MAX_TEMPLATE_BYTES);
+    // Each carried document costs the template about as much as a small inline one.
+    expect(bytes - Buffer.byteLength(JSON.stringify(template))).toBeLessThan(10 * 1_000);
+  });
+
   test(`up to ${MAX_EXACT_ARNS} resources of a kind are named one by one`, () => {
     const small = Template.fromStack(mixedStack(4 * MAX_EXACT_ARNS)).toJSON();
     const policy = JSON.stringify(Object.entries<any>(small.Resources).find(([id]) => id.startsWith('EdgeSyncProviderIsCompleteHandlerRoleDefaultPolicy'))![1]);
