@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, CfnElement, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
   CapabilityConfiguration, CapabilityNamespace, GatewayCapabilityConfiguration, OpcUaCollectorConfiguration, OpcUaIdentity, OpcUaSourceProps,
@@ -200,6 +202,19 @@ describe('GatewayCapabilityConfiguration documents too large for the template', 
           Resource: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::cdk-hnb659fds-assets-123456789012-eu-west-1/*']] }],
         }]),
       },
+    });
+  });
+});
+
+describe('a bootstrap bucket encrypted with a customer managed key', () => {
+  test('the README\'s grant gives the onEvent handler kms:Decrypt on the key', () => {
+    const { stack } = withDocument(documentOf(LIMIT + 1));
+    const bootstrapKey = new kms.Key(stack, 'BootstrapKey');
+    const onEventHandler = stack.node.findChild('EdgeSyncProvider').node.findChild('OnEventHandler') as lambda.IFunction;
+    bootstrapKey.grantDecrypt(onEventHandler);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('OnEventHandlerRole') }],
+      PolicyDocument: { Statement: Match.arrayWith([{ Action: 'kms:Decrypt', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BootstrapKey'), 'Arn'] } }]) },
     });
   });
 });

@@ -45,7 +45,12 @@ export interface GatewayCapabilityConfigurationProps {
    */
   readonly namespace?: CapabilityNamespace;
 
-  /** The configuration document of the capability. It replaces the whole document of the namespace. */
+  /**
+   * The configuration document of the capability. It replaces the whole document of the namespace.
+   *
+   * A document larger than 64 KiB travels as an S3 file asset, which `cdk deploy` uploads with
+   * the stack, instead of inline in the template.
+   */
   readonly configuration: CapabilityConfiguration;
 
   /**
