@@ -39,7 +39,7 @@ describe('with the SiteWise endpoint', () => {
   });
 
   test('unknown services and unknown routes are 404 UnknownOperationException', async () => {
-    const unknownService = await fetch(`${emulator.url}/20200301/gateways`, { headers: { authorization: authorization('s3') } });
+    const unknownService = await fetch(`${emulator.url}/20200301/gateways`, { headers: { authorization: authorization('sqs') } });
     expect(unknownService.status).toBe(404);
     expect(unknownService.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
     const unknownRoute = await fetch(`${emulator.url}/20200301/gateways/x/y/z`, { method: 'PATCH', headers: { authorization: authorization('iotsitewise') } });

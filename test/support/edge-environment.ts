@@ -6,7 +6,8 @@ import { CloudFormationHarness, ResourceProvider, StackEvent } from './harness';
 /**
  * The local AWS endpoint and the CloudFormation harness on one simulated clock: what the
  * lifecycle tests, the demo and the benchmark deploy against. Handlers reach the endpoint only
- * through `AWS_ENDPOINT_URL`, as they would any other endpoint.
+ * through `AWS_ENDPOINT_URL`, as they would any other endpoint; the stack's file assets are
+ * published to the endpoint's S3 (`emulator.s3`) before each deploy.
  */
 export interface EdgeEnvironment {
   readonly clock: ScaledClock;
@@ -57,6 +58,8 @@ export async function startEdgeEnvironment(options: EdgeEnvironmentOptions = {})
         'AWS::GroundStation::DataflowEndpointGroup': dataflowEndpointGroupProvider(emulator, startAgent),
         'AWS::EC2::EIP': elasticIpProvider(),
       },
+      // Like `cdk deploy`, each deploy first uploads the stack's file assets (large documents) to the bootstrap bucket.
+      assetStore: emulator.s3,
       onProgress: options.onProgress,
       echoLogs: options.echoLogs,
     });

@@ -1,6 +1,7 @@
 /**
- * Local AWS endpoint for tests: a restJson1 server that unmodified AWS SDK v3 clients reach via
- * `endpoint` or `AWS_ENDPOINT_URL`, with IoT SiteWise gateways and simulated gateway devices.
+ * Local AWS endpoint for tests: a REST (restJson1 / restXml) server that unmodified AWS SDK v3
+ * clients reach via `endpoint` or `AWS_ENDPOINT_URL`, with IoT SiteWise gateways and simulated
+ * gateway devices.
  *
  *   const emulator = await LocalAwsEndpoint.start({ clock: new ScaledClock(100) });
  *   const client = new IoTSiteWiseClient({ ...emulator.clientConfig(), maxAttempts: 1 });
@@ -25,13 +26,21 @@
  *   emulator.groundStation.setEndpointHealthOverride(id, 'emulated-endpoint-1', { healthReasons: ['INVALID_IP_OWNERSHIP'] });
  *   … emulator.groundStation.group(id), emulator.groundStation.agents(), emulator.eventsOf('groundstation') …
  *   await agent.stop(); emulator.reset(); await emulator.stop();
+ *
+ * and an in-memory S3 (restXml) whose objects S3Client GetObject reads path-style; the
+ * CloudFormation harness of edge-environment.ts publishes a stack's file assets into it:
+ *
+ *   emulator.s3.putObject('cdk-hnb659fds-assets-123456789012-us-east-1', 'docs/config.json', '{"a":1}');
+ *   const s3 = new S3Client({ ...emulator.clientConfig(), forcePathStyle: true, maxAttempts: 1 });
+ *   await s3.send(new GetObjectCommand({ Bucket, Key }));   // NoSuchKey / NoSuchBucket 404, SlowDown 503 when throttled
+ *   … emulator.s3.getObject(bucket, key), emulator.s3.objects(), emulator.s3.deleteObject(bucket, key) …
  */
 export { LocalAwsEndpoint, EMULATOR_CREDENTIALS } from './local-aws-endpoint';
 export type { LocalAwsEndpointOptions } from './local-aws-endpoint';
 export { AwsRestJsonServer } from './server';
 export type { AwsRestJsonServerOptions } from './server';
-export { AwsError } from './protocol';
-export type { AwsOperation, AwsServiceDefinition, HttpMethod, ModeledError, OperationRequest } from './protocol';
+export { AwsError, RawResponse } from './protocol';
+export type { AwsOperation, AwsServiceDefinition, HttpMethod, ModeledError, OperationRequest, ServiceProtocol } from './protocol';
 export { FaultInjector } from './faults';
 export type { FaultDecision, FaultOutcome, FaultRule } from './faults';
 export type {
@@ -79,6 +88,8 @@ export {
   DEFAULT_COMPONENT_TYPE, DEFAULT_DATA_PLANE_MS, DEFAULT_REGISTER_AFTER_MS, DEFAULT_REGISTER_RETRY_MS, GroundStationAgentScripts,
 } from './ground-station-agent-scripts';
 export type { AgentStatusReportScript, ComponentStatusScript, GroundStationAgentScript } from './ground-station-agent-scripts';
+export { S3_ERRORS, S3_SERVICE, S3Emulator } from './s3';
+export type { PutObjectOptions, S3EmulatorOptions, S3ObjectSnapshot } from './s3';
 export { SecretsRegistry } from './secrets';
 export type { SecretSnapshot, SecretsRegistryOptions } from './secrets';
 export { SlidingWindowRateLimiter } from './rate-limits';

@@ -8,6 +8,7 @@ import { KinesisVideoEmulator } from './kinesis-video';
 import { KINESIS_VIDEO_SERVICE } from './kinesis-video-shapes';
 import { SeededRandom } from './random';
 import { DeviceEventLog, type DeviceEvent, type RecordedRequest } from './records';
+import { S3_SERVICE, S3Emulator } from './s3';
 import { SecretsRegistry } from './secrets';
 import { AwsRestJsonServer } from './server';
 import { SiteWiseEmulator } from './sitewise';
@@ -56,7 +57,7 @@ interface SeededSequence {
 
 /**
  * A local AWS endpoint that unmodified AWS SDK v3 clients talk to through `endpoint` or
- * `AWS_ENDPOINT_URL`: the generic restJson1 server with the emulated services installed.
+ * `AWS_ENDPOINT_URL`: the generic REST server with the emulated services installed.
  */
 export class LocalAwsEndpoint {
   public static async start(options: LocalAwsEndpointOptions): Promise<LocalAwsEndpoint> {
@@ -101,7 +102,10 @@ export class LocalAwsEndpoint {
     });
     server.addService(GROUND_STATION_SERVICE);
     server.addOperations(groundStation.operations());
-    return new LocalAwsEndpoint(options.clock, server, faults, events, sitewise, kinesisVideo, secrets, groundStation, [
+    const s3 = new S3Emulator({ clock: options.clock });
+    server.addService(S3_SERVICE);
+    server.addOperations(s3.operations());
+    return new LocalAwsEndpoint(options.clock, server, faults, events, sitewise, kinesisVideo, secrets, groundStation, s3, [
       { random: idRandom, seed },
       { random: faultRandom, seed: seed + FAULT_SEED_OFFSET },
       { random: kinesisVideoRandom, seed: seed + KINESIS_VIDEO_SEED_OFFSET },
@@ -123,6 +127,8 @@ export class LocalAwsEndpoint {
     public readonly secrets: SecretsRegistry,
     /** Emulated AWS Ground Station: dataflow endpoint groups whose agent endpoints' health follows the registered agents. */
     public readonly groundStation: GroundStationEmulator,
+    /** In-memory S3 objects (e.g. a stack's file assets) that S3Client GetObject reads (path-style). */
+    public readonly s3: S3Emulator,
     private readonly sequences: readonly SeededSequence[],
   ) {}
 
@@ -149,7 +155,8 @@ export class LocalAwsEndpoint {
   /**
    * Client configuration for an SDK v3 client talking to this endpoint. `disableHostPrefix`
    * matters for SiteWise: its operations are modeled with host prefix `api.`, so without it the
-   * SDK would send requests to `api.127.0.0.1`, which does not resolve.
+   * SDK would send requests to `api.127.0.0.1`, which does not resolve. An S3Client also needs
+   * `forcePathStyle: true`, or it would put the bucket name in the host.
    */
   public clientConfig(): { endpoint: string; region: string; credentials: typeof EMULATOR_CREDENTIALS; disableHostPrefix: true } {
     return { endpoint: this.url, region: this.sitewise.region, credentials: { ...EMULATOR_CREDENTIALS }, disableHostPrefix: true };
@@ -167,11 +174,12 @@ export class LocalAwsEndpoint {
 
   /**
    * Clears gateways, devices, streams, edge agents, secrets, dataflow endpoint groups, Ground
-   * Station agents and overrides, scripts, faults, quotas, requests and events, and restarts the
-   * seeded sequences.
+   * Station agents and overrides, S3 buckets and objects, scripts, faults, quotas, requests and
+   * events, and restarts the seeded sequences.
    */
   public reset(): void {
     this.sitewise.reset();
+    this.s3.reset();
     this.kinesisVideo.reset();
     this.groundStation.reset();
     this.secrets.reset();

@@ -2,10 +2,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ScaledClock } from '../clock';
 
 /**
- * The restJson1 building blocks shared by every emulated service: a service is identified by its
+ * The REST building blocks shared by every emulated service: a service is identified by its
  * SigV4 signing name, and each operation by HTTP method + path template, exactly as the AWS SDK
  * addresses them. Adding a service means adding one AwsServiceDefinition and a table of
- * AwsOperations; the HTTP server does not change.
+ * AwsOperations; the HTTP server does not change. Services speak restJson1 (JSON bodies,
+ * `x-amzn-ErrorType`) unless they declare restXml (S3: XML `<Error>` bodies, raw payloads).
  */
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD';
@@ -16,9 +17,17 @@ export interface ModeledError {
   readonly status: number;
 }
 
+/** Wire protocol of a service, as named by its Smithy model. */
+export type ServiceProtocol = 'restJson1' | 'restXml';
+
 export interface AwsServiceDefinition {
   /** SigV4 signing name found in the credential scope, e.g. `iotsitewise`. */
   readonly signingName: string;
+  /**
+   * restJson1 (default): request bodies are parsed as JSON, handler results and errors are written as JSON.
+   * restXml: request bodies are left raw (`rawBody`), errors are written as an XML `<Error>` document.
+   */
+  readonly protocol?: ServiceProtocol;
   /** JSON member that carries an error's message: `message` (SiteWise, Ground Station) or `Message` (Kinesis Video). */
   readonly errorMessageMember: string;
   /** What the service answers when it throttles; used by fault injection. */
@@ -32,8 +41,10 @@ export interface OperationRequest {
   /** Percent-decoded values of the `{label}` segments of the path template. */
   readonly labels: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
-  /** Parsed JSON body; `{}` when the body is empty. */
+  /** Parsed JSON body; `{}` when the body is empty, and always for restXml services. */
   readonly body: Record<string, unknown>;
+  /** The request body as sent. */
+  readonly rawBody: Buffer;
   readonly headers: IncomingHttpHeaders;
   /** Region from the SigV4 credential scope. */
   readonly region: string;
@@ -53,8 +64,8 @@ export interface AwsOperation {
   /** HTTP status of a successful response, from the model (SiteWise create/update use 201). */
   readonly successStatus: number;
   /**
-   * Returns the JSON response body (or undefined for an empty body), or throws an AwsError.
-   * Any other exception becomes the service's internal error.
+   * Returns the JSON response body (or undefined for an empty body), or a RawResponse written
+   * as is, or throws an AwsError. Any other exception becomes the service's internal error.
    */
   handler(request: OperationRequest): unknown;
 }
@@ -70,5 +81,23 @@ export class AwsError extends Error {
   ) {
     super(message);
     this.name = code;
+  }
+}
+
+/**
+ * Return from a handler to answer with these bytes and headers instead of a JSON document, as
+ * restXml operations with a payload do (S3 GetObject: the object itself). `Content-Length` and
+ * the request id headers are added by the server.
+ */
+export class RawResponse {
+  public readonly body: Buffer;
+
+  constructor(
+    body: Buffer | string,
+    public readonly headers: Readonly<Record<string, string>> = {},
+    /** Default: the operation's `successStatus`. */
+    public readonly status?: number,
+  ) {
+    this.body = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   }
 }

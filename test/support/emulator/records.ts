@@ -15,11 +15,11 @@ export interface RecordedRequest {
   readonly host?: string;
   /** HTTP status answered; 0 when the connection was dropped without a response. */
   readonly status: number;
-  /** `x-amzn-ErrorType` of an error response. */
+  /** Error code of an error response (`x-amzn-ErrorType`, or `Error.Code` of a restXml service). */
   readonly errorCode?: string;
   /** Which injected fault, if any, shaped this response. */
   readonly fault?: 'throttle' | 'serverError' | 'drop' | 'latency';
-  /** Decoded path labels plus the parsed JSON body, as the operation saw them. */
+  /** Decoded path labels plus the parsed JSON body (restJson1 only), as the operation saw them. */
   readonly input?: Readonly<Record<string, unknown>>;
 }
 

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { ScaledClock } from '../clock';
 import type { FaultDecision, FaultInjector } from './faults';
-import { AwsError, type AwsOperation, type AwsServiceDefinition, type ModeledError } from './protocol';
+import { AwsError, RawResponse, type AwsOperation, type AwsServiceDefinition, type ModeledError, type ServiceProtocol } from './protocol';
 import type { RecordedRequest } from './records';
 import { OperationRouter, parseCredentialScope } from './routing';
 
@@ -21,12 +21,15 @@ interface ErrorAnswer {
   readonly message: string;
   readonly messageMember: string;
   readonly members?: Readonly<Record<string, unknown>>;
+  /** How the error is written; restJson1 when omitted (errors that belong to no known service). */
+  readonly protocol?: ServiceProtocol;
 }
 
 /**
- * A generic restJson1 HTTP endpoint on 127.0.0.1. It knows nothing about any particular service:
- * requests are routed by the SigV4 signing name in the Authorization header plus method and path
- * template, to operations registered with `addOperations`.
+ * A generic REST HTTP endpoint on 127.0.0.1 (restJson1, and restXml for services that declare
+ * it). It knows nothing about any particular service: requests are routed by the SigV4 signing
+ * name in the Authorization header plus method and path template, to operations registered with
+ * `addOperations`.
  */
 export class AwsRestJsonServer {
   public static async start(options: AwsRestJsonServerOptions): Promise<AwsRestJsonServer> {
@@ -118,6 +121,7 @@ export class AwsRestJsonServer {
         error: { code: 'UnknownOperationException', status: 404 },
         message: `No operation of service '${scope.service}' matches ${base.method} ${url.pathname}`,
         messageMember: service?.errorMessageMember ?? GENERIC_MESSAGE_MEMBER,
+        protocol: service?.protocol,
       });
       return;
     }
@@ -127,9 +131,10 @@ export class AwsRestJsonServer {
     if (fault.latencyMs > 0) await this.clock.sleep(fault.latencyMs);
     if (this.answerInjectedFault(request, response, routed, service, fault)) return;
 
-    let body: Record<string, unknown>;
+    let body: Record<string, unknown> = {};
     try {
-      body = parseJsonObject(rawBody);
+      // restXml payloads (object bodies, XML documents) are the operation's to interpret.
+      if (service.protocol !== 'restXml') body = parseJsonObject(rawBody.toString('utf8'));
     } catch (error) {
       this.answerError(response, routed, {
         error: { code: 'SerializationException', status: 400 },
@@ -143,6 +148,7 @@ export class AwsRestJsonServer {
       labels: route.labels,
       query: url.searchParams,
       body,
+      rawBody,
       headers: request.headers,
       region: scope.region,
       // Without injected latency the operation happens at the recorded arrival instant, so a
@@ -166,12 +172,15 @@ export class AwsRestJsonServer {
         return true;
       case 'throttle':
         this.answerError(response, recorded, {
-          error: service.throttlingError, message: 'Rate exceeded', messageMember: service.errorMessageMember,
+          error: service.throttlingError, message: 'Rate exceeded', messageMember: service.errorMessageMember, protocol: service.protocol,
         }, fault);
         return true;
       case 'serverError':
         this.answerError(response, recorded, {
-          error: service.internalError, message: 'Internal failure (injected by the local emulator)', messageMember: service.errorMessageMember,
+          error: service.internalError,
+          message: 'Internal failure (injected by the local emulator)',
+          messageMember: service.errorMessageMember,
+          protocol: service.protocol,
         }, fault);
         return true;
       default:
@@ -197,14 +206,23 @@ export class AwsRestJsonServer {
           message: error.message,
           messageMember: service.errorMessageMember,
           members: error.members,
+          protocol: service.protocol,
         }, fault);
       } else {
         this.answerError(response, recorded, {
           error: service.internalError,
           message: `Emulator handler for ${service.signingName}:${operation.name} crashed: ${(error as Error)?.message ?? String(error)}`,
           messageMember: service.errorMessageMember,
+          protocol: service.protocol,
         }, fault);
       }
+      return;
+    }
+    if (output instanceof RawResponse) {
+      const status = output.status ?? operation.successStatus;
+      this.requests.push({ ...recorded, status, ...latencyOnly(fault) });
+      response.writeHead(status, { ...output.headers, 'Content-Length': output.body.length, ...requestIdHeaders(service.protocol) });
+      response.end(output.body);
       return;
     }
     const json = output === undefined ? '' : JSON.stringify(output);
@@ -212,7 +230,7 @@ export class AwsRestJsonServer {
     response.writeHead(operation.successStatus, {
       'Content-Type': 'application/json',
       'Content-Length': Buffer.byteLength(json),
-      'x-amzn-RequestId': randomUUID(),
+      ...requestIdHeaders(service.protocol),
     });
     response.end(json);
   }
@@ -223,9 +241,16 @@ export class AwsRestJsonServer {
     answer: ErrorAnswer,
     fault?: FaultDecision,
   ): void {
-    const json = JSON.stringify({ ...answer.members, [answer.messageMember]: answer.message });
     const injected = fault?.outcome ?? latencyOnly(fault).fault;
     this.requests.push({ ...recorded, status: answer.error.status, errorCode: answer.error.code, ...(injected ? { fault: injected } : {}) });
+    if (answer.protocol === 'restXml') {
+      const ids = requestIdHeaders('restXml');
+      const xml = xmlError(answer, ids['x-amz-request-id'], ids['x-amz-id-2']);
+      response.writeHead(answer.error.status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml), ...ids });
+      response.end(xml);
+      return;
+    }
+    const json = JSON.stringify({ ...answer.members, [answer.messageMember]: answer.message });
     response.writeHead(answer.error.status, {
       'Content-Type': 'application/json',
       'Content-Length': Buffer.byteLength(json),
@@ -237,15 +262,38 @@ export class AwsRestJsonServer {
   }
 }
 
+/** restJson1 services answer `x-amzn-RequestId`; S3 answers `x-amz-request-id` and the extended id `x-amz-id-2`. */
+function requestIdHeaders(protocol: ServiceProtocol | undefined): Record<string, string> {
+  if (protocol !== 'restXml') return { 'x-amzn-RequestId': randomUUID() };
+  const requestId = randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
+  return { 'x-amz-request-id': requestId, 'x-amz-id-2': Buffer.from(randomUUID()).toString('base64') };
+}
+
+/**
+ * An S3-style error document. The SDK's restXml deserializer reads the code from `Error.Code`
+ * (there is no error type header) and modeled members, e.g. S3's `Key` or `BucketName`, from
+ * sibling elements.
+ */
+function xmlError(answer: ErrorAnswer, requestId: string, hostId: string): string {
+  const members = Object.entries(answer.members ?? {}).map(([name, value]) => `<${name}>${escapeXml(String(value))}</${name}>`).join('');
+  return '<?xml version="1.0" encoding="UTF-8"?>\n'
+    + `<Error><Code>${escapeXml(answer.error.code)}</Code><${answer.messageMember}>${escapeXml(answer.message)}</${answer.messageMember}>`
+    + `${members}<RequestId>${requestId}</RequestId><HostId>${escapeXml(hostId)}</HostId></Error>`;
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '\'': '&apos;', '"': '&quot;' })[c]!);
+}
+
 function latencyOnly(fault: FaultDecision | undefined): { fault?: 'latency' } {
   return fault && !fault.outcome && fault.latencyMs > 0 ? { fault: 'latency' } : {};
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
   });
 }

@@ -1,6 +1,7 @@
+import * as fs from 'fs';
 import { Stack } from 'aws-cdk-lib';
 import { ScaledClock } from '../clock';
-import { synthesizeStack, SynthesizedStack } from './cloud-assembly';
+import { resolveAssetPlaceholders, synthesizeStack, SynthesizedStack } from './cloud-assembly';
 import { CustomResourceEndpoint } from './custom-resource-endpoint';
 import { findFunctionByArn, lambdaConfiguration, providerForServiceToken, providerUserFunctionIds } from './deployed-functions';
 import { LambdaService, LambdaServiceError } from './lambda-runner';
@@ -15,7 +16,8 @@ import { InvocationRecord, ResourceProvider, ResponseRecord, StackEvent, StackOp
 export * from './types';
 export { CREATE_FAILED_PHYSICAL_ID_MARKER } from './provider-framework';
 export { MAX_RESPONSE_BYTES, DEFAULT_SERVICE_TIMEOUT_SECONDS } from './custom-resource-endpoint';
-export type { SynthesizedStack } from './cloud-assembly';
+export type { AssetEnvironment, FileAssetDestination, SynthesizedStack } from './cloud-assembly';
+export { resolveAssetPlaceholders } from './cloud-assembly';
 export type { CfnTemplate } from './template';
 export { HarnessDisposedError } from './time';
 
@@ -38,6 +40,20 @@ export interface CloudFormationHarnessOptions {
   readonly echoLogs?: boolean;
   /** Called with every stack event as it happens (a demo's live status). */
   readonly onProgress?: (event: StackEvent) => void;
+  /**
+   * Where file assets are published before each deploy, as `cdk deploy` uploads them to the
+   * bootstrap bucket (e.g. the local endpoint's `emulator.s3`). Default: not published.
+   */
+  readonly assetStore?: AssetStore;
+}
+
+/**
+ * Receives a stack's file assets (packaging `file`, the stack's template included) at the bucket
+ * and key the asset manifest names, placeholders resolved. Directory (`zip`) assets, which are
+ * Lambda code that the harness runs from the cloud assembly, are not published.
+ */
+export interface AssetStore {
+  putObject(bucket: string, key: string, body: Buffer): void | Promise<void>;
 }
 
 /** A deployed resource as `harness.resource()` shows it. */
@@ -151,9 +167,9 @@ export class CloudFormationHarness {
   }
 
   /**
-   * Synthesizes `stack` (or takes an already synthesized one) and creates the CloudFormation
-   * stack, or updates it when it exists. Resolves with the final status; CloudFormation
-   * failures (and rollbacks) are results, not exceptions.
+   * Synthesizes `stack` (or takes an already synthesized one), publishes its file assets to
+   * `assetStore` and creates the CloudFormation stack, or updates it when it exists. Resolves
+   * with the final status; CloudFormation failures (and rollbacks) are results, not exceptions.
    */
   public async deploy(stack: Stack | SynthesizedStack): Promise<StackOperationResult> {
     const synthesized = stack instanceof Stack ? synthesizeStack(stack) : stack;
@@ -163,7 +179,10 @@ export class CloudFormationHarness {
     });
     const target = this.stackNamed(this.options.stackName ?? synthesized.stackName);
     this.userFunctionIds = providerUserFunctionIds(synthesized.template);
-    return this.exclusive(() => target.deploy(synthesized.template));
+    return this.exclusive(async () => {
+      await this.publishFileAssets(synthesized);
+      return target.deploy(synthesized.template);
+    });
   }
 
   /** Deletes the stack. */
@@ -205,6 +224,19 @@ export class CloudFormationHarness {
     this.abort.abort();
     await this.lambda.dispose();
     await Promise.allSettled([...this.background]);
+  }
+
+  /** Uploads the file assets like `cdk deploy` before its stack operation; a failure fails the deploy before it starts. */
+  private async publishFileAssets(synthesized: SynthesizedStack): Promise<void> {
+    const store = this.options.assetStore;
+    if (!store) return;
+    const environment = { accountId: this.accountId, region: this.region, partition: 'aws' };
+    for (const asset of synthesized.fileAssets) {
+      if (asset.packaging !== 'file') continue;
+      const bucket = resolveAssetPlaceholders(asset.bucketName, environment);
+      const key = resolveAssetPlaceholders(asset.objectKey, environment);
+      await store.putObject(bucket, key, fs.readFileSync(asset.path));
+    }
   }
 
   private frameworkFor(serviceToken: string): ProviderFramework {
