@@ -32,7 +32,7 @@ async function apply(event: OnEventRequest, context: InvocationContext): Promise
     logger.info('gateway or namespace changed: the resource is replaced', { from: event.PhysicalResourceId, to: physicalId });
   }
   const deadline = startedAt + settings.syncTimeoutMs;
-  const until = Math.min(deadline, startedAt + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS);
+  const until = writeUntil(startedAt, deadline, context);
   const configuration = await documentText(settings.configuration, until);
   checkConfiguration(configuration, settings.documentRules);
   // A reset document CloudFormation resolved wrongly fails now, not at the delete.
@@ -62,7 +62,7 @@ async function remove(event: OnEventRequest, context: InvocationContext): Promis
   if (settings.resetConfiguration === undefined) return leaveAsIs(`no empty document is known for ${target.namespace}`);
 
   const deadline = startedAt + settings.syncTimeoutMs;
-  const until = Math.min(deadline, startedAt + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS);
+  const until = writeUntil(startedAt, deadline, context);
   const resetConfiguration = await documentText(settings.resetConfiguration, until);
   checkResetConfiguration(resetConfiguration);
   try {
@@ -72,6 +72,11 @@ async function remove(event: OnEventRequest, context: InvocationContext): Promis
     throw error;
   }
   return { PhysicalResourceId: physicalId, EdgeSyncWait: { Mode: settings.waitForSync ? 'wait' : 'none', StartedAt: startedAt, Deadline: deadline } };
+}
+
+/** When reading and writing documents must stop: at the sync timeout, or in time to answer before the Lambda times out. */
+function writeUntil(startedAt: number, deadline: number, context: InvocationContext): number {
+  return Math.min(deadline, startedAt + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS);
 }
 
 /**

@@ -13,10 +13,10 @@ import {
   checkCapabilityConfiguration,
   checkCapabilityNamespace,
   checkGatewayId,
-  checkSyncTimeoutSeconds,
 } from '../../src/gateway-capability/rules';
+import { checkSyncTimeoutSeconds } from '../../src/shared/rules';
 import { TerminalError } from '../shared/errors';
-import { booleanProperty, integerProperty, requiredString } from '../shared/properties';
+import { booleanProperty, checkProperty, integerProperty, requiredString } from '../shared/properties';
 
 /** Where a configuration lives: one per gateway and namespace. */
 export interface CapabilityTarget {
@@ -50,8 +50,8 @@ const DEFAULT_SYNC_TIMEOUT_SECONDS = 15 * 60;
 export function parseSettings(raw: RawProperties, forDelete: boolean = false): GatewayCapabilitySettings {
   const gatewayId = requiredString(raw, 'GatewayId');
   const namespace = requiredString(raw, 'CapabilityNamespace');
-  check(checkGatewayId(gatewayId));
-  check(checkCapabilityNamespace(namespace));
+  checkProperty(checkGatewayId(gatewayId));
+  checkProperty(checkCapabilityNamespace(namespace));
 
   const configuration = documentSource(raw, 'CapabilityConfiguration', 'CapabilityConfigurationS3')
     ?? (forDelete ? { inline: '' } : { inline: requiredString(raw, 'CapabilityConfiguration') });
@@ -59,7 +59,7 @@ export function parseSettings(raw: RawProperties, forDelete: boolean = false): G
 
   const onDelete = raw.OnDelete === ResetOnDelete.RETAIN ? ResetOnDelete.RETAIN : ResetOnDelete.RESET;
   const syncTimeoutSeconds = integerProperty(raw, 'SyncTimeoutSeconds', DEFAULT_SYNC_TIMEOUT_SECONDS);
-  check(checkSyncTimeoutSeconds(syncTimeoutSeconds));
+  checkProperty(checkSyncTimeoutSeconds(syncTimeoutSeconds));
 
   return {
     gatewayId,
@@ -87,14 +87,14 @@ export function targetOfPhysicalId(physicalId: string | undefined): CapabilityTa
 
 /** Checks the document to apply: JSON within the API's limits, and the rules of its typed document. */
 export function checkConfiguration(document: string, documentRules: string | undefined): void {
-  check(checkCapabilityConfiguration(document));
-  if (documentRules === OPCUA_COLLECTOR_DOCUMENT_RULES) check(checkOpcUaCollectorDocument(document));
-  if (documentRules === PUBLISHER_DOCUMENT_RULES) check(checkPublisherDocument(document));
+  checkProperty(checkCapabilityConfiguration(document));
+  if (documentRules === OPCUA_COLLECTOR_DOCUMENT_RULES) checkProperty(checkOpcUaCollectorDocument(document));
+  if (documentRules === PUBLISHER_DOCUMENT_RULES) checkProperty(checkPublisherDocument(document));
 }
 
 /** Checks the document applied on delete. */
 export function checkResetConfiguration(document: string): void {
-  check(checkCapabilityConfiguration(document, 'resetConfiguration'));
+  checkProperty(checkCapabilityConfiguration(document, 'resetConfiguration'));
 }
 
 /**
@@ -122,8 +122,4 @@ function documentSource(raw: RawProperties, name: string, objectName: string): D
   if (inline === undefined || inline === '') return undefined;
   if (typeof inline !== 'string') throw new TerminalError(`Property ${name} must be a string, got ${JSON.stringify(inline)}`);
   return { inline };
-}
-
-function check(problem: string | undefined): void {
-  if (problem) throw new TerminalError(`Invalid property: ${problem}`);
 }

@@ -1,7 +1,6 @@
-import { checkSyncTimeoutSeconds } from '../../src/gateway-capability/rules';
 import { checkDataflowEndpointGroupId, EndpointReadinessResourceProperties } from '../../src/ground-station/resource-properties';
-import { TerminalError } from '../shared/errors';
-import { booleanProperty, integerProperty, requiredString } from '../shared/properties';
+import { checkSyncTimeoutSeconds } from '../../src/shared/rules';
+import { booleanProperty, checkProperty, integerProperty, requiredString } from '../shared/properties';
 
 export interface ReadinessSettings {
   readonly groupId: string;
@@ -19,9 +18,9 @@ type RawProperties = Record<string, string> & Partial<EndpointReadinessResourceP
 /** Parses the properties and checks the values that were tokens at synth time. */
 export function parseSettings(raw: RawProperties): ReadinessSettings {
   const groupId = requiredString(raw, 'DataflowEndpointGroupId');
-  check(checkDataflowEndpointGroupId(groupId));
+  checkProperty(checkDataflowEndpointGroupId(groupId));
   const timeoutSeconds = integerProperty(raw, 'TimeoutSeconds', DEFAULT_TIMEOUT_SECONDS);
-  check(checkSyncTimeoutSeconds(timeoutSeconds, 'timeout'));
+  checkProperty(checkSyncTimeoutSeconds(timeoutSeconds, 'timeout'));
   let readyAgentStatuses: string[] | undefined;
   if (raw.ReadyAgentStatuses) {
     try {
@@ -30,7 +29,7 @@ export function parseSettings(raw: RawProperties): ReadinessSettings {
       readyAgentStatuses = undefined;
     }
     if (!Array.isArray(readyAgentStatuses) || readyAgentStatuses.length === 0 || !readyAgentStatuses.every((s) => AGENT_STATUSES.includes(s))) {
-      check(`readyAgentStatuses must be a list of ${AGENT_STATUSES.join(', ')}, got ${raw.ReadyAgentStatuses}`);
+      checkProperty(`readyAgentStatuses must be a list of ${AGENT_STATUSES.join(', ')}, got ${raw.ReadyAgentStatuses}`);
     }
   }
   return {
@@ -39,8 +38,4 @@ export function parseSettings(raw: RawProperties): ReadinessSettings {
     requireHealthyAudit: booleanProperty(raw, 'RequireHealthyAudit', false),
     timeoutMs: timeoutSeconds * 1000,
   };
-}
-
-function check(problem: string | undefined): void {
-  if (problem) throw new TerminalError(`Invalid property: ${problem}`);
 }

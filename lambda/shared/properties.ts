@@ -29,3 +29,8 @@ export function integerProperty(props: Record<string, string>, name: string, def
   }
   return parsed;
 }
+
+/** Fails the operation with a rule's message (the rules in src/) when the value breaks it. */
+export function checkProperty(problem: string | undefined): void {
+  if (problem) throw new TerminalError(`Invalid property: ${problem}`);
+}

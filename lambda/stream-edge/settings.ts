@@ -1,4 +1,4 @@
-import { checkSyncTimeoutSeconds } from '../../src/gateway-capability/rules';
+import { checkSyncTimeoutSeconds } from '../../src/shared/rules';
 import { EdgeConfigDocument, ScheduleConfigDocument, StreamEdgeResourceProperties } from '../../src/stream-edge/resource-properties';
 import {
   checkEdgeRetentionHours,
@@ -11,7 +11,7 @@ import {
   checkStreamName,
 } from '../../src/stream-edge/rules';
 import { TerminalError } from '../shared/errors';
-import { booleanProperty, integerProperty, requiredString } from '../shared/properties';
+import { booleanProperty, checkProperty, integerProperty, requiredString } from '../shared/properties';
 
 /** A stream as the Kinesis Video API takes it: by name or by ARN. */
 export interface StreamRef {
@@ -40,7 +40,7 @@ type RawProperties = Record<string, string> & Partial<StreamEdgeResourceProperti
 export function parseSettings(raw: RawProperties, forDelete: boolean = false): StreamEdgeSettings {
   const stream = streamOf(raw);
   const syncTimeoutSeconds = integerProperty(raw, 'SyncTimeoutSeconds', DEFAULT_SYNC_TIMEOUT_SECONDS);
-  check(checkSyncTimeoutSeconds(syncTimeoutSeconds));
+  checkProperty(checkSyncTimeoutSeconds(syncTimeoutSeconds));
   let edgeConfig: EdgeConfigDocument;
   try {
     edgeConfig = JSON.parse(requiredString(raw, 'EdgeConfig'));
@@ -76,34 +76,31 @@ function streamOf(raw: RawProperties): StreamRef {
   if ((name === undefined) === (arn === undefined)) {
     throw new TerminalError(`Invalid property: give exactly one of StreamName and StreamARN, got ${name === undefined ? 'neither' : 'both'}`);
   }
-  if (name !== undefined) check(checkStreamName(name));
-  if (arn !== undefined) check(checkStreamArn(arn));
+  if (name !== undefined) checkProperty(checkStreamName(name));
+  if (arn !== undefined) checkProperty(checkStreamArn(arn));
   return name !== undefined ? { StreamName: name } : { StreamARN: arn };
 }
 
 function checkEdgeConfig(config: EdgeConfigDocument): void {
-  check(checkHubDeviceArn(String(config.HubDeviceArn)));
+  checkProperty(checkHubDeviceArn(String(config.HubDeviceArn)));
   const media = config.RecorderConfig?.MediaSourceConfig;
-  check(checkMediaUriSecretArn(String(media?.MediaUriSecretArn)));
+  checkProperty(checkMediaUriSecretArn(String(media?.MediaUriSecretArn)));
   if (!MEDIA_URI_TYPES.includes(media?.MediaUriType)) {
-    check(`mediaUriType must be one of ${MEDIA_URI_TYPES.join(', ')}, got ${JSON.stringify(media?.MediaUriType)}`);
+    checkProperty(`mediaUriType must be one of ${MEDIA_URI_TYPES.join(', ')}, got ${JSON.stringify(media?.MediaUriType)}`);
   }
   if (config.RecorderConfig.ScheduleConfig) checkSchedule(config.RecorderConfig.ScheduleConfig, 'recorder.schedule');
   if (config.UploaderConfig) checkSchedule(config.UploaderConfig.ScheduleConfig, 'uploader.schedule');
   const deletion = config.DeletionConfig;
-  if (deletion?.EdgeRetentionInHours !== undefined) check(checkEdgeRetentionHours(deletion.EdgeRetentionInHours));
-  if (deletion?.LocalSizeConfig?.MaxLocalMediaSizeInMB !== undefined) check(checkMaxLocalMediaSizeMb(deletion.LocalSizeConfig.MaxLocalMediaSizeInMB));
+  if (deletion?.EdgeRetentionInHours !== undefined) checkProperty(checkEdgeRetentionHours(deletion.EdgeRetentionInHours));
+  const maxLocalMediaSizeMb = deletion?.LocalSizeConfig?.MaxLocalMediaSizeInMB;
+  if (maxLocalMediaSizeMb !== undefined) checkProperty(checkMaxLocalMediaSizeMb(maxLocalMediaSizeMb));
   const strategy = deletion?.LocalSizeConfig?.StrategyOnFullSize;
   if (strategy !== undefined && !FULL_SIZE_STRATEGIES.includes(strategy)) {
-    check(`strategyOnFullSize must be one of ${FULL_SIZE_STRATEGIES.join(', ')}, got ${JSON.stringify(strategy)}`);
+    checkProperty(`strategyOnFullSize must be one of ${FULL_SIZE_STRATEGIES.join(', ')}, got ${JSON.stringify(strategy)}`);
   }
 }
 
 function checkSchedule(schedule: ScheduleConfigDocument, property: string): void {
-  check(checkScheduleExpression(String(schedule?.ScheduleExpression), `${property} expression`));
-  check(checkScheduleDurationSeconds(Number(schedule?.DurationInSeconds), `${property} duration`));
-}
-
-function check(problem: string | undefined): void {
-  if (problem) throw new TerminalError(`Invalid property: ${problem}`);
+  checkProperty(checkScheduleExpression(String(schedule?.ScheduleExpression), `${property} expression`));
+  checkProperty(checkScheduleDurationSeconds(Number(schedule?.DurationInSeconds), `${property} duration`));
 }

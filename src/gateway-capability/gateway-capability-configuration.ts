@@ -13,9 +13,10 @@ import {
   PUBLISHER_DOCUMENT_RULES,
   ResetOnDelete,
 } from './resource-properties';
-import { checkGatewayId, checkSyncTimeoutSeconds } from './rules';
+import { checkGatewayId } from './rules';
 import { EdgeSyncProvider, HandlerRole, SERVICE_TIMEOUT } from '../provider/edge-sync-provider';
-import { validationError } from '../shared/validation';
+import { checkSyncTimeoutSeconds } from '../shared/rules';
+import { checkedSeconds, validationError } from '../shared/validation';
 
 /** Properties of a {@link GatewayCapabilityConfiguration}. */
 export interface GatewayCapabilityConfigurationProps {
@@ -128,12 +129,7 @@ export class GatewayCapabilityConfiguration extends Construct {
     const rendered = props.configuration.bind(this);
     const namespace = this.resolveNamespace(props.namespace, rendered.namespace);
     this.namespace = namespace.value;
-    const syncTimeout = props.syncTimeout ?? Duration.minutes(15);
-    const syncTimeoutSeconds = syncTimeout.toSeconds({ integral: false });
-    if (!Token.isUnresolved(syncTimeoutSeconds)) {
-      const problem = checkSyncTimeoutSeconds(syncTimeoutSeconds);
-      if (problem) throw validationError(this, problem.replace(`${syncTimeoutSeconds} seconds`, syncTimeout.toHumanString()));
-    }
+    const syncTimeoutSeconds = checkedSeconds(this, props.syncTimeout ?? Duration.minutes(15), checkSyncTimeoutSeconds);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     const onDelete = onDeleteFor(this, removalPolicy);
 

@@ -15,9 +15,6 @@ export const CAPABILITY_NAMESPACE_MAX_LENGTH = 512;
 
 export const CAPABILITY_CONFIGURATION_MAX_LENGTH = 10_000_000;
 
-/** The longest wait the shared provider allows, so its own timeouts never fire first. */
-export const MAX_SYNC_TIMEOUT_SECONDS = 55 * 60;
-
 export function checkGatewayId(value: string): string | undefined {
   if (!GATEWAY_ID_PATTERN.test(value)) {
     return `gatewayId must be a gateway UUID (36 lowercase characters matching ${GATEWAY_ID_PATTERN.source}), got ${quote(value)}`;
@@ -44,13 +41,6 @@ export function checkCapabilityConfiguration(value: string, property: string = '
     JSON.parse(value);
   } catch (e) {
     return `${property} must be a JSON document: ${(e as Error).message}`;
-  }
-  return undefined;
-}
-
-export function checkSyncTimeoutSeconds(seconds: number, property: string = 'syncTimeout'): string | undefined {
-  if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_SYNC_TIMEOUT_SECONDS) {
-    return `${property} must be a whole number of seconds from 1 second to ${MAX_SYNC_TIMEOUT_SECONDS / 60} minutes, got ${seconds} seconds`;
   }
   return undefined;
 }

@@ -2,9 +2,9 @@ import { CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as groundstation from 'aws-cdk-lib/aws-groundstation';
 import { Construct } from 'constructs';
 import { checkDataflowEndpointGroupId, ENDPOINT_READINESS_RESOURCE_TYPE, EndpointReadinessResourceProperties } from './resource-properties';
-import { checkSyncTimeoutSeconds } from '../gateway-capability/rules';
 import { EdgeSyncProvider, HandlerRole, SERVICE_TIMEOUT } from '../provider/edge-sync-provider';
-import { validationError } from '../shared/validation';
+import { checkSyncTimeoutSeconds } from '../shared/rules';
+import { checkedSeconds, validationError } from '../shared/validation';
 
 /** The aggregate status an AWS Ground Station Agent reports with UpdateAgentStatus. */
 export enum GroundStationAgentStatus {
@@ -106,12 +106,7 @@ export class DataflowEndpointGroupReadiness extends Construct {
       const problem = checkDataflowEndpointGroupId(this.dataflowEndpointGroupId);
       if (problem) throw validationError(this, problem);
     }
-    const timeout = props.timeout ?? Duration.minutes(20);
-    const timeoutSeconds = timeout.toSeconds({ integral: false });
-    if (!Token.isUnresolved(timeoutSeconds)) {
-      const problem = checkSyncTimeoutSeconds(timeoutSeconds, 'timeout');
-      if (problem) throw validationError(this, problem.replace(`got ${timeoutSeconds} seconds`, `got ${timeout.toHumanString()}`));
-    }
+    const timeoutSeconds = checkedSeconds(this, props.timeout ?? Duration.minutes(20), (seconds) => checkSyncTimeoutSeconds(seconds, 'timeout'));
     if (props.readyAgentStatuses?.includes(GroundStationAgentStatus.FAILED)) {
       throw validationError(this, 'readyAgentStatuses must not include FAILED: an agent that reports FAILED is never ready');
     }

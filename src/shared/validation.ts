@@ -1,3 +1,4 @@
+import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -15,4 +16,17 @@ export function unscopedValidationError(message: string): Error {
   const error = new Error(message);
   error.name = 'ValidationError';
   return error;
+}
+
+/**
+ * A duration in seconds. A literal one is checked with `rule` now, and the error shows it as it
+ * was given (`got 2 hours`, not `got 7200 seconds`); a token is checked by the handler.
+ */
+export function checkedSeconds(scope: IConstruct, duration: Duration, rule: (seconds: number) => string | undefined): number {
+  const seconds = duration.toSeconds({ integral: false });
+  if (!Token.isUnresolved(seconds)) {
+    const problem = rule(seconds);
+    if (problem) throw validationError(scope, problem.replace(`got ${seconds} seconds`, `got ${duration.toHumanString()}`));
+  }
+  return seconds;
 }

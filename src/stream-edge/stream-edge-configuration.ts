@@ -15,9 +15,9 @@ import {
   checkStreamArn,
   checkStreamName,
 } from './rules';
-import { checkSyncTimeoutSeconds } from '../gateway-capability/rules';
 import { EdgeSyncProvider, HandlerRole, SERVICE_TIMEOUT } from '../provider/edge-sync-provider';
-import { validationError } from '../shared/validation';
+import { checkSyncTimeoutSeconds } from '../shared/rules';
+import { checkedSeconds, validationError } from '../shared/validation';
 
 /** The Kinesis Video actions the isComplete handler calls, on the stream's ARN only. */
 const HANDLER_ACTIONS = [
@@ -164,7 +164,7 @@ export class StreamEdgeConfiguration extends Construct {
     this.stream = stream.name ?? stream.arn!;
     this.hubDeviceArn = this.resolveHubDevice(props);
     this.mediaUriSecret = props.recorder.mediaUriSecret;
-    const syncTimeoutSeconds = this.seconds(props.syncTimeout ?? Duration.minutes(25), checkSyncTimeoutSeconds);
+    const syncTimeoutSeconds = checkedSeconds(this, props.syncTimeout ?? Duration.minutes(25), checkSyncTimeoutSeconds);
     if (!Token.isUnresolved(syncTimeoutSeconds) && syncTimeoutSeconds < SERVICE_RETRY_SECONDS + 60 && props.waitForSync !== false) {
       Annotations.of(this).addWarningV2('cdk-edge-sync:syncTimeoutBelowServiceRetries',
         `syncTimeout (${syncTimeoutSeconds} seconds) is shorter than the 15 minutes Kinesis Video retries an unreachable hub device: ` +
@@ -252,7 +252,7 @@ export class StreamEdgeConfiguration extends Construct {
   private scheduleConfig(schedule: EdgeSchedule, property: string): ScheduleConfigDocument {
     return {
       ScheduleExpression: this.checked(schedule.expression, (v) => checkScheduleExpression(v, `${property} expression`)),
-      DurationInSeconds: this.seconds(schedule.duration, (s) => checkScheduleDurationSeconds(s, `${property} duration`)),
+      DurationInSeconds: checkedSeconds(this, schedule.duration, (s) => checkScheduleDurationSeconds(s, `${property} duration`)),
     };
   }
 
@@ -270,15 +270,6 @@ export class StreamEdgeConfiguration extends Construct {
     const megabytes = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
     if (!Token.isUnresolved(megabytes)) this.check(checkMaxLocalMediaSizeMb(megabytes));
     return megabytes;
-  }
-
-  /** A duration in seconds, checked with `rule` when literal; the error shows it as given. */
-  private seconds(duration: Duration, rule: (seconds: number) => string | undefined): number {
-    const seconds = duration.toSeconds({ integral: false });
-    if (!Token.isUnresolved(seconds)) {
-      this.check(rule(seconds)?.replace(`got ${seconds} seconds`, `got ${duration.toHumanString()}`));
-    }
-    return seconds;
   }
 
   /** Checks a literal value with `rule`; tokens are checked by the handler. */
