@@ -6,6 +6,8 @@ import {
   CapabilityConfiguration, CapabilityNamespace, GatewayCapabilityConfiguration, GatewayCapabilityConfigurationProps, OpcUaCollectorConfiguration,
   PublisherConfiguration, PublisherDestination,
 } from '../src';
+import { uuid } from './support/scale-stack';
+import { stableTemplate } from './support/templates';
 
 const GATEWAY_ID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const OTHER_GATEWAY_ID = '1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e';
@@ -36,12 +38,6 @@ function collector(stack: Stack, id: string = 'Collector', props: Partial<Gatewa
     configuration: CapabilityConfiguration.fromObject(COLLECTOR_DOCUMENT),
     ...props,
   });
-}
-
-/** The template without asset hashes, which change with every handler change. */
-function stableTemplate(stack: Stack): unknown {
-  const json = JSON.stringify(Template.fromStack(stack).toJSON());
-  return JSON.parse(json.replace(/[0-9a-f]{64}(\.zip)?/g, '<asset-hash>$1'));
 }
 
 describe('GatewayCapabilityConfiguration', () => {
@@ -89,7 +85,7 @@ describe('GatewayCapabilityConfiguration', () => {
   test('fifty configurations in one stack share one provider', () => {
     const stack = newStack();
     for (let i = 0; i < 50; i++) {
-      const gatewayId = `0a1b2c3d-4e5f-4a6b-8c7d-${i.toString(16).padStart(12, '0')}`;
+      const gatewayId = uuid(0, i);
       collector(stack, `Collector${i}`, { gatewayId });
     }
     const template = Template.fromStack(stack);

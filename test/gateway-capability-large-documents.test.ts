@@ -8,6 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
   CapabilityConfiguration, CapabilityNamespace, GatewayCapabilityConfiguration, OpcUaCollectorConfiguration, OpcUaIdentity, OpcUaSourceProps,
 } from '../src';
+import { uuid } from './support/scale-stack';
 
 const GATEWAY_ID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const RESOURCE_TYPE = 'Custom::EdgeSyncGatewayCapabilityConfiguration';
@@ -189,7 +190,7 @@ describe('GatewayCapabilityConfiguration documents too large for the template', 
     const stack = new Stack(app, 'Stack', { env: ENV });
     for (let i = 0; i < 21; i++) {
       new GatewayCapabilityConfiguration(stack, `Collector${i}`, {
-        gatewayId: `0a1b2c3d-4e5f-4a6b-8c7d-${String(i).padStart(12, '0')}`,
+        gatewayId: uuid(0, i),
         namespace: CapabilityNamespace.OPC_UA_COLLECTOR_V3,
         configuration: CapabilityConfiguration.fromJson(JSON.stringify({ n: i, padding: 'x'.repeat(LIMIT) })),
       });

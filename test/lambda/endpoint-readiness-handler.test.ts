@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-groundstation';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { context, runHandlers, useFakeClock } from './events';
+import { context, customResourceRequest, runHandlers, useFakeClock } from './events';
 import { onEvent } from '../../lambda';
 import { endpointAttributes, judgeEndpoint } from '../../lambda/ground-station/readiness';
 import { OnEventRequest } from '../../lambda/shared/types';
@@ -18,16 +18,12 @@ const START = Date.parse('2026-11-21T10:00:00Z');
 const GROUP_ID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 
 function request(RequestType: OnEventRequest['RequestType'], overrides: Record<string, string> = {}): OnEventRequest {
-  return {
-    RequestType,
-    RequestId: 'request-1',
-    StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/test/1',
-    LogicalResourceId: 'Ready',
+  return customResourceRequest(RequestType, {
     ResourceType: 'Custom::EdgeSyncDataflowEndpointGroupReadiness',
-    ResponseURL: 'https://example/response',
+    LogicalResourceId: 'Ready',
     ResourceProperties: { ServiceToken: 'arn', DataflowEndpointGroupId: GROUP_ID, RequireHealthyAudit: 'false', TimeoutSeconds: '1200', ...overrides },
-    ...(RequestType === 'Create' ? {} : { PhysicalResourceId: GROUP_ID }),
-  };
+    PhysicalResourceId: GROUP_ID,
+  });
 }
 
 interface EndpointState {

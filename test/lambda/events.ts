@@ -23,21 +23,43 @@ export function properties(overrides: Record<string, string | undefined> = {}): 
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as Record<string, string>;
 }
 
-export function onEventRequest(
+/** The resource a request is about: its type, logical id, properties and (after Create) physical id. */
+export interface RequestedResource {
+  readonly ResourceType: string;
+  readonly LogicalResourceId: string;
+  readonly ResourceProperties: Record<string, string>;
+  readonly PhysicalResourceId: string;
+}
+
+/** A custom resource request as the Provider framework passes it to onEvent; Create has no physical id yet. */
+export function customResourceRequest(
   RequestType: OnEventRequest['RequestType'],
+  resource: RequestedResource,
   extra: Partial<OnEventRequest> = {},
 ): OnEventRequest {
+  const { PhysicalResourceId, ...rest } = resource;
   return {
     RequestType,
     RequestId: 'request-1',
     StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/test/1',
-    LogicalResourceId: 'Collector',
-    ResourceType: RESOURCE_TYPE,
     ResponseURL: 'https://cloudformation-custom-resource-response.example/response',
-    ResourceProperties: properties(),
-    ...(RequestType === 'Create' ? {} : { PhysicalResourceId: `${GATEWAY_ID}/${NAMESPACE}` }),
+    ...rest,
+    ...(RequestType === 'Create' ? {} : { PhysicalResourceId }),
     ...extra,
   };
+}
+
+/** A request for the gateway capability configuration of the tests' gateway and namespace. */
+export function onEventRequest(
+  RequestType: OnEventRequest['RequestType'],
+  extra: Partial<OnEventRequest> = {},
+): OnEventRequest {
+  return customResourceRequest(RequestType, {
+    ResourceType: RESOURCE_TYPE,
+    LogicalResourceId: 'Collector',
+    ResourceProperties: properties(),
+    PhysicalResourceId: `${GATEWAY_ID}/${NAMESPACE}`,
+  }, extra);
 }
 
 /** The request isComplete receives: the onEvent request merged with its response. */

@@ -38,8 +38,6 @@ function described(status: string) {
   return { gatewayId: GATEWAY_ID, capabilityNamespace: NAMESPACE, capabilityConfiguration: DOCUMENT, capabilitySyncStatus: status as any };
 }
 
-const run = runHandlers;
-
 describe('onEvent Create and Update', () => {
   test('Create writes the document and hands a wait with the sync timeout to isComplete', async () => {
     acceptUpdates();
@@ -79,7 +77,7 @@ describe('onEvent Create and Update', () => {
       ResourceProperties: properties({ CapabilityConfiguration: OLD_DOCUMENT }),
       OldResourceProperties: properties({ CapabilityConfiguration: DOCUMENT }),
     });
-    const { complete } = await run(rollback);
+    const { complete } = await runHandlers(rollback);
     expect(sitewise).toHaveReceivedCommandWith(UpdateGatewayCapabilityConfigurationCommand, { capabilityConfiguration: OLD_DOCUMENT });
     expect(complete).toEqual({ IsComplete: true, Data: { SyncStatus: 'IN_SYNC' } });
   });
@@ -171,7 +169,7 @@ describe('isComplete', () => {
   test('IN_SYNC completes with the status as an attribute', async () => {
     acceptUpdates();
     describeReturns('IN_SYNC');
-    const { complete } = await run(onEventRequest('Create'));
+    const { complete } = await runHandlers(onEventRequest('Create'));
     expect(complete).toEqual({ IsComplete: true, Data: { SyncStatus: 'IN_SYNC' } });
     expect(sitewise).toHaveReceivedCommandWith(DescribeGatewayCapabilityConfigurationCommand, {
       gatewayId: GATEWAY_ID,
@@ -182,7 +180,7 @@ describe('isComplete', () => {
   test('OUT_OF_SYNC and UNKNOWN keep waiting, polling once a second in the first minute', async () => {
     acceptUpdates();
     describeReturns('OUT_OF_SYNC', 'UNKNOWN', 'OUT_OF_SYNC', 'IN_SYNC');
-    const { complete } = await run(onEventRequest('Create'));
+    const { complete } = await runHandlers(onEventRequest('Create'));
     expect(complete).toEqual({ IsComplete: true, Data: { SyncStatus: 'IN_SYNC' } });
     expect(sitewise).toHaveReceivedCommandTimes(DescribeGatewayCapabilityConfigurationCommand, 4);
     expect(Date.now() - START).toBeGreaterThanOrEqual(3_000);
@@ -192,7 +190,7 @@ describe('isComplete', () => {
   test('SYNC_FAILED fails with a reason naming the gateway and namespace', async () => {
     acceptUpdates();
     describeReturns('OUT_OF_SYNC', 'SYNC_FAILED');
-    await expect(run(onEventRequest('Create'))).rejects.toThrow(
+    await expect(runHandlers(onEventRequest('Create'))).rejects.toThrow(
       `Gateway ${GATEWAY_ID} rejected the configuration of ${NAMESPACE} (capabilitySyncStatus SYNC_FAILED).`,
     );
   });
@@ -200,14 +198,14 @@ describe('isComplete', () => {
   test('NOT_APPLICABLE succeeds by default', async () => {
     acceptUpdates('NOT_APPLICABLE');
     describeReturns('NOT_APPLICABLE');
-    const { complete } = await run(onEventRequest('Create'));
+    const { complete } = await runHandlers(onEventRequest('Create'));
     expect(complete).toEqual({ IsComplete: true, Data: { SyncStatus: 'NOT_APPLICABLE' } });
   });
 
   test('NOT_APPLICABLE fails when failOnNotApplicable is set', async () => {
     acceptUpdates('NOT_APPLICABLE');
     describeReturns('NOT_APPLICABLE');
-    await expect(run(onEventRequest('Create', { ResourceProperties: properties({ FailOnNotApplicable: 'true' }) })))
+    await expect(runHandlers(onEventRequest('Create', { ResourceProperties: properties({ FailOnNotApplicable: 'true' }) })))
       .rejects.toThrow(`Gateway ${GATEWAY_ID} reports ${NAMESPACE} NOT_APPLICABLE (the capability is not supported) and failOnNotApplicable is set`);
   });
 
@@ -215,7 +213,7 @@ describe('isComplete', () => {
     acceptUpdates();
     describeReturns('UNKNOWN');
     const request = onEventRequest('Create', { ResourceProperties: properties({ SyncTimeoutSeconds: '120' }) });
-    await expect(run(request, 900_000)).rejects.toThrow(
+    await expect(runHandlers(request, 900_000)).rejects.toThrow(
       `Timed out after 2 minutes waiting for gateway ${GATEWAY_ID} to sync the configuration of ${NAMESPACE}; last seen: capabilitySyncStatus UNKNOWN.`,
     );
     expect(Date.now() - START).toBe(120_000);
@@ -224,7 +222,7 @@ describe('isComplete', () => {
   test('an invocation hands back to the framework before its Lambda time runs out, without Data', async () => {
     acceptUpdates();
     describeReturns('OUT_OF_SYNC');
-    const { complete } = await run(onEventRequest('Create'), 40_000);
+    const { complete } = await runHandlers(onEventRequest('Create'), 40_000);
     expect(complete).toEqual({ IsComplete: false });
     // 40 s left minus the 10 s answer margin: polls at 0, 1, ..., 30 s, then hand back.
     expect(sitewise).toHaveReceivedCommandTimes(DescribeGatewayCapabilityConfigurationCommand, 31);
@@ -249,7 +247,7 @@ describe('isComplete', () => {
       .rejectsOnce(new InternalFailureException({ message: 'Internal failure', $metadata: { httpStatusCode: 500 } }))
       .rejectsOnce(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
       .resolves(described('IN_SYNC'));
-    const { complete } = await run(onEventRequest('Create'));
+    const { complete } = await runHandlers(onEventRequest('Create'));
     expect(complete).toEqual({ IsComplete: true, Data: { SyncStatus: 'IN_SYNC' } });
     expect(sitewise).toHaveReceivedCommandTimes(DescribeGatewayCapabilityConfigurationCommand, 4);
   });
@@ -257,7 +255,7 @@ describe('isComplete', () => {
   test('a timeout during a throttling storm reports the error too', async () => {
     acceptUpdates();
     sitewise.on(DescribeGatewayCapabilityConfigurationCommand).rejects(new ThrottlingException({ message: 'Rate exceeded', ...meta }));
-    await expect(run(onEventRequest('Create', { ResourceProperties: properties({ SyncTimeoutSeconds: '60' }) }))).rejects.toThrow(
+    await expect(runHandlers(onEventRequest('Create', { ResourceProperties: properties({ SyncTimeoutSeconds: '60' }) }))).rejects.toThrow(
       'last seen: no status received yet; the last call failed with ThrottlingException: Rate exceeded',
     );
   });
@@ -265,7 +263,7 @@ describe('isComplete', () => {
   test('a gateway deleted while waiting for a create fails at once', async () => {
     acceptUpdates();
     sitewise.on(DescribeGatewayCapabilityConfigurationCommand).rejects(new ResourceNotFoundException({ message: 'Gateway not found', ...meta }));
-    await expect(run(onEventRequest('Create'))).rejects.toThrow(
+    await expect(runHandlers(onEventRequest('Create'))).rejects.toThrow(
       `Could not read the sync status of ${NAMESPACE} of gateway ${GATEWAY_ID}: ResourceNotFoundException: Gateway not found`,
     );
     expect(sitewise).toHaveReceivedCommandTimes(DescribeGatewayCapabilityConfigurationCommand, 1);
@@ -273,7 +271,7 @@ describe('isComplete', () => {
 
   test('waitForSync false completes as soon as the API accepts, without polling', async () => {
     acceptUpdates();
-    const { complete } = await run(onEventRequest('Create', { ResourceProperties: properties({ WaitForSync: 'false' }) }));
+    const { complete } = await runHandlers(onEventRequest('Create', { ResourceProperties: properties({ WaitForSync: 'false' }) }));
     expect(complete).toEqual({ IsComplete: true, Data: { SyncStatus: 'OUT_OF_SYNC' } });
     expect(sitewise).toHaveReceivedCommandTimes(DescribeGatewayCapabilityConfigurationCommand, 0);
   });
@@ -283,7 +281,7 @@ describe('onEvent Delete', () => {
   test('the default removal policy writes the empty document and waits for the gateway', async () => {
     acceptUpdates();
     describeReturns('OUT_OF_SYNC', 'IN_SYNC');
-    const { response, complete } = await run(onEventRequest('Delete'));
+    const { response, complete } = await runHandlers(onEventRequest('Delete'));
     expect(sitewise).toHaveReceivedCommandWith(UpdateGatewayCapabilityConfigurationCommand, {
       gatewayId: GATEWAY_ID, capabilityNamespace: NAMESPACE, capabilityConfiguration: '{"sources":[]}',
     });
@@ -295,26 +293,26 @@ describe('onEvent Delete', () => {
   test('a gateway rejecting the empty document fails the delete', async () => {
     acceptUpdates();
     describeReturns('SYNC_FAILED');
-    await expect(run(onEventRequest('Delete'))).rejects.toThrow(`Gateway ${GATEWAY_ID} rejected the empty configuration of ${NAMESPACE}`);
+    await expect(runHandlers(onEventRequest('Delete'))).rejects.toThrow(`Gateway ${GATEWAY_ID} rejected the empty configuration of ${NAMESPACE}`);
   });
 
   test('an offline gateway does not block the delete: it succeeds at the sync timeout', async () => {
     acceptUpdates();
     describeReturns('OUT_OF_SYNC');
-    const { complete } = await run(onEventRequest('Delete', { ResourceProperties: properties({ SyncTimeoutSeconds: '120' }) }), 900_000);
+    const { complete } = await runHandlers(onEventRequest('Delete', { ResourceProperties: properties({ SyncTimeoutSeconds: '120' }) }), 900_000);
     expect(complete).toEqual({ IsComplete: true });
     expect(Date.now() - START).toBe(120_000);
     expect(sitewise).toHaveReceivedCommandWith(UpdateGatewayCapabilityConfigurationCommand, { capabilityConfiguration: '{"sources":[]}' });
   });
 
   test('RETAIN leaves the configuration without calling AWS', async () => {
-    const { complete } = await run(onEventRequest('Delete', { ResourceProperties: properties({ OnDelete: 'retain' }) }));
+    const { complete } = await runHandlers(onEventRequest('Delete', { ResourceProperties: properties({ OnDelete: 'retain' }) }));
     expect(complete).toEqual({ IsComplete: true });
     expect(sitewise.calls()).toHaveLength(0);
   });
 
   test('a namespace without an empty document is left as it is', async () => {
-    const { complete } = await run(onEventRequest('Delete', {
+    const { complete } = await runHandlers(onEventRequest('Delete', {
       PhysicalResourceId: `${GATEWAY_ID}/iotsitewise:publisher:3`,
       ResourceProperties: properties({ CapabilityNamespace: 'iotsitewise:publisher:3', ResetConfiguration: undefined }),
     }));
@@ -326,14 +324,14 @@ describe('onEvent Delete', () => {
     acceptUpdates();
     describeReturns('IN_SYNC');
     const OLD_GATEWAY = '1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e';
-    await run(onEventRequest('Delete', { PhysicalResourceId: `${OLD_GATEWAY}/${NAMESPACE}` }));
+    await runHandlers(onEventRequest('Delete', { PhysicalResourceId: `${OLD_GATEWAY}/${NAMESPACE}` }));
     expect(sitewise).toHaveReceivedCommandWith(UpdateGatewayCapabilityConfigurationCommand, { gatewayId: OLD_GATEWAY, capabilityConfiguration: '{"sources":[]}' });
     expect(sitewise).toHaveReceivedCommandWith(DescribeGatewayCapabilityConfigurationCommand, { gatewayId: OLD_GATEWAY });
   });
 
   test('a gateway deleted out of band counts as deleted', async () => {
     sitewise.on(UpdateGatewayCapabilityConfigurationCommand).rejects(new ResourceNotFoundException({ message: 'Gateway not found', ...meta }));
-    const { complete } = await run(onEventRequest('Delete'));
+    const { complete } = await runHandlers(onEventRequest('Delete'));
     expect(complete).toEqual({ IsComplete: true });
     expect(sitewise).toHaveReceivedCommandTimes(DescribeGatewayCapabilityConfigurationCommand, 0);
   });
@@ -341,12 +339,12 @@ describe('onEvent Delete', () => {
   test('a gateway deleted while the reset syncs counts as deleted', async () => {
     acceptUpdates();
     sitewise.on(DescribeGatewayCapabilityConfigurationCommand).rejects(new ResourceNotFoundException({ message: 'Gateway not found', ...meta }));
-    const { complete } = await run(onEventRequest('Delete'));
+    const { complete } = await runHandlers(onEventRequest('Delete'));
     expect(complete).toEqual({ IsComplete: true });
   });
 
   test('Delete after a failed Create, with an id that names no configuration, calls nothing', async () => {
-    const { complete } = await run(onEventRequest('Delete', { PhysicalResourceId: 'request-1' }));
+    const { complete } = await runHandlers(onEventRequest('Delete', { PhysicalResourceId: 'request-1' }));
     expect(complete).toEqual({ IsComplete: true });
     expect(sitewise.calls()).toHaveLength(0);
   });
@@ -354,7 +352,7 @@ describe('onEvent Delete', () => {
   test('Delete after a Create that failed while waiting resets the half-applied configuration', async () => {
     acceptUpdates();
     describeReturns('IN_SYNC');
-    const { complete } = await run(onEventRequest('Delete', { PhysicalResourceId: PHYSICAL_ID }));
+    const { complete } = await runHandlers(onEventRequest('Delete', { PhysicalResourceId: PHYSICAL_ID }));
     expect(complete).toEqual({ IsComplete: true });
     expect(sitewise).toHaveReceivedCommandWith(UpdateGatewayCapabilityConfigurationCommand, { capabilityConfiguration: '{"sources":[]}' });
   });
@@ -373,7 +371,7 @@ describe('dispatch', () => {
   test('logs never contain the configuration document', async () => {
     acceptUpdates();
     describeReturns('IN_SYNC');
-    await run(onEventRequest('Create'));
+    await runHandlers(onEventRequest('Create'));
     const logged = [console.info, console.warn, console.error].flatMap((fn) => (fn as jest.Mock).mock.calls.flat()).join('\n');
     expect(logged).toContain(GATEWAY_ID);
     expect(logged).not.toContain('opc.tcp://');

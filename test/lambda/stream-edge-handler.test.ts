@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-kinesis-video';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { context, runHandlers, useFakeClock } from './events';
+import { context, customResourceRequest, runHandlers, useFakeClock } from './events';
 import { onEvent } from '../../lambda';
 import { OnEventRequest } from '../../lambda/shared/types';
 import { includes, nextApplyStep } from '../../lambda/stream-edge/reconcile';
@@ -39,13 +39,9 @@ function edgeConfig(hub: string = HUB, schedule: string = '0 0 8 ? * MON-FRI'): 
 }
 
 function request(RequestType: OnEventRequest['RequestType'], overrides: Record<string, string> = {}, extra: Partial<OnEventRequest> = {}): OnEventRequest {
-  return {
-    RequestType,
-    RequestId: 'request-1',
-    StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/test/1',
-    LogicalResourceId: 'Edge',
+  return customResourceRequest(RequestType, {
     ResourceType: 'Custom::EdgeSyncStreamEdgeConfiguration',
-    ResponseURL: 'https://example/response',
+    LogicalResourceId: 'Edge',
     ResourceProperties: {
       ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:framework',
       StreamName: 'front-door',
@@ -55,9 +51,8 @@ function request(RequestType: OnEventRequest['RequestType'], overrides: Record<s
       OnDelete: 'delete',
       ...overrides,
     },
-    ...(RequestType === 'Create' ? {} : { PhysicalResourceId: STREAM_ARN }),
-    ...extra,
-  };
+    PhysicalResourceId: STREAM_ARN,
+  }, extra);
 }
 
 /**

@@ -7,6 +7,8 @@ import * as groundstation from 'aws-cdk-lib/aws-groundstation';
 import { DataflowEndpointGroupReadiness } from '../../src';
 import { EdgeEnvironment, startEdgeEnvironment } from '../support/edge-environment';
 import { GroundStationAgentScript, GroundStationAgentScripts } from '../support/emulator';
+import { StackEvent } from '../support/harness';
+import { failureReason } from '../support/stack-events';
 
 let env: EdgeEnvironment | undefined;
 afterEach(async () => {
@@ -35,8 +37,7 @@ function receiverStack(timeout?: Duration, endpoints: number = 1): Stack {
   return stack;
 }
 
-const reason = (events: readonly { status: string; reason?: string; logicalId: string }[]) =>
-  events.find((e) => e.status === 'CREATE_FAILED' && e.logicalId.startsWith('AgentReady'))?.reason ?? '';
+const reason = (events: readonly StackEvent[]) => failureReason(events, 'AgentReady');
 
 test('an agent that registers after a delay and reports healthy releases the deploy', async () => {
   const { harness, emulator } = await withAgent(GroundStationAgentScripts.healthyAfter(20_000, 30_000));

@@ -9,6 +9,7 @@ import { CapabilityConfiguration, CapabilityNamespace, GatewayCapabilityConfigur
 import { opcUaDocument } from '../support/documents';
 import { EdgeEnvironment, startEdgeEnvironment } from '../support/edge-environment';
 import { DeviceBehaviour, DeviceBehaviours } from '../support/emulator';
+import { failureReason } from '../support/stack-events';
 
 const COLLECTOR = 'iotsitewise:opcuacollector:3';
 
@@ -54,9 +55,6 @@ function gatewayWith(...script: DeviceBehaviour[]): string {
   return gatewayId;
 }
 
-function failureReason(events: readonly { status: string; reason?: string; logicalId: string }[]): string {
-  return events.find((e) => e.status.endsWith('_FAILED') && e.logicalId !== 'Plant')?.reason ?? '';
-}
 
 function describeCalls(gatewayId: string, until: number = Infinity): number {
   return env.emulator.requests
@@ -111,7 +109,7 @@ test('an update the gateway rejects fails and is rolled back: the gateway ends o
   const result = await env.harness.deploy(plantStack({ gatewayId, document: REJECTED_DOCUMENT }));
 
   expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
-  expect(failureReason(result.events)).toContain(`Gateway ${gatewayId} rejected the configuration of ${COLLECTOR} (capabilitySyncStatus SYNC_FAILED)`);
+  expect(failureReason(result.events, 'Collector')).toContain(`Gateway ${gatewayId} rejected the configuration of ${COLLECTOR} (capabilitySyncStatus SYNC_FAILED)`);
   const device = env.emulator.sitewise.device(gatewayId, COLLECTOR);
   expect(device.cloudConfiguration).toBe(DOCUMENT_V1);
   expect(device.appliedConfiguration).toBe(DOCUMENT_V1);
@@ -150,7 +148,7 @@ test('NOT_APPLICABLE fails with failOnNotApplicable', async () => {
   const result = await env.harness.deploy(plantStack({ gatewayId, failOnNotApplicable: true }));
 
   expect(result.status).toBe('ROLLBACK_COMPLETE');
-  expect(failureReason(result.events)).toContain('NOT_APPLICABLE (the capability is not supported) and failOnNotApplicable is set');
+  expect(failureReason(result.events, 'Collector')).toContain('NOT_APPLICABLE (the capability is not supported) and failOnNotApplicable is set');
 });
 
 test('a gateway that does not exist fails the create at once, naming the gateway and the AWS error', async () => {
@@ -158,7 +156,7 @@ test('a gateway that does not exist fails the create at once, naming the gateway
   const result = await env.harness.deploy(plantStack({ gatewayId }));
 
   expect(result.status).toBe('ROLLBACK_COMPLETE');
-  expect(failureReason(result.events)).toContain(
+  expect(failureReason(result.events, 'Collector')).toContain(
     `Message returned: Could not apply the configuration of ${COLLECTOR} of gateway ${gatewayId}: ResourceNotFoundException: Gateway ${gatewayId} does not exist`,
   );
   expect(result.durationMs).toBeLessThan(30_000);

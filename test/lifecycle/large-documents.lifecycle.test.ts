@@ -11,6 +11,7 @@ import { EdgeEnvironment, startEdgeEnvironment } from '../support/edge-environme
 import { DeviceBehaviours } from '../support/emulator';
 import { synthesizeStack } from '../support/harness/cloud-assembly';
 import { largeCollectorSources } from '../support/scale-stack';
+import { failureReason } from '../support/stack-events';
 
 const COLLECTOR = 'iotsitewise:opcuacollector:3';
 /** The Step Functions input limit of the Provider framework's waiter, which carries every isComplete event. */
@@ -119,7 +120,6 @@ test('an object missing from the bucket fails the create at once with the handle
   const result = await env.harness.deploy({ ...synthesized, fileAssets: synthesized.fileAssets.filter((asset) => asset.objectKey !== documentKey) });
 
   expect(result.status).toBe('ROLLBACK_COMPLETE');
-  const reason = result.events.find((e) => e.status === 'CREATE_FAILED' && e.logicalId.startsWith('Collector'))?.reason ?? '';
-  expect(reason).toContain(`Could not read CapabilityConfigurationS3 from s3://cdk-hnb659fds-assets-123456789012-us-east-1/${documentKey}: NoSuchKey`);
+  expect(failureReason(result.events, 'Collector')).toContain(`Could not read CapabilityConfigurationS3 from s3://cdk-hnb659fds-assets-123456789012-us-east-1/${documentKey}: NoSuchKey`);
   expect(env.emulator.requests.filter((r) => r.operation === 'UpdateGatewayCapabilityConfiguration')).toHaveLength(0);
 });

@@ -11,6 +11,8 @@ import { EdgeSchedule, StreamEdgeConfiguration } from '../../src';
 import { EdgeConfigDocument } from '../../src/stream-edge/resource-properties';
 import { EdgeEnvironment, startEdgeEnvironment } from '../support/edge-environment';
 import { EdgeAgentBehaviours } from '../support/emulator';
+import { StackEvent } from '../support/harness';
+import { failureReason } from '../support/stack-events';
 
 const HUB_1 = 'arn:aws:iot:us-east-1:123456789012:thing/camera-hub-1';
 const HUB_2 = 'arn:aws:iot:us-east-1:123456789012:thing/camera-hub-2';
@@ -26,11 +28,14 @@ interface StackOptions {
 
 let env: EdgeEnvironment;
 let secretArn: string;
-beforeEach(async () => {
-  env = await startEdgeEnvironment({ scale: 60 });
+
+/** Starts the environment at `scale` with the stream and its camera's media URI secret. */
+async function start(scale: number): Promise<void> {
+  env = await startEdgeEnvironment({ scale });
   env.emulator.kinesisVideo.createStream({ name: STREAM, dataRetentionInHours: 24 });
   secretArn = env.emulator.secrets.createMediaUri('front-door-camera', 'rtsp://192.0.2.10:554/stream1');
-});
+}
+beforeEach(() => start(60));
 afterEach(async () => {
   await env.stop();
 });
@@ -38,9 +43,7 @@ afterEach(async () => {
 /** Restarts the environment at another speed, for tests of long waits. */
 async function useScale(scale: number): Promise<void> {
   await env.stop();
-  env = await startEdgeEnvironment({ scale });
-  env.emulator.kinesisVideo.createStream({ name: STREAM, dataRetentionInHours: 24 });
-  secretArn = env.emulator.secrets.createMediaUri('front-door-camera', 'rtsp://192.0.2.10:554/stream1');
+  await start(scale);
 }
 
 function cameraStack(options: StackOptions = {}): Stack {
@@ -60,8 +63,7 @@ function cameraStack(options: StackOptions = {}): Stack {
 
 const edge = () => env.emulator.kinesisVideo.edgeConfiguration(STREAM);
 const applied = () => edge()?.appliedEdgeConfig as EdgeConfigDocument | undefined;
-const reason = (events: readonly { status: string; reason?: string; logicalId: string }[]) =>
-  events.find((e) => e.status.endsWith('_FAILED') && e.logicalId.startsWith('FrontDoor'))?.reason ?? '';
+const reason = (events: readonly StackEvent[]) => failureReason(events, 'FrontDoor');
 
 test('create waits for the Edge Agent to report IN_SYNC and returns its status', async () => {
   env.emulator.kinesisVideo.scriptAgent(HUB_1, EdgeAgentBehaviours.sync(2_000, 20_000));
@@ -102,7 +104,7 @@ test('a new hub device moves the configuration: deleted from the old device, the
 
 test('a sync already in progress is waited for, then this configuration is applied', async () => {
   env.emulator.kinesisVideo.scriptAgent(HUB_1, [EdgeAgentBehaviours.sync(5_000, 60_000), EdgeAgentBehaviours.sync(1_000, 5_000)]);
-  const client = new KinesisVideoClient({ endpoint: env.emulator.url, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+  const client = new KinesisVideoClient(env.emulator.clientConfig());
   await client.send(new StartEdgeConfigurationUpdateCommand({
     StreamName: STREAM,
     EdgeConfig: { HubDeviceArn: HUB_1, RecorderConfig: { MediaSourceConfig: { MediaUriSecretArn: secretArn, MediaUriType: 'RTSP_URI' } } },
