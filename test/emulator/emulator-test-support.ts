@@ -26,6 +26,19 @@ export function siteWiseClient(emulator: LocalAwsEndpoint, overrides: IoTSiteWis
   });
 }
 
+/** Simulated time of the most recent request to an operation. */
+export function lastRequestAt(emulator: LocalAwsEndpoint, operation: string): number {
+  return emulator.requests.filter((r) => r.operation === operation).slice(-1)[0].at;
+}
+
+/**
+ * An Authorization header as the SDK would send it, for requests made without the SDK: the
+ * emulator reads only the credential scope (signing name and region) and never checks the signature.
+ */
+export function authorization(service: string, region: string = 'us-east-1'): string {
+  return `AWS4-HMAC-SHA256 Credential=AKIDTEST/20261121/${region}/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=00ff`;
+}
+
 /** A deep copy of `value` with the member at dotted `path` set (or removed, for `undefined`); numeric segments index lists. */
 export function withMember<T extends object>(value: T, path: string, member: unknown): T {
   const copy = JSON.parse(JSON.stringify(value)) as Record<string, any>;

@@ -1,13 +1,11 @@
 import {
   GroundStationClient, type GroundStationClientConfig, type RegisterAgentCommandInput, type UpdateAgentStatusCommandInput,
 } from '@aws-sdk/client-groundstation';
-import type { LocalAwsEndpoint } from '../support/emulator';
+import { DEFAULT_INGRESS_ADDRESS, type LocalAwsEndpoint } from '../support/emulator';
 
 export { withMember } from './emulator-test-support';
 
 /** Helpers for the Ground Station emulator tests: an unmodified SDK client, valid inputs to vary, and waiting on simulated devices. */
-
-export const GROUP_INGRESS_ADDRESS = '198.51.100.10';
 
 /** An unmodified SDK client aimed at the emulator; one attempt so a test sees raw errors. */
 export function groundStationClient(emulator: LocalAwsEndpoint, overrides: GroundStationClientConfig = {}): GroundStationClient {
@@ -30,8 +28,8 @@ export async function errorOf(call: Promise<unknown>): Promise<any> {
   throw new Error('expected the call to fail, but it succeeded');
 }
 
-/** A valid RegisterAgent input serving `capabilityArns` from GROUP_INGRESS_ADDRESS. */
-export function registerAgentInput(capabilityArns: string[], publicIpAddresses: string[] = [GROUP_INGRESS_ADDRESS]): RegisterAgentCommandInput {
+/** A valid RegisterAgent input serving `capabilityArns` from DEFAULT_INGRESS_ADDRESS. */
+export function registerAgentInput(capabilityArns: string[], publicIpAddresses: string[] = [DEFAULT_INGRESS_ADDRESS]): RegisterAgentCommandInput {
   return {
     discoveryData: { publicIpAddresses, privateIpAddresses: ['10.0.0.10'], capabilityArns },
     agentDetails: {

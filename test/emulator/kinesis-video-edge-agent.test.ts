@@ -1,5 +1,5 @@
 import { UpdateGatewayCapabilityConfigurationCommand } from '@aws-sdk/client-iotsitewise';
-import { opcUaDocument, siteWiseClient, startEmulator } from './emulator-test-support';
+import { lastRequestAt, opcUaDocument, siteWiseClient, startEmulator } from './emulator-test-support';
 import {
   edgeConfig, HUB_DEVICE_ARN, KinesisVideoTestClient, OTHER_HUB_DEVICE_ARN, RTSP_URI, streamWithSecret, withMember,
 } from './kinesis-video-test-support';
@@ -27,11 +27,6 @@ async function syncStatus(streamName: string = 'front-door'): Promise<string> {
   return kvs.send('DescribeEdgeConfiguration', { StreamName: streamName }).then((described) => described.SyncStatus as string, (e: Error) => e.name);
 }
 
-/** Simulated time of the most recent request to an operation. */
-function lastRequestAt(operation: string): number {
-  return emulator.requests.filter((r) => r.operation === operation).slice(-1)[0].at;
-}
-
 function edge(streamName: string = 'front-door') {
   return emulator.kinesisVideo.edgeConfiguration(streamName);
 }
@@ -41,7 +36,7 @@ describe('updates', () => {
     const { secretArn } = streamWithSecret(emulator);
     const config = edgeConfig(secretArn);
     await start(config);
-    const startedAt = lastRequestAt('StartEdgeConfigurationUpdate');
+    const startedAt = lastRequestAt(emulator, 'StartEdgeConfigurationUpdate');
     await emulator.clock.sleep(4_000);
     expect(await syncStatus()).toBe('IN_SYNC');
     expect(edge()).toMatchObject({
@@ -190,7 +185,7 @@ describe('an offline agent', () => {
     const { secretArn } = streamWithSecret(emulator);
     emulator.kinesisVideo.scriptAgent(HUB_DEVICE_ARN, EdgeAgentBehaviours.offline());
     await start(edgeConfig(secretArn));
-    const startedAt = lastRequestAt('StartEdgeConfigurationUpdate');
+    const startedAt = lastRequestAt(emulator, 'StartEdgeConfigurationUpdate');
     await emulator.clock.sleep(10_000);
     expect(await syncStatus()).toBe('SYNCING');
     expect(edge()?.nextChangeAt).toBe(startedAt + DEFAULT_GIVE_UP_MS);
@@ -201,7 +196,7 @@ describe('an offline agent', () => {
     const { secretArn } = streamWithSecret(emulator);
     emulator.kinesisVideo.scriptAgent(HUB_DEVICE_ARN, EdgeAgentBehaviours.offline(60_000));
     await start(edgeConfig(secretArn));
-    const startedAt = lastRequestAt('StartEdgeConfigurationUpdate');
+    const startedAt = lastRequestAt(emulator, 'StartEdgeConfigurationUpdate');
     await emulator.clock.sleep(62_000);
     expect(edge()).toMatchObject({
       syncStatus: 'SYNC_FAILED',
@@ -227,7 +222,7 @@ describe('deletions', () => {
     await start(edgeConfig(secretArn));
     await emulator.clock.sleep(4_000);
     await kvs.send('DeleteEdgeConfiguration', { StreamARN: streamArn });
-    const deletedAt = lastRequestAt('DeleteEdgeConfiguration');
+    const deletedAt = lastRequestAt(emulator, 'DeleteEdgeConfiguration');
     await emulator.clock.sleep(4_000);
     expect(await syncStatus()).toBe('StreamEdgeConfigurationNotFoundException');
     expect(edge()).toBeUndefined();
@@ -349,7 +344,7 @@ describe('recording', () => {
     const { streamArn, secretArn } = streamWithSecret(emulator);
     emulator.kinesisVideo.scriptAgent(HUB_DEVICE_ARN, EdgeAgentBehaviours.fail('nope', 2_000, 3_000));
     await start(edgeConfig(secretArn));
-    const startedAt = lastRequestAt('StartEdgeConfigurationUpdate');
+    const startedAt = lastRequestAt(emulator, 'StartEdgeConfigurationUpdate');
     const gatewayId = emulator.sitewise.createGateway();
     const sitewise = siteWiseClient(emulator);
     try {

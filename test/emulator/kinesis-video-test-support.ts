@@ -1,3 +1,4 @@
+import { authorization } from './emulator-test-support';
 import { ScaledClock } from '../support/clock';
 import type { EdgeConfig, LocalAwsEndpoint } from '../support/emulator';
 
@@ -32,11 +33,6 @@ export class KinesisVideoCallError extends Error {
   }
 }
 
-/** An Authorization header as the SDK would send it; the emulator reads the credential scope and never checks the signature. */
-export function kinesisVideoAuthorization(region: string = 'us-east-1'): string {
-  return `AWS4-HMAC-SHA256 Credential=AKIDTEST/20261121/${region}/kinesisvideo/aws4_request, SignedHeaders=host, Signature=0`;
-}
-
 /** `StartEdgeConfigurationUpdate` → `/startEdgeConfigurationUpdate`, as in the model's http traits. */
 export function operationPath(operation: string): string {
   return `/${operation[0].toLowerCase()}${operation.slice(1)}`;
@@ -49,7 +45,7 @@ export class KinesisVideoTestClient {
   public async call(operation: string, input: unknown): Promise<KinesisVideoResponse> {
     const response = await fetch(`${this.url}${operationPath(operation)}`, {
       method: 'POST',
-      headers: { 'authorization': kinesisVideoAuthorization(this.region), 'content-type': 'application/json' },
+      headers: { 'authorization': authorization('kinesisvideo', this.region), 'content-type': 'application/json' },
       body: JSON.stringify(input),
     });
     const text = await response.text();

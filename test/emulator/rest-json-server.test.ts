@@ -1,15 +1,10 @@
 import { DescribeGatewayCommand } from '@aws-sdk/client-iotsitewise';
-import { siteWiseClient, startEmulator } from './emulator-test-support';
+import { authorization, siteWiseClient, startEmulator } from './emulator-test-support';
 import { ScaledClock } from '../support/clock';
 import {
   AwsError, AwsRestJsonServer, FaultInjector, parseCredentialScope, PathTemplate, SeededRandom,
   type AwsOperation, type AwsServiceDefinition, type HttpMethod, type LocalAwsEndpoint,
 } from '../support/emulator';
-
-/** An Authorization header as the SDK would send it; the emulator reads only the credential scope. */
-function authorization(service: string, region: string = 'us-east-1'): string {
-  return `AWS4-HMAC-SHA256 Credential=AKIDTEST/20261121/${region}/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=00ff`;
-}
 
 describe('with the SiteWise endpoint', () => {
   let emulator: LocalAwsEndpoint;

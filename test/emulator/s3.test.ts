@@ -6,7 +6,7 @@ import { GetObjectCommand, NoSuchKey, S3Client, S3ServiceException, type S3Clien
 import { isThrottlingError } from '@smithy/core/retry';
 import { App, CfnOutput, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
-import { startEmulator } from './emulator-test-support';
+import { authorization, startEmulator } from './emulator-test-support';
 import { startEdgeEnvironment } from '../support/edge-environment';
 import type { LocalAwsEndpoint } from '../support/emulator';
 
@@ -19,9 +19,6 @@ let client: S3Client;
 function s3Client(overrides: S3ClientConfig = {}): S3Client {
   return new S3Client({ ...emulator.clientConfig(), forcePathStyle: true, maxAttempts: 1, ...overrides });
 }
-
-/** An Authorization header as the SDK would send it; the emulator reads only the credential scope. */
-const authorization = 'AWS4-HMAC-SHA256 Credential=AKIDTEST/20261121/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=00ff';
 
 const getObject = (key: string, bucket: string = BUCKET) => client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
 
@@ -81,7 +78,7 @@ test('a missing key is NoSuchKey 404, a missing bucket NoSuchBucket 404', async 
 
 test('errors are XML <Error> documents with the code, message, modeled members and request id', async () => {
   emulator.s3.createBucket(BUCKET);
-  const response = await fetch(`${emulator.url}/${BUCKET}/a/b.json?x-id=GetObject`, { headers: { authorization } });
+  const response = await fetch(`${emulator.url}/${BUCKET}/a/b.json?x-id=GetObject`, { headers: { authorization: authorization('s3') } });
   expect(response.status).toBe(404);
   expect(response.headers.get('content-type')).toBe('application/xml');
   const requestId = response.headers.get('x-amz-request-id');

@@ -1,7 +1,7 @@
 import {
   DescribeGatewayCapabilityConfigurationCommand, IoTSiteWiseClient, UpdateGatewayCapabilityConfigurationCommand,
 } from '@aws-sdk/client-iotsitewise';
-import { opcUaDocument, OPC_UA_NAMESPACE, PUBLISHER_NAMESPACE, siteWiseClient, startEmulator } from './emulator-test-support';
+import { lastRequestAt, opcUaDocument, OPC_UA_NAMESPACE, PUBLISHER_NAMESPACE, siteWiseClient, startEmulator } from './emulator-test-support';
 import { DeviceBehaviours, type LocalAwsEndpoint } from '../support/emulator';
 
 let emulator: LocalAwsEndpoint;
@@ -28,11 +28,6 @@ async function syncStatus(gatewayId: string, namespace: string = OPC_UA_NAMESPAC
   return described.capabilitySyncStatus;
 }
 
-/** Simulated time of the most recent request to an operation. */
-function lastRequestAt(operation: string): number {
-  return emulator.requests.filter((r) => r.operation === operation).slice(-1)[0].at;
-}
-
 test('apply: OUT_OF_SYNC right after the update, IN_SYNC after the delay, at exactly update time + delay', async () => {
   const gatewayId = emulator.sitewise.createGateway();
   emulator.sitewise.scriptDevice(gatewayId, OPC_UA_NAMESPACE, DeviceBehaviours.apply(10_000));
@@ -47,7 +42,7 @@ test('apply: OUT_OF_SYNC right after the update, IN_SYNC after the delay, at exa
 
   await emulator.clock.sleep(12_000);
   expect(await syncStatus(gatewayId)).toBe('IN_SYNC');
-  const updateAt = lastRequestAt('UpdateGatewayCapabilityConfiguration');
+  const updateAt = lastRequestAt(emulator, 'UpdateGatewayCapabilityConfiguration');
   expect(emulator.sitewise.device(gatewayId, OPC_UA_NAMESPACE)).toMatchObject({
     syncStatus: 'IN_SYNC',
     appliedConfiguration: document,
@@ -219,9 +214,9 @@ describe('recording', () => {
     emulator.sitewise.scriptDevice(gatewayId, OPC_UA_NAMESPACE, DeviceBehaviours.reject(5_000, 'nope'));
     emulator.sitewise.scriptDevice(gatewayId, PUBLISHER_NAMESPACE, DeviceBehaviours.apply(1_000));
     await update(gatewayId, opcUaDocument());
-    const opcUaAt = lastRequestAt('UpdateGatewayCapabilityConfiguration');
+    const opcUaAt = lastRequestAt(emulator, 'UpdateGatewayCapabilityConfiguration');
     await update(gatewayId, '{}', PUBLISHER_NAMESPACE);
-    const publisherAt = lastRequestAt('UpdateGatewayCapabilityConfiguration');
+    const publisherAt = lastRequestAt(emulator, 'UpdateGatewayCapabilityConfiguration');
     await emulator.clock.sleep(8_000);
 
     expect(emulator.events).toEqual([

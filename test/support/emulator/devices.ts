@@ -1,4 +1,5 @@
 import type { SiteWiseDeviceEvent, SiteWiseSyncStatus } from './records';
+import { isList, pickBehaviour } from './scripts';
 
 /**
  * Simulated SiteWise Edge gateways: one device per gateway + capability namespace, i.e. the
@@ -68,23 +69,13 @@ export interface DeviceScript {
 export type DeviceScriptInput = DeviceScript | DeviceBehaviour | readonly DeviceBehaviour[] | BehaviourFunction;
 
 export function toDeviceScript(input: DeviceScriptInput): DeviceScript {
-  if (typeof input === 'function' || isBehaviourList(input) || 'kind' in input) return { behaviour: input };
+  if (typeof input === 'function' || isList(input) || 'kind' in input) return { behaviour: input };
   return input;
-}
-
-function isBehaviourList(input: DeviceScriptInput): input is readonly DeviceBehaviour[] {
-  return Array.isArray(input);
 }
 
 /** Picks the behaviour of a script for one update. */
 export function behaviourFor(script: DeviceScript, update: DeviceUpdate): DeviceBehaviour {
-  const { behaviour } = script;
-  if (typeof behaviour === 'function') return behaviour(update);
-  if (isBehaviourList(behaviour)) {
-    if (behaviour.length === 0) throw new Error(`device script for ${update.gatewayId} ${update.namespace} has an empty behaviour list`);
-    return behaviour[Math.min(update.scriptUpdateNumber, behaviour.length) - 1];
-  }
-  return behaviour;
+  return pickBehaviour(script.behaviour, update, update.scriptUpdateNumber, `device script for ${update.gatewayId} ${update.namespace}`);
 }
 
 const OPC_UA_COLLECTOR_NAMESPACE = /^iotsitewise:opcuacollector:[0-9]+$/;
@@ -195,7 +186,7 @@ export class SimulatedGatewayDevice {
   public receiveUpdate(
     document: string,
     now: number,
-    pickBehaviour: (updateNumber: number, scriptUpdateNumber: number) => DeviceBehaviour,
+    behaviourOf: (updateNumber: number, scriptUpdateNumber: number) => DeviceBehaviour,
     contentCheck: ContentCheck | undefined,
   ): SiteWiseSyncStatus {
     this.settle(now);
@@ -203,7 +194,7 @@ export class SimulatedGatewayDevice {
     this.cloudConfiguration = document;
     // A newer document supersedes whatever the device was about to report for the previous one.
     this.pending = undefined;
-    const behaviour = pickBehaviour(this.updates, this.ownScript ? this.updates - this.updatesBeforeScript : this.updates);
+    const behaviour = behaviourOf(this.updates, this.ownScript ? this.updates - this.updatesBeforeScript : this.updates);
     switch (behaviour.kind) {
       case 'notApplicable':
         this.changeStatus(now, 'NOT_APPLICABLE');

@@ -1,4 +1,5 @@
 import type { EdgeConfig, EdgeJobStatus } from './kinesis-video-shapes';
+import { isList } from './scripts';
 
 /**
  * How a simulated Kinesis Video Edge Agent (one per hub device) reacts to the edge configurations
@@ -113,20 +114,6 @@ export type EdgeAgentScriptInput = EdgeAgentScript | EdgeSyncBehaviour | readonl
 export function toEdgeAgentScript(input: EdgeAgentScriptInput): EdgeAgentScript {
   if (typeof input === 'function' || isList(input) || 'kind' in input) return { updates: input };
   return input;
-}
-
-function isList<T>(value: T | readonly T[]): value is readonly T[] {
-  return Array.isArray(value);
-}
-
-/** Picks the behaviour of one script channel for the `number`-th event counted from when the script was set. */
-export function pickBehaviour<B, C>(channel: B | readonly B[] | ((context: C) => B), context: C, number: number, what: string): B {
-  if (typeof channel === 'function') return (channel as (context: C) => B)(context);
-  if (isList(channel)) {
-    if (channel.length === 0) throw new Error(`edge agent script for ${what} has an empty behaviour list`);
-    return channel[Math.min(number, channel.length) - 1];
-  }
-  return channel;
 }
 
 /** Key of the media URI in the secret (case-sensitive, per the KVS Edge Agent setup guide). */

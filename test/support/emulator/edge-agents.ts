@@ -1,10 +1,11 @@
 import {
   connectivityFailure, DEFAULT_ACK_MS, DEFAULT_DELETE_MS, DEFAULT_GIVE_UP_MS, DEFAULT_SYNC_MS, defaultEdgeConfigCheck, EdgeAgentBehaviours,
-  pickBehaviour, type EdgeAgentDeletion, type EdgeAgentScript, type EdgeAgentUpdate, type EdgeDeleteBehaviour, type EdgeJobStatusScript,
+  type EdgeAgentDeletion, type EdgeAgentScript, type EdgeAgentUpdate, type EdgeDeleteBehaviour, type EdgeJobStatusScript,
   type EdgeSyncBehaviour,
 } from './edge-agent-scripts';
 import type { EdgeConfig, EdgeJobStatus } from './kinesis-video-shapes';
 import type { EdgeSyncStatus, KinesisVideoEdgeEvent } from './records';
+import { pickBehaviour } from './scripts';
 
 /**
  * Simulated Kinesis Video Edge Agents: one `SimulatedEdgeAgent` per hub device (its script and how
@@ -300,7 +301,7 @@ export class SimulatedEdgeAgent {
     const scriptUpdateNumber = own === undefined ? this.updates : this.updates - this.updatesBeforeScript;
     const context: EdgeAgentUpdate = { ...update, hubDeviceArn: this.hubDeviceArn, updateNumber: this.updates, scriptUpdateNumber };
     const channel = own ?? defaultScript.updates ?? BUILT_IN_AGENT_SCRIPT.updates;
-    const behaviour = pickBehaviour(channel, context, scriptUpdateNumber, `${this.hubDeviceArn} updates`);
+    const behaviour = pickBehaviour(channel, context, scriptUpdateNumber, `edge agent script for ${this.hubDeviceArn} updates`);
     const check = this.ownScript?.rejectWhen ?? defaultScript.rejectWhen ?? defaultEdgeConfigCheck;
     return { behaviour, rejection: behaviour.kind === 'sync' && check !== false ? check(context) : undefined };
   }
@@ -312,7 +313,7 @@ export class SimulatedEdgeAgent {
     const scriptDeletionNumber = own === undefined ? this.deletions : this.deletions - this.deletionsBeforeScript;
     const context: EdgeAgentDeletion = { ...deletion, hubDeviceArn: this.hubDeviceArn, deletionNumber: this.deletions, scriptDeletionNumber };
     const channel = own ?? defaultScript.deletions ?? BUILT_IN_AGENT_SCRIPT.deletions;
-    return pickBehaviour(channel, context, scriptDeletionNumber, `${this.hubDeviceArn} deletions`);
+    return pickBehaviour(channel, context, scriptDeletionNumber, `edge agent script for ${this.hubDeviceArn} deletions`);
   }
 
   public snapshot(): EdgeAgentSnapshot {

@@ -6,6 +6,7 @@ import {
   DEFAULT_COMPONENT_TYPE, DEFAULT_REGISTER_AFTER_MS, DEFAULT_REGISTER_RETRY_MS,
   type AgentStatusReportScript, type ComponentStatusScript, type GroundStationAgentScript,
 } from './ground-station-agent-scripts';
+import type { AgentStatusReport } from './ground-station-agents';
 import { DEFAULT_INGRESS_ADDRESS, type AgentStatus, type ComponentStatus } from './ground-station-shapes';
 import { EMULATOR_CREDENTIALS, type LocalAwsEndpoint } from './local-aws-endpoint';
 import { SeededRandom } from './random';
@@ -64,13 +65,8 @@ export interface SimulatedGroundStationAgentOptions {
   readonly clientConfig?: GroundStationClientConfig;
 }
 
-/** The members of one UpdateAgentStatus besides the agent id. */
-export interface AgentStatusReportBody {
-  readonly taskId: string;
-  readonly aggregateStatus: AgentStatus;
-  readonly signatureMap?: Readonly<Record<string, boolean>>;
-  readonly componentStatuses: readonly ComponentStatus[];
-}
+/** The members of one UpdateAgentStatus besides the agent id: what the emulator records of an accepted report. */
+export type AgentStatusReportBody = AgentStatusReport;
 
 /** A report the agent sent, and how the service answered. */
 export interface SentStatusReport extends AgentStatusReportBody {

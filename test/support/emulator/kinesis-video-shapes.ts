@@ -272,8 +272,3 @@ export function validateEdgeConfig(validator: InputValidator, value: unknown): E
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, member]) => member !== undefined && member !== null)) as T;
 }
-
-/** restJson1 timestamps without a format trait are epoch seconds (fractional allowed). */
-export function epochSeconds(epochMs: number): number {
-  return epochMs / 1000;
-}

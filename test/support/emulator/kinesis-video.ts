@@ -6,13 +6,13 @@ import {
 } from './edge-agents';
 import { KinesisVideoQuotas, type RateLimitedCall } from './kinesis-video-quotas';
 import {
-  DATA_RETENTION_CHANGE_IN_HOURS, DATA_RETENTION_IN_HOURS, DEVICE_NAME, epochSeconds, HUB_DEVICE_ARN, KINESIS_VIDEO_SERVICE,
+  DATA_RETENTION_CHANGE_IN_HOURS, DATA_RETENTION_IN_HOURS, DEVICE_NAME, HUB_DEVICE_ARN, KINESIS_VIDEO_SERVICE,
   kinesisVideoError, kinesisVideoValidator, KMS_KEY_ID, LIST_EDGE_DEFAULT_MAX_RESULTS, LIST_EDGE_MAX_RESULTS, MEDIA_TYPE, NEXT_TOKEN, STREAM_ARN,
   STREAM_NAME, STREAM_VERSION, UPDATE_DATA_RETENTION_OPERATIONS, validateEdgeConfig, validateEnum, validateHubDeviceArn, validateInteger,
   validateStreamIdentifier, validateStreamTags, type EdgeConfig, type StreamIdentifier,
 } from './kinesis-video-shapes';
-import type { AwsOperation, OperationRequest } from './protocol';
-import type { SeededRandom } from './random';
+import { epochSeconds, type AwsOperation, type OperationRequest } from './protocol';
+import { ALPHANUMERIC, type SeededRandom } from './random';
 import type { DeviceEventLog } from './records';
 import type { SecretsRegistry } from './secrets';
 
@@ -73,7 +73,6 @@ interface StreamRecord {
 }
 
 const DEFAULT_HELPER_RETENTION_HOURS = 24;
-const VERSION_CHARACTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const VERSION_LENGTH = 20;
 const NEXT_TOKEN_PREFIX = 'offset:';
 
@@ -467,7 +466,7 @@ export class KinesisVideoEmulator {
   }
 
   private newVersion(): string {
-    return Array.from({ length: VERSION_LENGTH }, () => VERSION_CHARACTERS[this.random.nextInt(VERSION_CHARACTERS.length)]).join('');
+    return this.random.nextString(VERSION_LENGTH, ALPHANUMERIC);
   }
 }
 

@@ -62,16 +62,17 @@ interface SeededSequence {
 export class LocalAwsEndpoint {
   public static async start(options: LocalAwsEndpointOptions): Promise<LocalAwsEndpoint> {
     const seed = options.seed ?? 1;
-    const idRandom = new SeededRandom(seed);
-    const faultRandom = new SeededRandom(seed + FAULT_SEED_OFFSET);
-    const kinesisVideoRandom = new SeededRandom(seed + KINESIS_VIDEO_SEED_OFFSET);
-    const groundStationRandom = new SeededRandom(seed + GROUND_STATION_SEED_OFFSET);
-    const faults = new FaultInjector(faultRandom);
+    const sequence = (offset: number): SeededSequence => ({ random: new SeededRandom(seed + offset), seed: seed + offset });
+    const ids = sequence(0);
+    const faultDraws = sequence(FAULT_SEED_OFFSET);
+    const kinesisVideoIds = sequence(KINESIS_VIDEO_SEED_OFFSET);
+    const groundStationIds = sequence(GROUND_STATION_SEED_OFFSET);
+    const faults = new FaultInjector(faultDraws.random);
     const events = new DeviceEventLog();
     const server = await AwsRestJsonServer.start({ clock: options.clock, faults });
     const sitewise = new SiteWiseEmulator({
       clock: options.clock,
-      random: idRandom,
+      random: ids.random,
       events,
       region: options.region,
       accountId: options.accountId,
@@ -79,10 +80,10 @@ export class LocalAwsEndpoint {
     });
     server.addService(SITEWISE_SERVICE);
     server.addOperations(sitewise.operations());
-    const secrets = new SecretsRegistry({ random: kinesisVideoRandom, region: sitewise.region, accountId: sitewise.accountId });
+    const secrets = new SecretsRegistry({ random: kinesisVideoIds.random, region: sitewise.region, accountId: sitewise.accountId });
     const kinesisVideo = new KinesisVideoEmulator({
       clock: options.clock,
-      random: kinesisVideoRandom,
+      random: kinesisVideoIds.random,
       events,
       secrets,
       region: options.region,
@@ -94,7 +95,7 @@ export class LocalAwsEndpoint {
     server.addOperations(kinesisVideo.operations());
     const groundStation = new GroundStationEmulator({
       clock: options.clock,
-      random: groundStationRandom,
+      random: groundStationIds.random,
       events,
       region: options.region,
       accountId: options.accountId,
@@ -106,10 +107,7 @@ export class LocalAwsEndpoint {
     server.addService(S3_SERVICE);
     server.addOperations(s3.operations());
     return new LocalAwsEndpoint(options.clock, server, faults, events, sitewise, kinesisVideo, secrets, groundStation, s3, [
-      { random: idRandom, seed },
-      { random: faultRandom, seed: seed + FAULT_SEED_OFFSET },
-      { random: kinesisVideoRandom, seed: seed + KINESIS_VIDEO_SEED_OFFSET },
-      { random: groundStationRandom, seed: seed + GROUND_STATION_SEED_OFFSET },
+      ids, faultDraws, kinesisVideoIds, groundStationIds,
     ]);
   }
 

@@ -1,5 +1,5 @@
 import { AwsError, type ModeledError } from './protocol';
-import type { StringConstraint } from './validation';
+import { quote, validationSummary, type StringConstraint } from './validation';
 
 /**
  * Model validation for services whose validation error names the offending member, like AWS
@@ -19,9 +19,6 @@ interface Violation {
   readonly parameterName: string;
   readonly message: string;
 }
-
-/** Longest value quoted in a message. */
-const MAX_QUOTED_VALUE = 80;
 
 /** The path of member `member` (or of the item itself) of the `index`-th (0-based) item of list `list`. */
 export function listItem(list: string, index: number, member?: string): string {
@@ -138,9 +135,7 @@ export class ParameterValidator {
 
   public throwIfInvalid(): void {
     if (this.violations.length === 0) return;
-    const count = this.violations.length;
-    const header = `${count} validation error${count === 1 ? '' : 's'} detected: `;
-    throw new AwsError(this.error.code, this.error.status, header + this.violations.map((v) => v.message).join('; '), {
+    throw new AwsError(this.error.code, this.error.status, validationSummary(this.violations.map((v) => v.message)), {
       parameterName: this.violations[0].parameterName,
     });
   }
@@ -152,8 +147,4 @@ export class ParameterValidator {
   private add(parameterName: string, message: string): void {
     this.violations.push({ parameterName, message });
   }
-}
-
-function quote(value: string): string {
-  return value.length > MAX_QUOTED_VALUE ? `${value.slice(0, MAX_QUOTED_VALUE)}…(${value.length} characters)` : value;
 }

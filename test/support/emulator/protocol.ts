@@ -101,3 +101,8 @@ export class RawResponse {
     this.body = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   }
 }
+
+/** restJson1 timestamps without a format trait are epoch seconds (fractional allowed). */
+export function epochSeconds(epochMs: number): number {
+  return epochMs / 1000;
+}

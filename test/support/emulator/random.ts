@@ -4,6 +4,9 @@
  * multiplication and modulo (the products stay below 2^53, so doubles are exact), which keeps it
  * free of bitwise operators.
  */
+/** The 62 ASCII letters and digits, e.g. of Kinesis Video stream versions and Secrets Manager ARN suffixes. */
+export const ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
 export class SeededRandom {
   private static readonly MODULUS = 2147483647;
   private static readonly MULTIPLIER = 48271;
@@ -34,6 +37,11 @@ export class SeededRandom {
   /** An integer in [0, bound). */
   public nextInt(bound: number): number {
     return Math.floor(this.next() * bound);
+  }
+
+  /** `length` characters of `alphabet`, one `nextInt(alphabet.length)` draw per character, first character first. */
+  public nextString(length: number, alphabet: string): string {
+    return Array.from({ length }, () => alphabet[this.nextInt(alphabet.length)]).join('');
   }
 
   /** A lowercase RFC 4122 version 4 UUID (version nibble 4, variant 8..b). */

@@ -23,6 +23,8 @@ type TemplateSegment = { readonly literal: string } | { readonly label: string; 
 
 /** A compiled `http` trait path such as `/20200301/gateways/{gatewayId}/capability/{capabilityNamespace}`. */
 export class PathTemplate {
+  /** Number of literal segments; a more literal template wins when two match the same path. */
+  public readonly specificity: number;
   private readonly segments: readonly TemplateSegment[];
 
   constructor(public readonly template: string) {
@@ -30,11 +32,7 @@ export class PathTemplate {
       const label = /^\{([A-Za-z0-9_]+)(\+?)\}$/.exec(segment);
       return label ? { label: label[1], greedy: label[2] === '+' } : { literal: segment };
     });
-  }
-
-  /** Number of literal segments; a more literal template wins when two match the same path. */
-  public get specificity(): number {
-    return this.segments.filter((segment) => 'literal' in segment).length;
+    this.specificity = this.segments.filter((segment) => 'literal' in segment).length;
   }
 
   /** Decoded label values if `path` (without query string) matches, else undefined. */

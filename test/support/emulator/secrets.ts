@@ -1,4 +1,4 @@
-import type { SeededRandom } from './random';
+import { ALPHANUMERIC, type SeededRandom } from './random';
 
 /**
  * A minimal in-memory AWS Secrets Manager: just enough for the simulated Kinesis Video Edge Agent
@@ -21,7 +21,6 @@ export interface SecretSnapshot {
 
 /** Secrets Manager secret names: 1..512 of these characters. */
 const SECRET_NAME = /^[a-zA-Z0-9/_+=.@-]{1,512}$/;
-const SUFFIX_CHARACTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const SUFFIX_LENGTH = 6;
 
 export class SecretsRegistry {
@@ -91,7 +90,6 @@ export class SecretsRegistry {
   }
 
   private newArn(name: string): string {
-    const suffix = Array.from({ length: SUFFIX_LENGTH }, () => SUFFIX_CHARACTERS[this.random.nextInt(SUFFIX_CHARACTERS.length)]).join('');
-    return `${this.arnPrefix}${name}-${suffix}`;
+    return `${this.arnPrefix}${name}-${this.random.nextString(SUFFIX_LENGTH, ALPHANUMERIC)}`;
   }
 }

@@ -3,7 +3,7 @@ import {
   behaviourFor, DEFAULT_SYNC_DELAY_MS, defaultContentCheck, SimulatedGatewayDevice, toDeviceScript,
   type DeviceScript, type DeviceScriptInput, type DeviceSnapshot,
 } from './devices';
-import { AwsError, type AwsOperation, type OperationRequest } from './protocol';
+import { AwsError, epochSeconds, type AwsOperation, type OperationRequest } from './protocol';
 import type { SeededRandom } from './random';
 import type { DeviceEventLog, SiteWiseSyncStatus } from './records';
 import {
@@ -370,9 +370,4 @@ export class SiteWiseEmulator {
     }
     return device;
   }
-}
-
-/** restJson1 timestamps without a format trait are epoch seconds (fractional allowed). */
-function epochSeconds(epochMs: number): number {
-  return epochMs / 1000;
 }

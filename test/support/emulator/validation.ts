@@ -62,12 +62,17 @@ export class InputValidator {
 
   public throwIfInvalid(): void {
     if (this.violations.length === 0) return;
-    const count = this.violations.length;
-    const header = `${count} validation error${count === 1 ? '' : 's'} detected: `;
-    throw new AwsError(this.error.code, this.error.status, header + this.violations.join('; '));
+    throw new AwsError(this.error.code, this.error.status, validationSummary(this.violations));
   }
 }
 
-function quote(value: string): string {
+/** A value as quoted in a violation message: cut to MAX_QUOTED_VALUE characters, with its full length. */
+export function quote(value: string): string {
   return value.length > MAX_QUOTED_VALUE ? `${value.slice(0, MAX_QUOTED_VALUE)}…(${value.length} characters)` : value;
+}
+
+/** The message of a model validation error: `N validation error(s) detected: ` and the violations joined by `; `. */
+export function validationSummary(messages: readonly string[]): string {
+  const count = messages.length;
+  return `${count} validation error${count === 1 ? '' : 's'} detected: ${messages.join('; ')}`;
 }
