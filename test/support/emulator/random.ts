@@ -4,9 +4,6 @@
  * multiplication and modulo (the products stay below 2^53, so doubles are exact), which keeps it
  * free of bitwise operators.
  */
-/** The 62 ASCII letters and digits, e.g. of Kinesis Video stream versions and Secrets Manager ARN suffixes. */
-export const ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-
 export class SeededRandom {
   private static readonly MODULUS = 2147483647;
   private static readonly MULTIPLIER = 48271;
@@ -51,3 +48,6 @@ export class SeededRandom {
     return `${hex(8)}-${hex(4)}-4${hex(3)}-${variant}${hex(3)}-${hex(12)}`;
   }
 }
+
+/** The 62 ASCII letters and digits, e.g. of Kinesis Video stream versions and Secrets Manager ARN suffixes. */
+export const ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
