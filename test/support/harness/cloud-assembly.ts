@@ -11,7 +11,6 @@ import { CfnTemplate } from './template';
 export interface SynthesizedStack {
   readonly stackName: string;
   readonly template: CfnTemplate;
-  readonly assemblyDirectory: string;
   /** S3 object key (`<hash>.zip`) → absolute path of the asset in the cloud assembly. */
   readonly assetPathsByObjectKey: ReadonlyMap<string, string>;
   /** One entry per destination of every file asset in the cloud assembly (the stack template's own included). */
@@ -92,7 +91,6 @@ export function readStackArtifact(assemblyDirectory: string, artifactId: string,
   return {
     stackName: stackName ?? stackArtifact.displayName ?? artifactId,
     template,
-    assemblyDirectory,
     assetPathsByObjectKey,
     fileAssets,
   };

@@ -28,7 +28,10 @@ export function findFunctionByArn(resources: Iterable<DeployedResource>, functio
   return undefined;
 }
 
-export function lambdaConfiguration(resource: DeployedResource, assetPaths: ReadonlyMap<string, string>): LambdaFunctionConfiguration {
+export function lambdaConfiguration(
+  resource: Pick<DeployedResource, 'logicalId' | 'physicalId' | 'properties' | 'attributes'>,
+  assetPaths: ReadonlyMap<string, string>,
+): LambdaFunctionConfiguration {
   const properties = resource.properties as Record<string, any>;
   const variables: Record<string, unknown> = properties.Environment?.Variables ?? {};
   return {

@@ -57,13 +57,7 @@ export interface AssetStore {
 }
 
 /** A deployed resource as `harness.resource()` shows it. */
-export interface ResourceView {
-  readonly logicalId: string;
-  readonly type: string;
-  readonly physicalId: string;
-  readonly attributes: Record<string, unknown>;
-  readonly properties: Record<string, unknown>;
-}
+export type ResourceView = Pick<DeployedResource, 'logicalId' | 'type' | 'physicalId' | 'attributes' | 'properties'>;
 
 /**
  * Deploys a synthesized CDK stack the way CloudFormation would, without AWS: custom resources
@@ -178,8 +172,10 @@ export class CloudFormationHarness {
       if (!this.assetPaths.has(objectKey)) this.assetPaths.set(objectKey, assetPath);
     });
     const target = this.stackNamed(this.options.stackName ?? synthesized.stackName);
-    this.userFunctionIds = providerUserFunctionIds(synthesized.template);
+    const userFunctionIds = providerUserFunctionIds(synthesized.template);
     return this.exclusive(async () => {
+      // Only once the operation is ours: a rejected concurrent deploy must not replace the running one's set.
+      this.userFunctionIds = userFunctionIds;
       await this.publishFileAssets(synthesized);
       return target.deploy(synthesized.template);
     });
@@ -278,10 +274,9 @@ export class CloudFormationHarness {
   /** Boots a Provider user function's container while the function is "being created". */
   private async activateFunction(operation: CreateOperation, physicalId: string, attributes: Record<string, unknown>): Promise<void> {
     if (!this.userFunctionIds.has(operation.logicalId)) return;
-    const { logicalId, type, properties } = operation;
+    const { logicalId, properties } = operation;
     try {
-      const deployed = { logicalId, type, physicalId, properties, attributes, definition: { Type: type }, dependencies: [] };
-      await this.lambda.prewarm(lambdaConfiguration(deployed, this.assetPaths));
+      await this.lambda.prewarm(lambdaConfiguration({ logicalId, physicalId, properties, attributes }, this.assetPaths));
     } catch {
       // Not runnable here (no asset, not Node.js): the first invocation reports why.
     }

@@ -195,10 +195,6 @@ export class LambdaFunctionDriver extends StubResourceDriver {
     if (outcome.status === 'COMPLETE') await this.activate(operation, outcome.physicalId, outcome.attributes);
     return outcome;
   }
-
-  public async update(operation: UpdateOperation): Promise<OperationOutcome> {
-    return this.create(operation);
-  }
 }
 
 /** The physical id CloudFormation invents for a custom resource whose Create it stopped waiting for. */
