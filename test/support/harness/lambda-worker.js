@@ -24,6 +24,7 @@ const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const util = require('node:util');
 const { parentPort, workerData } = require('node:worker_threads');
+const { installScaledClock } = require('./scaled-clock');
 
 /** The directory Lambda extracts the code into; stack traces are rewritten to it. */
 const LAMBDA_TASK_ROOT = '/var/task';
@@ -127,71 +128,6 @@ async function loadHandler(root, handlerSetting) {
     throw lambdaError('Runtime.HandlerNotFound', `${handlerSetting} is undefined or not exported`);
   }
   return fn;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Simulated time
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Replaces the clock globals with ones that run `scale` times faster from the shared origin.
- * Date is replaced by a constructor function inheriting from the real Date (statics via the
- * prototype chain, instances are real Dates) rather than a `class ... extends Date`, so that
- * `Date()` still works as a function and `instanceof Date` stays true for Dates made elsewhere
- * (Node internals, values created before the swap).
- */
-function installScaledClock({ scale, realStart, simStart }) {
-  const RealDate = Date;
-  const simulatedNow = () => simStart + (RealDate.now() - realStart) * scale;
-
-  function SimulatedDate(...args) {
-    if (!new.target) return new RealDate(simulatedNow()).toString();
-    return Reflect.construct(RealDate, args.length === 0 ? [simulatedNow()] : args, new.target);
-  }
-  Object.setPrototypeOf(SimulatedDate, RealDate);
-  SimulatedDate.prototype = RealDate.prototype;
-  SimulatedDate.now = () => Math.floor(simulatedNow());
-  globalThis.Date = SimulatedDate;
-
-  const realPerformanceNow = performance.now.bind(performance);
-  performance.now = () => realPerformanceNow() * scale;
-
-  // Rounded up: Node runs timers on whole milliseconds, and firing early by one real
-  // millisecond would cut a simulated wait short by `scale` milliseconds.
-  const toReal = (ms) => {
-    const value = Number(ms);
-    return Number.isFinite(value) && value > 0 ? Math.ceil(value / scale) : 0;
-  };
-
-  const timers = require('node:timers');
-  const timersPromises = require('node:timers/promises');
-  const realSetTimeout = timers.setTimeout;
-  const realSetInterval = timers.setInterval;
-  const realSleep = timersPromises.setTimeout;
-  const realEvery = timersPromises.setInterval;
-
-  const scaledSleep = (ms, value, options) => realSleep(toReal(ms), value, options);
-  function scaledSetTimeout(callback, ms, ...args) {
-    return realSetTimeout(callback, toReal(ms), ...args);
-  }
-  // util.promisify(setTimeout) must keep resolving after the (scaled) delay.
-  scaledSetTimeout[util.promisify.custom] = scaledSleep;
-  function scaledSetInterval(callback, ms, ...args) {
-    return realSetInterval(callback, toReal(ms), ...args);
-  }
-
-  globalThis.setTimeout = timers.setTimeout = scaledSetTimeout;
-  globalThis.setInterval = timers.setInterval = scaledSetInterval;
-  timersPromises.setTimeout = scaledSleep;
-  timersPromises.setInterval = (ms, value, options) => realEvery(toReal(ms), value, options);
-  if (timersPromises.scheduler) {
-    timersPromises.scheduler.wait = (ms, options) => realSleep(toReal(ms), undefined, options);
-  }
-  AbortSignal.timeout = (ms) => {
-    const controller = new AbortController();
-    realSetTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), toReal(ms)).unref();
-    return controller.signal;
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
