@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'events';
 import * as fs from 'fs';
 import { Stack } from 'aws-cdk-lib';
 import { ScaledClock } from '../clock';
@@ -103,6 +104,8 @@ export class CloudFormationHarness {
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '123456789012';
     const { clock } = options;
+    // Every waiting resource listens for dispose(); a 100-resource stack is not a leak.
+    setMaxListeners(0, this.abort.signal);
     this.endpoint = new CustomResourceEndpoint(clock, this.abort.signal);
     this.lambda = new LambdaService({
       clock,
