@@ -1,6 +1,6 @@
 import { setTimeout as realSleep } from 'node:timers/promises';
 import * as util from 'node:util';
-import { createScaledClock, ScaledClockGlobals } from '../support/harness/scaled-clock';
+import { createScaledClock, ScaledClockGlobals } from '../support/scaled-clock';
 
 const SCALE = 600;
 const NINETY_SECONDS = 90_000;

@@ -1,3 +1,5 @@
+import { createScaledClock, ScaledClockGlobals } from './scaled-clock';
+
 /**
  * Simulated time shared by the local AWS emulator, the simulated devices, the CloudFormation
  * harness and the handler workers, so a test can run a 15 minute sync wait in a few seconds.
@@ -14,12 +16,21 @@ export interface ClockOrigin {
   readonly simStart: number;
 }
 
+/** A timer on simulated time. */
+export interface SimulatedTimer {
+  /** Stops the timer, also after it re-armed for the rest of its delay. */
+  cancel(): void;
+}
+
 export class ScaledClock {
   public readonly origin: ClockOrigin;
+  /** The timers handler workers run on, on this clock: they never fire early in simulated time. */
+  private readonly timers: ScaledClockGlobals;
 
   constructor(scale: number = 1, realStart: number = Date.now()) {
     if (!(scale > 0)) throw new Error(`ScaledClock: scale must be > 0, got ${scale}`);
     this.origin = { scale, realStart, simStart: realStart };
+    this.timers = createScaledClock(this.origin);
   }
 
   public get scale(): number {
@@ -32,18 +43,14 @@ export class ScaledClock {
     return simStart + (Date.now() - realStart) * scale;
   }
 
-  /** Real milliseconds that correspond to `simulatedMs` of simulated time. */
-  public toReal(simulatedMs: number): number {
-    return Math.max(0, simulatedMs / this.origin.scale);
-  }
-
   /** Resolves after `simulatedMs` of simulated time. */
   public sleep(simulatedMs: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, this.toReal(simulatedMs)));
+    return this.timers.sleep(simulatedMs);
   }
 
-  /** setTimeout in simulated milliseconds. */
-  public setTimeout(fn: () => void, simulatedMs: number): NodeJS.Timeout {
-    return setTimeout(fn, this.toReal(simulatedMs));
+  /** Calls `callback` once `simulatedMs` of simulated time have passed, never earlier. */
+  public setTimeout(callback: () => void, simulatedMs: number): SimulatedTimer {
+    const timeout = this.timers.setTimeout(callback, simulatedMs);
+    return { cancel: () => this.timers.clearTimeout(timeout) };
   }
 }

@@ -1,7 +1,7 @@
 import {
   GetAgentConfigurationCommand, GroundStationClient, RegisterAgentCommand, UpdateAgentStatusCommand, type GroundStationClientConfig,
 } from '@aws-sdk/client-groundstation';
-import type { ScaledClock } from '../clock';
+import type { ScaledClock, SimulatedTimer } from '../clock';
 import {
   DEFAULT_COMPONENT_TYPE, DEFAULT_REGISTER_AFTER_MS, DEFAULT_REGISTER_RETRY_MS,
   type AgentStatusReportScript, type ComponentStatusScript, type GroundStationAgentScript,
@@ -106,7 +106,7 @@ export class SimulatedGroundStationAgent {
   private running: Promise<void> | undefined;
   /** A bug in the script run itself (SDK errors are recorded in `errors` instead); `finished()` rethrows it. */
   private scriptFailure: unknown;
-  private pendingSleep: { timer: NodeJS.Timeout; wake: () => void } | undefined;
+  private pendingSleep: { timer: SimulatedTimer; wake: () => void } | undefined;
 
   constructor(private readonly options: SimulatedGroundStationAgentOptions) {
     const clock = options.clock ?? options.emulator?.clock;
@@ -322,7 +322,7 @@ export class SimulatedGroundStationAgent {
 
   private wake(): void {
     if (!this.pendingSleep) return;
-    clearTimeout(this.pendingSleep.timer);
+    this.pendingSleep.timer.cancel();
     this.pendingSleep.wake();
   }
 

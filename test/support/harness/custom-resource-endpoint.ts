@@ -1,5 +1,5 @@
-import { ScaledClock } from '../clock';
-import { HarnessDisposedError, setSimulatedTimeout, SimulatedTimer } from './time';
+import { ScaledClock, SimulatedTimer } from '../clock';
+import { HarnessDisposedError } from './time';
 import { CustomResourceRequest, CustomResourceResponse, ResponseRecord } from './types';
 
 /** CloudFormation's limit on the whole response body. */
@@ -62,7 +62,7 @@ export class CustomResourceEndpoint {
       }
       this.listeners.set(url, finish);
       this.signal?.addEventListener('abort', onAbort, { once: true });
-      timer = setSimulatedTimeout(this.clock, () => finish({ status: 'FAILED', reason: noResponseReason(request.RequestId) }), serviceTimeoutSeconds * 1000);
+      timer = this.clock.setTimeout(() => finish({ status: 'FAILED', reason: noResponseReason(request.RequestId) }), serviceTimeoutSeconds * 1000);
     });
     deliver();
     return { outcome, abandon: () => this.listeners.get(url)?.({ status: 'ABANDONED' }) };

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'crypto';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { ScaledClock } from '../clock';
-import { HarnessDisposedError, setSimulatedTimeout } from './time';
+import { HarnessDisposedError } from './time';
 import { InvocationRecord, RequestType } from './types';
 
 /** Entry file of every execution environment (plain JS, see its header for the protocol). */
@@ -440,7 +440,7 @@ function raceTimeout(work: Promise<WorkerOutcome>, clock: ScaledClock, timeoutMs
       timer.cancel();
       reject(new HarnessDisposedError());
     };
-    const timer = setSimulatedTimeout(clock, () => {
+    const timer = clock.setTimeout(() => {
       signal.removeEventListener('abort', onAbort);
       resolve('timeout');
     }, timeoutMs);

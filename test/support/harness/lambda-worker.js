@@ -24,7 +24,7 @@ const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const util = require('node:util');
 const { parentPort, workerData } = require('node:worker_threads');
-const { installScaledClock } = require('./scaled-clock');
+const { installScaledClock } = require('../scaled-clock');
 
 /** The directory Lambda extracts the code into; stack traces are rewritten to it. */
 const LAMBDA_TASK_ROOT = '/var/task';

@@ -8,25 +8,6 @@ export class HarnessDisposedError extends Error {
   }
 }
 
-export interface SimulatedTimer {
-  cancel(): void;
-}
-
-/**
- * Calls `callback` once `simulatedMs` of simulated time have passed, never earlier: a real
- * timer can fire a millisecond early by the wall clock, which at a high scale would be a
- * simulated second, so it re-arms until the simulated deadline is really reached.
- */
-export function setSimulatedTimeout(clock: ScaledClock, callback: () => void, simulatedMs: number): SimulatedTimer {
-  const deadline = clock.now() + simulatedMs;
-  let timer: NodeJS.Timeout;
-  const arm = () => {
-    timer = setTimeout(() => (clock.now() >= deadline ? callback() : arm()), Math.ceil(clock.toReal(deadline - clock.now())));
-  };
-  arm();
-  return { cancel: () => clearTimeout(timer) };
-}
-
 /**
  * Sleeps `simulatedMs` of simulated time. Rejects with HarnessDisposedError when `signal`
  * aborts, so polling loops (the waiter state machine) stop when a test disposes the harness.
@@ -41,7 +22,7 @@ export function sleep(clock: ScaledClock, simulatedMs: number, signal: AbortSign
       timer.cancel();
       reject(new HarnessDisposedError());
     };
-    const timer = setSimulatedTimeout(clock, () => {
+    const timer = clock.setTimeout(() => {
       signal.removeEventListener('abort', onAbort);
       resolve();
     }, simulatedMs);

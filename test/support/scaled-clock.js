@@ -1,8 +1,9 @@
 'use strict';
 /**
- * The simulated clock inside a Lambda worker: Date, performance.now and the timers run `scale`
- * times faster than the wall clock from the origin the harness shares with the emulator.
- * Plain CommonJS because the worker runs without ts-jest; `scaled-clock.d.ts` types it for tests.
+ * Simulated time's Date, performance.now and timers: they run `scale` times faster than the
+ * wall clock from the origin the harness shares with the emulator. A Lambda worker installs
+ * them as its globals; `ScaledClock` (clock.ts) uses the timers for the harness and emulator.
+ * Plain CommonJS because the worker runs without ts-jest; `scaled-clock.d.ts` types it.
  */
 const util = require('node:util');
 const timers = require('node:timers');

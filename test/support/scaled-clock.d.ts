@@ -1,4 +1,4 @@
-import type { ClockOrigin } from '../clock';
+import type { ClockOrigin } from './clock';
 
 /** Where a scaled clock reads the wall clock from, in real epoch milliseconds. */
 export interface ScaledClockOptions extends ClockOrigin {
