@@ -2,7 +2,7 @@ import { documentText } from './documents';
 import { CapabilityTarget, checkConfiguration, checkResetConfiguration, parseSettings, physicalIdOf, targetOfPhysicalId } from './settings';
 import { isNotFound, isTransientSiteWiseError, siteWiseFailure, updateCapabilityConfiguration } from './sitewise';
 import { ResetOnDelete } from '../../src/gateway-capability/resource-properties';
-import { TerminalError } from '../shared/errors';
+import { TerminalError, unsupportedRequestType } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { InvocationContext, OnEventRequest, OnEventResponse } from '../shared/types';
 import { ANSWER_MARGIN_MS, retryTransientErrors } from '../shared/wait';
@@ -20,7 +20,7 @@ export async function onEvent(event: OnEventRequest, context: InvocationContext)
     case 'Delete':
       return remove(event, context);
     default:
-      throw new TerminalError(`Unsupported RequestType ${JSON.stringify((event as { RequestType: unknown }).RequestType)}`);
+      throw unsupportedRequestType(event.RequestType);
   }
 }
 

@@ -1,5 +1,5 @@
 import { parseSettings } from './settings';
-import { TerminalError } from '../shared/errors';
+import { unsupportedRequestType } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { OnEventRequest, OnEventResponse } from '../shared/types';
 
@@ -19,6 +19,6 @@ export async function onEvent(event: OnEventRequest): Promise<OnEventResponse> {
     case 'Delete':
       return { PhysicalResourceId: event.PhysicalResourceId ?? '', EdgeSyncWait: { Mode: 'none', StartedAt: startedAt, Deadline: startedAt } };
     default:
-      throw new TerminalError(`Unsupported RequestType ${JSON.stringify((event as { RequestType: unknown }).RequestType)}`);
+      throw unsupportedRequestType(event.RequestType);
   }
 }

@@ -12,6 +12,14 @@ export class TerminalError extends Error {
   }
 }
 
+/**
+ * For the `default` of a `switch` on RequestType: `never` makes the switch exhaustive at
+ * compile time, and a request CloudFormation should not send fails with its type named.
+ */
+export function unsupportedRequestType(requestType: never): TerminalError {
+  return new TerminalError(`Unsupported RequestType ${JSON.stringify(requestType)}`);
+}
+
 /** An AWS SDK error as the handlers see it. */
 export interface AwsError {
   readonly name: string;

@@ -1,5 +1,5 @@
 import { parseSettings, streamIdentifier, streamOfPhysicalId } from './settings';
-import { TerminalError } from '../shared/errors';
+import { unsupportedRequestType } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { OnEventRequest, OnEventResponse } from '../shared/types';
 
@@ -41,6 +41,6 @@ export async function onEvent(event: OnEventRequest): Promise<OnEventResponse> {
       return { PhysicalResourceId: physicalId, EdgeSyncWait: { Mode: 'wait', StartedAt: startedAt, Deadline: startedAt + settings.syncTimeoutMs } };
     }
     default:
-      throw new TerminalError(`Unsupported RequestType ${JSON.stringify((event as { RequestType: unknown }).RequestType)}`);
+      throw unsupportedRequestType(event.RequestType);
   }
 }
