@@ -1,6 +1,6 @@
 import { IoTSiteWiseClient, type IoTSiteWiseClientConfig } from '@aws-sdk/client-iotsitewise';
 import { ScaledClock } from '../support/clock';
-import { LocalAwsEndpoint, type LocalAwsEndpointOptions } from '../support/emulator';
+import { EMULATOR_CREDENTIALS, LocalAwsEndpoint, type LocalAwsEndpointOptions } from '../support/emulator';
 
 export { opcUaDocument } from '../support/documents';
 
@@ -19,7 +19,7 @@ export function siteWiseClient(emulator: LocalAwsEndpoint, overrides: IoTSiteWis
   return new IoTSiteWiseClient({
     endpoint: emulator.url,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' },
+    credentials: { ...EMULATOR_CREDENTIALS },
     disableHostPrefix: true,
     maxAttempts: 1,
     ...overrides,
@@ -32,11 +32,12 @@ export function lastRequestAt(emulator: LocalAwsEndpoint, operation: string): nu
 }
 
 /**
- * An Authorization header as the SDK would send it, for requests made without the SDK: the
- * emulator reads only the credential scope (signing name and region) and never checks the signature.
+ * An Authorization header as the SDK would send it, for requests made without the SDK, signed by
+ * the emulator's administrator: the emulator reads the access key and the credential scope
+ * (signing name and region) and never checks the signature.
  */
 export function authorization(service: string, region: string = 'us-east-1'): string {
-  return `AWS4-HMAC-SHA256 Credential=AKIDTEST/20261121/${region}/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=00ff`;
+  return `AWS4-HMAC-SHA256 Credential=${EMULATOR_CREDENTIALS.accessKeyId}/20261121/${region}/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=00ff`;
 }
 
 /** A deep copy of `value` with the member at dotted `path` set (or removed, for `undefined`); numeric segments index lists. */

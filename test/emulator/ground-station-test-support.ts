@@ -1,7 +1,7 @@
 import {
   GroundStationClient, type GroundStationClientConfig, type RegisterAgentCommandInput, type UpdateAgentStatusCommandInput,
 } from '@aws-sdk/client-groundstation';
-import { DEFAULT_INGRESS_ADDRESS, type LocalAwsEndpoint } from '../support/emulator';
+import { DEFAULT_INGRESS_ADDRESS, EMULATOR_CREDENTIALS, type LocalAwsEndpoint } from '../support/emulator';
 
 export { withMember } from './emulator-test-support';
 
@@ -12,7 +12,7 @@ export function groundStationClient(emulator: LocalAwsEndpoint, overrides: Groun
   return new GroundStationClient({
     endpoint: emulator.url,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' },
+    credentials: { ...EMULATOR_CREDENTIALS },
     maxAttempts: 1,
     ...overrides,
   });

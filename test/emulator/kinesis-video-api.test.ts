@@ -510,7 +510,8 @@ describe('fault injection and recording', () => {
         input: { StreamName: 'front-door', DataRetentionInHours: 1 },
       }),
       expect.objectContaining({
-        operation: 'DescribeEdgeConfiguration', region: 'eu-west-1', status: 404, errorCode: 'StreamEdgeConfigurationNotFoundException',
+        // Streams live in their region: front-door is a us-east-1 stream.
+        operation: 'DescribeEdgeConfiguration', region: 'eu-west-1', status: 404, errorCode: 'ResourceNotFoundException',
       }),
     ]);
   });

@@ -2,7 +2,8 @@ import { DescribeGatewayCommand } from '@aws-sdk/client-iotsitewise';
 import { authorization, siteWiseClient, startEmulator } from './emulator-test-support';
 import { ScaledClock } from '../support/clock';
 import {
-  AwsError, AwsRestJsonServer, FaultInjector, parseCredentialScope, PathTemplate, SeededRandom,
+  AwsError, AwsRestJsonServer, EMULATOR_CREDENTIALS, FaultInjector, IamEmulator, parseCredentialScope, PathTemplate, SeededRandom,
+  UNRECOGNIZED_CLIENT,
   type AwsOperation, type AwsServiceDefinition, type HttpMethod, type LocalAwsEndpoint,
 } from '../support/emulator';
 
@@ -63,12 +64,16 @@ describe('registering another service on the generic server', () => {
     errorMessageMember: 'Message',
     throttlingError: { code: 'ClientLimitExceededException', status: 400 },
     internalError: { code: 'InternalFailureException', status: 500 },
+    accessDeniedError: { code: 'AccessDeniedException', status: 401 },
+    unrecognizedClientError: UNRECOGNIZED_CLIENT,
   };
   const groundLike: AwsServiceDefinition = {
     signingName: 'groundstation',
     errorMessageMember: 'message',
     throttlingError: { code: 'ThrottlingException', status: 429 },
     internalError: { code: 'DependencyException', status: 531 },
+    accessDeniedError: { code: 'AccessDeniedException', status: 403 },
+    unrecognizedClientError: UNRECOGNIZED_CLIENT,
   };
   const operation = (service: string, name: string, method: HttpMethod, path: string, handler: AwsOperation['handler']): AwsOperation =>
     ({ service, name, method, path, successStatus: 200, handler });
@@ -87,7 +92,7 @@ describe('registering another service on the generic server', () => {
   ];
 
   beforeAll(async () => {
-    server = await AwsRestJsonServer.start({ clock, faults });
+    server = await AwsRestJsonServer.start({ clock, faults, iam: new IamEmulator({ homeAccountId: '123456789012', homeAdministratorKey: EMULATOR_CREDENTIALS.accessKeyId, now: () => clock.now() }) });
     server.addService(videoLike);
     server.addService(groundLike);
     server.addOperations(operations);
@@ -164,7 +169,7 @@ describe('building blocks', () => {
 
   test('parseCredentialScope reads region and signing name', () => {
     expect(parseCredentialScope(authorization('iotsitewise', 'eu-west-1'))).toEqual({
-      accessKeyId: 'AKIDTEST', date: '20261121', region: 'eu-west-1', service: 'iotsitewise',
+      accessKeyId: EMULATOR_CREDENTIALS.accessKeyId, date: '20261121', region: 'eu-west-1', service: 'iotsitewise',
     });
     expect(parseCredentialScope('Bearer xyz')).toBeUndefined();
   });

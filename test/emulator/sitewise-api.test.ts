@@ -4,7 +4,7 @@ import {
   UpdateGatewayCapabilityConfigurationCommand, UpdateGatewayCommand,
 } from '@aws-sdk/client-iotsitewise';
 import { opcUaDocument, OPC_UA_NAMESPACE, PUBLISHER_NAMESPACE, siteWiseClient, startEmulator } from './emulator-test-support';
-import { DeviceBehaviours, type LocalAwsEndpoint } from '../support/emulator';
+import { DeviceBehaviours, EMULATOR_CREDENTIALS, type LocalAwsEndpoint } from '../support/emulator';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -124,6 +124,7 @@ describe('capability configuration', () => {
 
   test('an update overwrites the whole document of its namespace; other namespaces are separate', async () => {
     const gatewayId = emulator.sitewise.createGateway();
+    emulator.sitewise.setUpdateProcessingWindow(gatewayId, 0);
     const publisher = JSON.stringify({ sources: [{ type: 'MQTT' }], destinations: [] });
     const updates = [[OPC_UA_NAMESPACE, opcUaDocument()], [OPC_UA_NAMESPACE, opcUaDocument(undefined, 'B')], [PUBLISHER_NAMESPACE, publisher]];
     for (const [namespace, document] of updates) {
@@ -260,7 +261,7 @@ describe('SDK endpoint resolution', () => {
 
   const clientWithoutEndpoint = (disableHostPrefix: boolean) => new IoTSiteWiseClient({
     region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' },
+    credentials: { ...EMULATOR_CREDENTIALS },
     disableHostPrefix,
     maxAttempts: 1,
   });

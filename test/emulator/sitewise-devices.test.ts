@@ -8,7 +8,8 @@ let emulator: LocalAwsEndpoint;
 let client: IoTSiteWiseClient;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
+  // These tests send updates back to back to study device behaviour; the conflict rule is sitewise-api's.
+  emulator = await startEmulator({ sitewise: { updateProcessingMs: 0 } });
   client = siteWiseClient(emulator);
 });
 afterEach(() => emulator.reset());

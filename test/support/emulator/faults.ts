@@ -2,8 +2,8 @@ import type { SeededRandom } from './random';
 
 /**
  * A fault rule. The rates are shares (0..1) of the matching requests; one deterministic random
- * draw per matching request picks at most one of throttle / server error / drop, so the rates
- * must add up to at most 1. `latencyMs` is added to every matching request.
+ * draw per matching request picks at most one of throttle / server error / drop (before the
+ * operation runs) or server error / drop after it was applied, so the rates must add up to at most 1. `latencyMs` is added to every matching request.
  */
 export interface FaultRule {
   /** Share answered with the service's throttling error (SiteWise: ThrottlingException 429). */
@@ -12,6 +12,14 @@ export interface FaultRule {
   readonly serverErrorRate?: number;
   /** Share whose connection is destroyed without any response. */
   readonly dropRate?: number;
+  /**
+   * Share that is applied (the operation runs and its change is stored) and then answered with
+   * the service's internal error, as when a response is lost after the state changed. An
+   * operation that fails on its own answers its own error instead.
+   */
+  readonly serverErrorAfterApplyRate?: number;
+  /** Share that is applied and then has its connection destroyed without any response. */
+  readonly dropAfterApplyRate?: number;
   /** Simulated milliseconds of delay before the request is handled. */
   readonly latencyMs?: number;
   /** Operation names (e.g. `DescribeGatewayCapabilityConfiguration`) this rule applies to; all when omitted. */
@@ -22,7 +30,10 @@ export interface FaultRule {
   readonly firstN?: number;
 }
 
-export type FaultOutcome = 'throttle' | 'serverError' | 'drop';
+export type FaultOutcome = 'throttle' | 'serverError' | 'drop' | 'serverErrorAfterApply' | 'dropAfterApply';
+
+/** Outcomes that let the operation run first. */
+export const AFTER_APPLY_OUTCOMES: ReadonlySet<FaultOutcome> = new Set<FaultOutcome>(['serverErrorAfterApply', 'dropAfterApply']);
 
 export interface FaultDecision {
   readonly latencyMs: number;
@@ -49,7 +60,8 @@ export class FaultInjector {
 
   /** Adds a rule; the first rule that matches a request (and has budget left) decides. */
   public add(rule: FaultRule): void {
-    const rates = [rule.throttleRate, rule.serverErrorRate, rule.dropRate].map((rate) => rate ?? 0);
+    const rates = [rule.throttleRate, rule.serverErrorRate, rule.dropRate, rule.serverErrorAfterApplyRate, rule.dropAfterApplyRate]
+      .map((rate) => rate ?? 0);
     if (rates.some((rate) => rate < 0 || rate > 1)) throw new Error('fault rates must be between 0 and 1');
     if (rates.reduce((sum, rate) => sum + rate, 0) > 1 + 1e-9) throw new Error('fault rates must add up to at most 1');
     if (rule.latencyMs !== undefined && rule.latencyMs < 0) throw new Error('latencyMs must be >= 0');
@@ -70,13 +82,22 @@ export class FaultInjector {
     active.remaining -= 1;
     const { rule } = active;
     const draw = this.random.next();
-    const throttle = rule.throttleRate ?? 0;
-    const serverError = throttle + (rule.serverErrorRate ?? 0);
-    const drop = serverError + (rule.dropRate ?? 0);
+    const shares: Array<[FaultOutcome, number | undefined]> = [
+      ['throttle', rule.throttleRate],
+      ['serverError', rule.serverErrorRate],
+      ['drop', rule.dropRate],
+      ['serverErrorAfterApply', rule.serverErrorAfterApplyRate],
+      ['dropAfterApply', rule.dropAfterApplyRate],
+    ];
+    let upTo = 0;
     let outcome: FaultOutcome | undefined;
-    if (draw < throttle) outcome = 'throttle';
-    else if (draw < serverError) outcome = 'serverError';
-    else if (draw < drop) outcome = 'drop';
+    for (const [candidate, rate] of shares) {
+      upTo += rate ?? 0;
+      if (draw < upTo) {
+        outcome = candidate;
+        break;
+      }
+    }
     return { latencyMs: rule.latencyMs ?? 0, outcome };
   }
 }

@@ -1,5 +1,6 @@
 import type { ServingAgent } from './ground-station-health';
 import type { AgentStatus, ComponentStatus } from './ground-station-shapes';
+import type { Scope } from './scope';
 
 /**
  * The emulator's record of one AWS Ground Station Agent registration (RegisterAgent) and of the
@@ -57,7 +58,13 @@ export class RegisteredAgent {
   private readonly reports: ReceivedStatusReport[] = [];
   private configurationReads = 0;
 
-  constructor(public readonly agentId: string, public readonly registeredAt: number, public readonly registration: AgentRegistration) {}
+  constructor(
+    public readonly agentId: string,
+    public readonly registeredAt: number,
+    public readonly registration: AgentRegistration,
+    /** The account and region the agent registered in; only requests from there see it. */
+    public readonly scope: Scope,
+  ) {}
 
   public serves(capabilityArn: string): boolean {
     return this.registration.capabilityArns.includes(capabilityArn);

@@ -1,4 +1,4 @@
-import { AwsError, type AwsServiceDefinition, type ModeledError } from './protocol';
+import { AwsError, UNRECOGNIZED_CLIENT, type AwsServiceDefinition, type ModeledError } from './protocol';
 
 /**
  * Service definition, errors, constraints and wire shapes of AWS Ground Station (groundstation
@@ -17,6 +17,8 @@ export const GROUND_STATION_ERRORS = {
   // The model has no throttling error. AWS's front door answers throttled calls of restJson1
   // services with 429 and this code; the SDK treats any 429 as throttling and retries it.
   throttling: { code: 'ThrottlingException', status: 429 },
+  // Not modeled either: AWS's common error for an IAM denial (see ASSUMPTIONS.md).
+  accessDenied: { code: 'AccessDeniedException', status: 403 },
 } as const satisfies Record<string, ModeledError>;
 
 export type GroundStationErrorName = keyof typeof GROUND_STATION_ERRORS;
@@ -26,6 +28,8 @@ export const GROUND_STATION_SERVICE: AwsServiceDefinition = {
   errorMessageMember: 'message',
   throttlingError: GROUND_STATION_ERRORS.throttling,
   internalError: GROUND_STATION_ERRORS.dependency,
+  accessDeniedError: GROUND_STATION_ERRORS.accessDenied,
+  unrecognizedClientError: UNRECOGNIZED_CLIENT,
 };
 
 export function groundStationError(name: GroundStationErrorName, message: string, members: Readonly<Record<string, unknown>> = {}): AwsError {

@@ -8,18 +8,19 @@ import {
 import {
   groundStationValidator, validateCreateDataflowEndpointGroup, validateRegisterAgent, validateUpdateAgentStatus, validateUuid,
 } from './ground-station-validation';
-import type { AwsOperation, OperationRequest } from './protocol';
+import type { AwsOperation, OperationRequest, ResourceTarget } from './protocol';
 import type { SeededRandom } from './random';
 import type { DeviceEventLog, GroundStationHealthCause } from './records';
+import { inScope, scopeOf, type Scope } from './scope';
 
 export interface GroundStationEmulatorOptions {
   readonly clock: ScaledClock;
   /** Source of group and agent ids. */
   readonly random: SeededRandom;
   readonly events: DeviceEventLog;
-  /** Default us-east-1. Group ARNs use it; requests for other regions are still served. */
+  /** Home region of groups the test helpers create; default us-east-1. Requests see the groups and agents of their own region. */
   readonly region?: string;
-  /** Default 123456789012. */
+  /** Home account; default 123456789012. Requests see the groups and agents of their principal's account. */
   readonly accountId?: string;
   /** Whether an agent whose public IPs miss an endpoint's ingress address makes it UNVERIFIED_IP_OWNERSHIP; default true. */
   readonly verifyIpOwnership?: boolean;
@@ -32,6 +33,10 @@ export interface CreateDataflowEndpointGroupInput {
   readonly contactPrePassDurationSeconds?: number;
   readonly contactPostPassDurationSeconds?: number;
   readonly tags?: Record<string, string>;
+  /** Default: the emulator's home region. */
+  readonly region?: string;
+  /** Default: the emulator's home account. */
+  readonly accountId?: string;
 }
 
 export interface CreatedDataflowEndpointGroup {
@@ -59,7 +64,7 @@ export interface DataflowEndpointGroupSnapshot {
   readonly agentEndpoints: readonly AgentEndpointHealth[];
 }
 
-interface GroupRecord {
+interface GroupRecord extends Scope {
   readonly id: string;
   readonly arn: string;
   readonly creationTime: number;
@@ -125,7 +130,7 @@ export class GroundStationEmulator {
       contactPrePassDurationSeconds: input.contactPrePassDurationSeconds,
       contactPostPassDurationSeconds: input.contactPostPassDurationSeconds,
       tags: input.tags,
-    }, now);
+    }, now, { region: input.region ?? this.region, accountId: input.accountId ?? this.accountId });
     return { id: group.id, arn: group.arn };
   }
 
@@ -234,10 +239,18 @@ export class GroundStationEmulator {
 
   // ---- operations ------------------------------------------------------------------------------
 
-  /** The operation table registered with the HTTP server (method and path from the model's http traits; all answer 200). */
+  /**
+   * The operation table registered with the HTTP server (method and path from the model's http
+   * traits; all answer 200). IAM (Service Authorization Reference, list_groundstation): group
+   * operations act on `DataflowEndpointGroup*`, `arn:aws:groundstation:<region>:<account>:dataflow-endpoint-group/<id>`
+   * (with `aws:ResourceTag/<key>`), agent operations on `Agent*`, `...:agent/<agentId>`;
+   * CreateDataflowEndpointGroup and RegisterAgent have no resource type (`*`).
+   */
   public operations(): AwsOperation[] {
     const service = GROUND_STATION_SERVICE.signingName;
-    const operation = (name: string, method: AwsOperation['method'], path: string, handler: (request: OperationRequest) => unknown): AwsOperation => ({
+    const operation = (
+      name: string, method: AwsOperation['method'], path: string, handler: (request: OperationRequest) => unknown, resource?: AwsOperation['resource'],
+    ): AwsOperation => ({
       service,
       name,
       method,
@@ -247,32 +260,45 @@ export class GroundStationEmulator {
         this.settle(request.now);
         return handler(request);
       },
+      ...(resource ? { resource } : {}),
     });
+    const groupResource = (r: OperationRequest) => this.groupResource(r);
+    const agentResource = (r: OperationRequest): ResourceTarget => ({ arn: `arn:aws:groundstation:${r.region}:${r.accountId}:agent/${r.labels.agentId}` });
     return [
       operation('CreateDataflowEndpointGroup', 'POST', '/dataflowEndpointGroup', (r) => this.onCreateGroup(r)),
-      operation('GetDataflowEndpointGroup', 'GET', '/dataflowEndpointGroup/{dataflowEndpointGroupId}', (r) => this.onGetGroup(r)),
-      operation('DeleteDataflowEndpointGroup', 'DELETE', '/dataflowEndpointGroup/{dataflowEndpointGroupId}', (r) => this.onDeleteGroup(r)),
+      operation('GetDataflowEndpointGroup', 'GET', '/dataflowEndpointGroup/{dataflowEndpointGroupId}', (r) => this.onGetGroup(r), groupResource),
+      operation('DeleteDataflowEndpointGroup', 'DELETE', '/dataflowEndpointGroup/{dataflowEndpointGroupId}', (r) => this.onDeleteGroup(r), groupResource),
       operation('RegisterAgent', 'POST', '/agent', (r) => this.onRegisterAgent(r)),
-      operation('GetAgentConfiguration', 'GET', '/agent/{agentId}/configuration', (r) => this.onGetAgentConfiguration(r)),
-      operation('UpdateAgentStatus', 'PUT', '/agent/{agentId}', (r) => this.onUpdateAgentStatus(r)),
+      operation('GetAgentConfiguration', 'GET', '/agent/{agentId}/configuration', (r) => this.onGetAgentConfiguration(r), agentResource),
+      operation('UpdateAgentStatus', 'PUT', '/agent/{agentId}', (r) => this.onUpdateAgentStatus(r), agentResource),
     ];
   }
 
-  private onCreateGroup({ body, now }: OperationRequest): unknown {
-    return { dataflowEndpointGroupId: this.addGroup(body, now).id };
+  /** The group ARN in the caller's account and region (formed from the id), with the group's tags if it exists there. */
+  private groupResource(request: OperationRequest): ResourceTarget {
+    const groupId = request.labels.dataflowEndpointGroupId;
+    const scope = scopeOf(request);
+    const group = this.groups.get(groupId);
+    return { arn: dataflowEndpointGroupArn(scope.region, scope.accountId, groupId), tags: group && inScope(group, scope) ? group.tags : undefined };
   }
 
-  private onGetGroup({ labels }: OperationRequest): unknown {
-    return this.describeGroup(this.findGroup(labels.dataflowEndpointGroupId));
+  private onCreateGroup(request: OperationRequest): unknown {
+    return { dataflowEndpointGroupId: this.addGroup(request.body, request.now, scopeOf(request)).id };
   }
 
-  private onDeleteGroup({ labels, now }: OperationRequest): unknown {
-    const group = this.findGroup(labels.dataflowEndpointGroupId);
+  private onGetGroup(request: OperationRequest): unknown {
+    return this.describeGroup(this.findGroup(request.labels.dataflowEndpointGroupId, scopeOf(request)));
+  }
+
+  private onDeleteGroup(request: OperationRequest): unknown {
+    const { labels, now } = request;
+    const group = this.findGroup(labels.dataflowEndpointGroupId, scopeOf(request));
     this.removeGroup(group, now);
     return { dataflowEndpointGroupId: group.id };
   }
 
-  private onRegisterAgent({ body, now }: OperationRequest): unknown {
+  private onRegisterAgent(request: OperationRequest): unknown {
+    const { body, now } = request;
     const validator = groundStationValidator();
     validateRegisterAgent(validator, body);
     validator.throwIfInvalid();
@@ -290,21 +316,22 @@ export class GroundStationEmulator {
     };
     let agentId = this.random.uuidV4();
     while (this.registeredAgents.has(agentId)) agentId = this.random.uuidV4();
-    this.registeredAgents.set(agentId, new RegisteredAgent(agentId, now, registration));
+    this.registeredAgents.set(agentId, new RegisteredAgent(agentId, now, registration, scopeOf(request)));
     this.refresh(now, 'registered', agentId);
     return { agentId };
   }
 
-  private onGetAgentConfiguration({ labels }: OperationRequest): unknown {
-    const agent = this.findAgent(labels.agentId);
+  private onGetAgentConfiguration(request: OperationRequest): unknown {
+    const agent = this.findAgent(request.labels.agentId, scopeOf(request));
     return { agentId: agent.agentId, taskingDocument: agent.readConfiguration() };
   }
 
-  private onUpdateAgentStatus({ labels, body, now }: OperationRequest): unknown {
+  private onUpdateAgentStatus(request: OperationRequest): unknown {
+    const { labels, body, now } = request;
     const validator = groundStationValidator();
     validateUpdateAgentStatus(validator, labels.agentId, body);
     validator.throwIfInvalid();
-    const agent = this.findAgent(labels.agentId);
+    const agent = this.findAgent(labels.agentId, scopeOf(request));
     const aggregate = body.aggregateStatus as { status: AgentStatus; signatureMap?: Record<string, boolean> };
     const report: AgentStatusReport = {
       taskId: body.taskId as string,
@@ -319,15 +346,16 @@ export class GroundStationEmulator {
 
   // ---- state -----------------------------------------------------------------------------------
 
-  private addGroup(body: Record<string, unknown>, now: number): GroupRecord {
+  private addGroup(body: Record<string, unknown>, now: number, scope: Scope): GroupRecord {
     const validator = groundStationValidator();
     validateCreateDataflowEndpointGroup(validator, body);
     validator.throwIfInvalid();
     let id = this.random.uuidV4();
     while (this.groups.has(id)) id = this.random.uuidV4();
     const group: GroupRecord = {
+      ...scope,
       id,
-      arn: dataflowEndpointGroupArn(this.region, this.accountId, id),
+      arn: dataflowEndpointGroupArn(scope.region, scope.accountId, id),
       creationTime: now,
       endpointDetails: (body.endpointDetails as EndpointDetailsInput[]).map(storedEndpointDetails),
       ...(body.contactPrePassDurationSeconds === undefined ? {} : { contactPrePassDurationSeconds: body.contactPrePassDurationSeconds as number }),
@@ -435,21 +463,21 @@ export class GroundStationEmulator {
     };
   }
 
-  private findGroup(groupId: string): GroupRecord {
+  private findGroup(groupId: string, scope: Scope): GroupRecord {
     const validator = groundStationValidator();
     validateUuid(validator, 'dataflowEndpointGroupId', groupId);
     validator.throwIfInvalid();
     const group = this.groups.get(groupId);
-    if (!group) throw groundStationError('resourceNotFound', `Dataflow endpoint group ${groupId} not found`);
+    if (!group || !inScope(group, scope)) throw groundStationError('resourceNotFound', `Dataflow endpoint group ${groupId} not found`);
     return group;
   }
 
-  private findAgent(agentId: string): RegisteredAgent {
+  private findAgent(agentId: string, scope: Scope): RegisteredAgent {
     const validator = groundStationValidator();
     validateUuid(validator, 'agentId', agentId);
     validator.throwIfInvalid();
     const agent = this.registeredAgents.get(agentId);
-    if (!agent) throw groundStationError('resourceNotFound', `Agent ${agentId} not found`);
+    if (!agent || !inScope(agent.scope, scope)) throw groundStationError('resourceNotFound', `Agent ${agentId} not found`);
     return agent;
   }
 

@@ -39,15 +39,20 @@ export { LocalAwsEndpoint, EMULATOR_CREDENTIALS } from './local-aws-endpoint';
 export type { LocalAwsEndpointOptions } from './local-aws-endpoint';
 export { AwsRestJsonServer } from './server';
 export type { AwsRestJsonServerOptions } from './server';
-export { AwsError, RawResponse } from './protocol';
-export type { AwsOperation, AwsServiceDefinition, HttpMethod, ModeledError, OperationRequest, ServiceProtocol } from './protocol';
+export { AwsError, RawResponse, UNRECOGNIZED_CLIENT } from './protocol';
+export type { AwsOperation, AwsServiceDefinition, HttpMethod, ModeledError, OperationRequest, ResourceTarget, ServiceProtocol } from './protocol';
+export { IamEmulator } from './iam';
+export type { AuthorizationRequest, AuthorizationResult, Denial, IamEmulatorOptions, Principal, RoleRegistration } from './iam';
+export { evaluatePolicies, listOf, resourceMatchesPattern, statementsOf, UnsupportedPolicyError } from './iam-policy';
+export type { PolicyDecision, PolicyDocument, PolicyStatement, RequestContext } from './iam-policy';
+export type { Scope } from './scope';
 export { FaultInjector } from './faults';
 export type { FaultDecision, FaultOutcome, FaultRule } from './faults';
 export type {
   DeviceEvent, EdgeSyncStatus, GroundStationHealthCause, GroundStationHealthEvent, KinesisVideoEdgeEvent, RecordedRequest, SiteWiseDeviceEvent,
   SiteWiseSyncStatus,
 } from './records';
-export { SiteWiseEmulator } from './sitewise';
+export { DEFAULT_UPDATE_PROCESSING_MS, SiteWiseEmulator } from './sitewise';
 export type { CreateGatewayInput, GatewaySnapshot, SiteWiseEmulatorOptions } from './sitewise';
 export { SITEWISE_ERRORS, SITEWISE_SERVICE } from './sitewise-shapes';
 export { DEFAULT_SYNC_DELAY_MS, DeviceBehaviours, defaultContentCheck } from './devices';
@@ -89,7 +94,7 @@ export {
 } from './ground-station-agent-scripts';
 export type { AgentStatusReportScript, ComponentStatusScript, GroundStationAgentScript } from './ground-station-agent-scripts';
 export { S3_ERRORS, S3_SERVICE, S3Emulator } from './s3';
-export type { PutObjectOptions, S3EmulatorOptions, S3ObjectSnapshot } from './s3';
+export type { CreateBucketOptions, PutObjectOptions, S3EmulatorOptions, S3ObjectSnapshot } from './s3';
 export { SecretsRegistry } from './secrets';
 export type { SecretSnapshot, SecretsRegistryOptions } from './secrets';
 export { SlidingWindowRateLimiter } from './rate-limits';

@@ -51,11 +51,14 @@ export class KinesisVideoQuotas {
     this.limiter.clear();
   }
 
-  /** Throws ClientLimitExceededException, and records the call, if a quota of `operation` is full at `now`. */
-  public admit(operation: string, now: number, stream: QuotaStream | undefined): void {
+  /**
+   * Throws ClientLimitExceededException, and records the call, if a quota of `operation` is full at
+   * `now`; `account` identifies the account and region whose quota the call counts against.
+   */
+  public admit(operation: string, now: number, account: string, stream: QuotaStream | undefined): void {
     const quota = EDGE_RATE_LIMITS[operation];
     if (!this.enabled || !quota) return;
-    const limits: RateLimit[] = [{ key: `${operation} account`, limit: quota.perAccount, scope: 'account' }];
+    const limits: RateLimit[] = [{ key: `${operation} account ${account}`, limit: quota.perAccount, scope: 'account' }];
     if (quota.perStream !== undefined && stream !== undefined) {
       limits.push({ key: `${operation} stream ${stream.key}`, limit: quota.perStream, scope: 'stream' });
     }

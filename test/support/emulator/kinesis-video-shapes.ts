@@ -1,4 +1,4 @@
-import { AwsError, type AwsServiceDefinition, type ModeledError } from './protocol';
+import { AwsError, UNRECOGNIZED_CLIENT, type AwsServiceDefinition, type ModeledError } from './protocol';
 import { InputValidator, type StringConstraint } from './validation';
 
 /**
@@ -30,6 +30,8 @@ export const KINESIS_VIDEO_SERVICE: AwsServiceDefinition = {
   errorMessageMember: 'Message',
   throttlingError: KINESIS_VIDEO_ERRORS.clientLimitExceeded,
   internalError: KINESIS_VIDEO_ERRORS.internalFailure,
+  accessDeniedError: KINESIS_VIDEO_ERRORS.accessDenied,
+  unrecognizedClientError: UNRECOGNIZED_CLIENT,
 };
 
 export function kinesisVideoError(name: KinesisVideoErrorName, message: string): AwsError {

@@ -11,9 +11,10 @@ import {
   STREAM_NAME, STREAM_VERSION, UPDATE_DATA_RETENTION_OPERATIONS, validateEdgeConfig, validateEnum, validateHubDeviceArn, validateInteger,
   validateStreamIdentifier, validateStreamTags, type EdgeConfig, type StreamIdentifier,
 } from './kinesis-video-shapes';
-import { epochSeconds, type AwsOperation, type OperationRequest } from './protocol';
+import { epochSeconds, type AwsOperation, type OperationRequest, type ResourceTarget } from './protocol';
 import { ALPHANUMERIC, type SeededRandom } from './random';
 import type { DeviceEventLog } from './records';
+import { inScope, scopeOf, type Scope } from './scope';
 import type { SecretsRegistry } from './secrets';
 
 export interface KinesisVideoEmulatorOptions {
@@ -23,9 +24,9 @@ export interface KinesisVideoEmulatorOptions {
   readonly events: DeviceEventLog;
   /** Where the Edge Agents look up `MediaUriSecretArn`. */
   readonly secrets: SecretsRegistry;
-  /** Default us-east-1. Stream ARNs use it; requests for other regions are still served. */
+  /** Home region of streams the test helpers create; default us-east-1. Requests see the streams of their own region. */
   readonly region?: string;
-  /** Default 123456789012. */
+  /** Home account; default 123456789012. Requests see the streams of their principal's account. */
   readonly accountId?: string;
   /** Script of agents nobody scripted; default: acknowledge after 1 s, IN_SYNC 2 s later; deletions likewise. */
   readonly defaultAgentScript?: EdgeAgentScriptInput;
@@ -42,6 +43,10 @@ export interface CreateStreamInput {
   readonly mediaType?: string;
   readonly kmsKeyId?: string;
   readonly tags?: Record<string, string>;
+  /** Default: the emulator's home region. */
+  readonly region?: string;
+  /** Default: the emulator's home account. */
+  readonly accountId?: string;
 }
 
 export interface StreamSnapshot {
@@ -59,7 +64,7 @@ export interface StreamSnapshot {
   readonly hasEdgeConfiguration: boolean;
 }
 
-interface StreamRecord {
+interface StreamRecord extends Scope {
   readonly name: string;
   readonly arn: string;
   readonly creationTime: number;
@@ -91,7 +96,7 @@ export class KinesisVideoEmulator {
   private readonly initialDefaultScript: EdgeAgentScript;
   private defaultScript: EdgeAgentScript;
   private readonly quotas: KinesisVideoQuotas;
-  /** By stream name (unique per account and region). */
+  /** By `streamKey` (names are unique per account and region). */
   private readonly streams = new Map<string, StreamRecord>();
   private readonly agents = new Map<string, SimulatedEdgeAgent>();
   private streamsCreated = 0;
@@ -120,7 +125,7 @@ export class KinesisVideoEmulator {
       MediaType: input.mediaType,
       KmsKeyId: input.kmsKeyId,
       Tags: input.tags,
-    }, this.clock.now()).arn;
+    }, this.clock.now(), { region: input.region ?? this.region, accountId: input.accountId ?? this.accountId }).arn;
   }
 
   /** Deletes a stream (and its edge configuration) behind the deployment's back. */
@@ -145,8 +150,9 @@ export class KinesisVideoEmulator {
     };
   }
 
+  /** Names of the streams in the home account and region. */
   public streamNames(): string[] {
-    return [...this.streams.keys()];
+    return [...this.streams.values()].filter((stream) => inScope(stream, this.home)).map((stream) => stream.name);
   }
 
   /**
@@ -209,38 +215,65 @@ export class KinesisVideoEmulator {
 
   // ---- operations ------------------------------------------------------------------------------
 
-  /** The operation table registered with the HTTP server: restJson1, every operation `POST /<operationName>` → 200. */
+  /**
+   * The operation table registered with the HTTP server: restJson1, every operation
+   * `POST /<operationName>` → 200. IAM (Service Authorization Reference, list_kinesis-video-streams):
+   * the stream operations act on `stream*`, `arn:aws:kinesisvideo:<region>:<account>:stream/<name>/<creationTime>`,
+   * with `aws:ResourceTag/<key>` from the stream's tags; CreateStream and ListEdgeAgentConfigurations
+   * are authorized against `*` here.
+   */
   public operations(): AwsOperation[] {
-    const operation = (name: string, handler: (request: OperationRequest) => unknown): AwsOperation => ({
+    const streamResource = (r: OperationRequest) => this.streamResource(r);
+    const operation = (name: string, handler: (request: OperationRequest) => unknown, resource?: AwsOperation['resource']): AwsOperation => ({
       service: KINESIS_VIDEO_SERVICE.signingName,
       name,
       method: 'POST',
       path: `/${name[0].toLowerCase()}${name.slice(1)}`,
       successStatus: 200,
       handler,
+      ...(resource ? { resource } : {}),
     });
     return [
       operation('CreateStream', (r) => this.onCreateStream(r)),
-      operation('DescribeStream', (r) => this.onDescribeStream(r)),
-      operation('DeleteStream', (r) => this.onDeleteStream(r)),
-      operation('UpdateDataRetention', (r) => this.onUpdateDataRetention(r)),
-      operation('StartEdgeConfigurationUpdate', (r) => this.onStartEdgeConfigurationUpdate(r)),
-      operation('DescribeEdgeConfiguration', (r) => this.onDescribeEdgeConfiguration(r)),
-      operation('DeleteEdgeConfiguration', (r) => this.onDeleteEdgeConfiguration(r)),
+      operation('DescribeStream', (r) => this.onDescribeStream(r), streamResource),
+      operation('DeleteStream', (r) => this.onDeleteStream(r), streamResource),
+      operation('UpdateDataRetention', (r) => this.onUpdateDataRetention(r), streamResource),
+      operation('StartEdgeConfigurationUpdate', (r) => this.onStartEdgeConfigurationUpdate(r), streamResource),
+      operation('DescribeEdgeConfiguration', (r) => this.onDescribeEdgeConfiguration(r), streamResource),
+      operation('DeleteEdgeConfiguration', (r) => this.onDeleteEdgeConfiguration(r), streamResource),
       operation('ListEdgeAgentConfigurations', (r) => this.onListEdgeAgentConfigurations(r)),
     ];
   }
 
-  private onCreateStream({ body, now }: OperationRequest): unknown {
-    const { StreamName, DataRetentionInHours, DeviceName, MediaType, KmsKeyId, Tags } = body;
-    return { StreamARN: this.addStream({ StreamName, DataRetentionInHours, DeviceName, MediaType, KmsKeyId, Tags }, now).arn };
+  /**
+   * The stream a request names: by ARN, that ARN (in whatever account and region it names); by
+   * name, the ARN of that stream in the caller's account and region, or null when there is no
+   * such stream (its ARN ends with a creation time nobody knows; the handler answers not found).
+   */
+  private streamResource(request: OperationRequest): ResourceTarget | null {
+    const { StreamARN, StreamName } = request.body;
+    const scope = scopeOf(request);
+    if (typeof StreamARN === 'string') {
+      const stream = this.lookupStream({ streamArn: StreamARN }, scope);
+      return { arn: StreamARN, tags: stream?.tags };
+    }
+    if (typeof StreamName !== 'string') return null;
+    const stream = this.lookupStream({ streamName: StreamName }, scope);
+    return stream ? { arn: stream.arn, tags: stream.tags } : null;
   }
 
-  private onDescribeStream({ body }: OperationRequest): unknown {
+  private onCreateStream(request: OperationRequest): unknown {
+    const { StreamName, DataRetentionInHours, DeviceName, MediaType, KmsKeyId, Tags } = request.body;
+    const stream = this.addStream({ StreamName, DataRetentionInHours, DeviceName, MediaType, KmsKeyId, Tags }, request.now, scopeOf(request));
+    return { StreamARN: stream.arn };
+  }
+
+  private onDescribeStream(request: OperationRequest): unknown {
+    const { body } = request;
     const validator = kinesisVideoValidator();
     const id = validateStreamIdentifier(validator, body);
     validator.throwIfInvalid();
-    const stream = this.findStream(id);
+    const stream = this.findStream(id, scopeOf(request));
     return {
       StreamInfo: {
         ...(stream.deviceName === undefined ? {} : { DeviceName: stream.deviceName }),
@@ -256,18 +289,20 @@ export class KinesisVideoEmulator {
     };
   }
 
-  private onDeleteStream({ body, now }: OperationRequest): unknown {
+  private onDeleteStream(request: OperationRequest): unknown {
+    const { body, now } = request;
     const validator = kinesisVideoValidator();
     if (validator.required('StreamARN', body.StreamARN)) validator.string('StreamARN', body.StreamARN, STREAM_ARN);
     validator.string('CurrentVersion', body.CurrentVersion, STREAM_VERSION);
     validator.throwIfInvalid();
-    const stream = this.findStream({ streamArn: body.StreamARN as string });
+    const stream = this.findStream({ streamArn: body.StreamARN as string }, scopeOf(request));
     this.checkVersion(stream, body.CurrentVersion);
     this.removeStream(stream, now, 'stream deleted');
     return {};
   }
 
-  private onUpdateDataRetention({ body }: OperationRequest): unknown {
+  private onUpdateDataRetention(request: OperationRequest): unknown {
+    const { body } = request;
     const validator = kinesisVideoValidator();
     const id = validateStreamIdentifier(validator, body);
     if (validator.required('CurrentVersion', body.CurrentVersion)) validator.string('CurrentVersion', body.CurrentVersion, STREAM_VERSION);
@@ -276,7 +311,7 @@ export class KinesisVideoEmulator {
       validateInteger(validator, 'DataRetentionChangeInHours', body.DataRetentionChangeInHours, DATA_RETENTION_CHANGE_IN_HOURS);
     }
     validator.throwIfInvalid();
-    const stream = this.findStream(id);
+    const stream = this.findStream(id, scopeOf(request));
     this.checkVersion(stream, body.CurrentVersion);
     const change = body.DataRetentionChangeInHours as number;
     const retention = stream.dataRetentionInHours + (body.Operation === 'INCREASE_DATA_RETENTION' ? change : -change);
@@ -289,12 +324,13 @@ export class KinesisVideoEmulator {
     return {};
   }
 
-  private onStartEdgeConfigurationUpdate({ body, now }: OperationRequest): unknown {
+  private onStartEdgeConfigurationUpdate(request: OperationRequest): unknown {
+    const { body, now } = request;
     const validator = kinesisVideoValidator();
     const id = validateStreamIdentifier(validator, body);
     const edgeConfig = validateEdgeConfig(validator, body.EdgeConfig) as EdgeConfig;
     validator.throwIfInvalid();
-    const stream = this.admitStreamCall('StartEdgeConfigurationUpdate', id, now);
+    const stream = this.admitStreamCall('StartEdgeConfigurationUpdate', id, now, scopeOf(request));
     if (stream.dataRetentionInHours === 0) throw kinesisVideoError('noDataRetention', 'The Stream data retention in hours is equal to zero.');
     let edge = this.currentEdge(stream, now);
     if (edge) {
@@ -324,19 +360,21 @@ export class KinesisVideoEmulator {
     return { ...describeEdge(edge.snapshot(), false), SyncStatus: 'SYNCING', FailedStatusDetails: undefined };
   }
 
-  private onDescribeEdgeConfiguration({ body, now }: OperationRequest): unknown {
+  private onDescribeEdgeConfiguration(request: OperationRequest): unknown {
+    const { body, now } = request;
     const validator = kinesisVideoValidator();
     const id = validateStreamIdentifier(validator, body);
     validator.throwIfInvalid();
-    const stream = this.admitStreamCall('DescribeEdgeConfiguration', id, now);
+    const stream = this.admitStreamCall('DescribeEdgeConfiguration', id, now, scopeOf(request));
     return describeEdge(this.requireEdge(stream, now).snapshot(), true);
   }
 
-  private onDeleteEdgeConfiguration({ body, now }: OperationRequest): unknown {
+  private onDeleteEdgeConfiguration(request: OperationRequest): unknown {
+    const { body, now } = request;
     const validator = kinesisVideoValidator();
     const id = validateStreamIdentifier(validator, body);
     validator.throwIfInvalid();
-    const stream = this.admitStreamCall('DeleteEdgeConfiguration', id, now);
+    const stream = this.admitStreamCall('DeleteEdgeConfiguration', id, now, scopeOf(request));
     const edge = this.requireEdge(stream, now);
     const status = edge.statusAt(now);
     if (IN_PROGRESS_STATUSES.has(status)) {
@@ -347,16 +385,18 @@ export class KinesisVideoEmulator {
     return {};
   }
 
-  private onListEdgeAgentConfigurations({ body, now }: OperationRequest): unknown {
+  private onListEdgeAgentConfigurations(request: OperationRequest): unknown {
+    const { body, now } = request;
     const validator = kinesisVideoValidator();
     validateHubDeviceArn(validator, 'HubDeviceArn', body.HubDeviceArn);
     validateInteger(validator, 'MaxResults', body.MaxResults, LIST_EDGE_MAX_RESULTS);
     validator.string('NextToken', body.NextToken, NEXT_TOKEN);
     validator.throwIfInvalid();
     const start = decodeNextToken(body.NextToken as string | undefined);
-    this.quotas.admit('ListEdgeAgentConfigurations', now, undefined);
+    this.quotas.admit('ListEdgeAgentConfigurations', now, scopeKey(scopeOf(request)), undefined);
     const maxResults = (body.MaxResults as number | undefined) ?? LIST_EDGE_DEFAULT_MAX_RESULTS;
     const all = [...this.streams.values()]
+      .filter((stream) => inScope(stream, scopeOf(request)))
       .flatMap((stream) => this.currentEdge(stream, now) ?? [])
       .filter((edge) => edge.hubDeviceArn === body.HubDeviceArn);
     const next = start + maxResults < all.length ? encodeNextToken(start + maxResults) : undefined;
@@ -369,18 +409,18 @@ export class KinesisVideoEmulator {
   // ---- quotas ----------------------------------------------------------------------------------
 
   /** Applies the operation's quotas to a call on a stream, then finds the stream (ResourceNotFoundException if missing). */
-  private admitStreamCall(operation: string, id: StreamIdentifier, now: number): StreamRecord {
-    const stream = this.lookupStream(id);
+  private admitStreamCall(operation: string, id: StreamIdentifier, now: number, scope: Scope): StreamRecord {
+    const stream = this.lookupStream(id, scope);
     const given = id.streamArn ?? id.streamName;
     // Keyed by ARN when the stream exists, so calls by name and by ARN share the stream's quota.
     const quotaStream = stream ? { key: stream.arn, label: stream.name } : given === undefined ? undefined : { key: given, label: given };
-    this.quotas.admit(operation, now, quotaStream);
-    return stream ?? this.findStream(id);
+    this.quotas.admit(operation, now, scopeKey(scope), quotaStream);
+    return stream ?? this.findStream(id, scope);
   }
 
   // ---- state -----------------------------------------------------------------------------------
 
-  private addStream(input: Record<string, unknown>, now: number): StreamRecord {
+  private addStream(input: Record<string, unknown>, now: number, scope: Scope): StreamRecord {
     const { StreamName, DeviceName, MediaType, KmsKeyId, Tags } = input;
     const dataRetentionInHours = input.DataRetentionInHours ?? 0;
     const validator = kinesisVideoValidator();
@@ -392,22 +432,23 @@ export class KinesisVideoEmulator {
     validateStreamTags(validator, Tags);
     validator.throwIfInvalid();
     const name = StreamName as string;
-    if (this.streams.has(name)) throw kinesisVideoError('resourceInUse', `The stream ${name} already exists`);
+    if (this.streams.has(streamKey(scope, name))) throw kinesisVideoError('resourceInUse', `The stream ${name} already exists`);
 
     const creationTime = Math.floor(now);
     const stream: StreamRecord = {
+      ...scope,
       name,
-      arn: `arn:aws:kinesisvideo:${this.region}:${this.accountId}:stream/${name}/${creationTime}`,
+      arn: `arn:aws:kinesisvideo:${scope.region}:${scope.accountId}:stream/${name}/${creationTime}`,
       creationTime,
       dataRetentionInHours: dataRetentionInHours as number,
       version: this.newVersion(),
       deviceName: DeviceName as string | undefined,
       mediaType: MediaType as string | undefined,
       // Without KmsKeyId the service uses the Kinesis Video-managed key.
-      kmsKeyId: (KmsKeyId as string | undefined) ?? `arn:aws:kms:${this.region}:${this.accountId}:alias/aws/kinesisvideo`,
+      kmsKeyId: (KmsKeyId as string | undefined) ?? `arn:aws:kms:${scope.region}:${scope.accountId}:alias/aws/kinesisvideo`,
       tags: Tags as Record<string, string> | undefined,
     };
-    this.streams.set(name, stream);
+    this.streams.set(streamKey(scope, name), stream);
     this.streamsCreated += 1;
     return stream;
   }
@@ -415,7 +456,7 @@ export class KinesisVideoEmulator {
   private removeStream(stream: StreamRecord, now: number, reason: string): void {
     // Settle first so agent reports that happened before the deletion still reach the event log.
     this.currentEdge(stream, now)?.discard(now, reason);
-    this.streams.delete(stream.name);
+    this.streams.delete(streamKey(stream, stream.name));
   }
 
   /** The stream's edge configuration at `now`, settled; forgets it once its deletion has finished. */
@@ -430,19 +471,26 @@ export class KinesisVideoEmulator {
     return edge;
   }
 
-  private lookupStream(id: StreamIdentifier): StreamRecord | undefined {
-    if (id.streamArn !== undefined) return [...this.streams.values()].find((stream) => stream.arn === id.streamArn);
-    return id.streamName === undefined ? undefined : this.streams.get(id.streamName);
+  /** The stream in `scope` a request names; a stream of another account or region is not found. */
+  private lookupStream(id: StreamIdentifier, scope: Scope): StreamRecord | undefined {
+    if (id.streamArn !== undefined) return [...this.streams.values()].find((stream) => stream.arn === id.streamArn && inScope(stream, scope));
+    return id.streamName === undefined ? undefined : this.streams.get(streamKey(scope, id.streamName));
   }
 
-  private findStream(id: StreamIdentifier): StreamRecord {
-    const stream = this.lookupStream(id);
+  private findStream(id: StreamIdentifier, scope: Scope): StreamRecord {
+    const stream = this.lookupStream(id, scope);
     if (!stream) throw kinesisVideoError('resourceNotFound', `The requested stream ${id.streamArn ?? id.streamName} is not found or not active`);
     return stream;
   }
 
+  /** Test-facing lookup: an ARN in any account and region, a name in the home account and region. */
   private streamByNameOrArn(nameOrArn: string): StreamRecord | undefined {
-    return this.lookupStream(nameOrArn.startsWith('arn:') ? { streamArn: nameOrArn } : { streamName: nameOrArn });
+    if (nameOrArn.startsWith('arn:')) return [...this.streams.values()].find((stream) => stream.arn === nameOrArn);
+    return this.streams.get(streamKey(this.home, nameOrArn));
+  }
+
+  private get home(): Scope {
+    return { region: this.region, accountId: this.accountId };
   }
 
   private requireStream(nameOrArn: string): StreamRecord {
@@ -504,4 +552,12 @@ function decodeNextToken(token: string | undefined): number {
   const decoded = /^offset:(\d+)$/.exec(Buffer.from(token, 'base64').toString('utf8'));
   if (!decoded) throw kinesisVideoError('invalidArgument', `NextToken ${token} was not returned by ListEdgeAgentConfigurations`);
   return Number(decoded[1]);
+}
+
+function streamKey(scope: Scope, name: string): string {
+  return `${scopeKey(scope)}/${name}`;
+}
+
+function scopeKey(scope: Scope): string {
+  return `${scope.accountId}/${scope.region}`;
 }

@@ -4,6 +4,7 @@ import type { EdgeAgentScriptInput } from './edge-agent-scripts';
 import { FaultInjector } from './faults';
 import { GroundStationEmulator } from './ground-station';
 import { GROUND_STATION_SERVICE } from './ground-station-shapes';
+import { IamEmulator } from './iam';
 import { KinesisVideoEmulator } from './kinesis-video';
 import { KINESIS_VIDEO_SERVICE } from './kinesis-video-shapes';
 import { SeededRandom } from './random';
@@ -26,6 +27,8 @@ export interface LocalAwsEndpointOptions {
   readonly sitewise?: {
     /** Script of unscripted SiteWise devices; default: apply after 2 simulated seconds. */
     readonly defaultScript?: DeviceScriptInput;
+    /** How long a gateway processes a capability update (another one meanwhile conflicts); default DEFAULT_UPDATE_PROCESSING_MS. */
+    readonly updateProcessingMs?: number;
   };
   readonly kinesisVideo?: {
     /** Script of unscripted Edge Agents; default: acknowledge after 1 simulated second, IN_SYNC 2 s later. */
@@ -39,8 +42,12 @@ export interface LocalAwsEndpointOptions {
   };
 }
 
-/** Fake static credentials: the emulator reads the signing scope but never checks signatures. */
+/**
+ * The home account's administrator: may do anything in that account. The emulator reads the
+ * access key and the signing scope but never checks signatures.
+ */
 export const EMULATOR_CREDENTIALS = { accessKeyId: 'AKIDEMULATOR', secretAccessKey: 'emulator-secret-access-key' };
+const DEFAULT_ACCOUNT_ID = '123456789012';
 
 /** Seed offset of the fault PRNG, so fault draws do not shift gateway ids and vice versa. */
 const FAULT_SEED_OFFSET = 7919;
@@ -69,7 +76,9 @@ export class LocalAwsEndpoint {
     const groundStationIds = sequence(GROUND_STATION_SEED_OFFSET);
     const faults = new FaultInjector(faultDraws.random);
     const events = new DeviceEventLog();
-    const server = await AwsRestJsonServer.start({ clock: options.clock, faults });
+    const homeAccountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
+    const iam = new IamEmulator({ homeAccountId, homeAdministratorKey: EMULATOR_CREDENTIALS.accessKeyId, now: () => options.clock.now() });
+    const server = await AwsRestJsonServer.start({ clock: options.clock, faults, iam });
     const sitewise = new SiteWiseEmulator({
       clock: options.clock,
       random: ids.random,
@@ -77,6 +86,7 @@ export class LocalAwsEndpoint {
       region: options.region,
       accountId: options.accountId,
       defaultScript: options.sitewise?.defaultScript,
+      updateProcessingMs: options.sitewise?.updateProcessingMs,
     });
     server.addService(SITEWISE_SERVICE);
     server.addOperations(sitewise.operations());
@@ -103,10 +113,10 @@ export class LocalAwsEndpoint {
     });
     server.addService(GROUND_STATION_SERVICE);
     server.addOperations(groundStation.operations());
-    const s3 = new S3Emulator({ clock: options.clock });
+    const s3 = new S3Emulator({ clock: options.clock, region: options.region, accountId: options.accountId });
     server.addService(S3_SERVICE);
     server.addOperations(s3.operations());
-    return new LocalAwsEndpoint(options.clock, server, faults, events, sitewise, kinesisVideo, secrets, groundStation, s3, [
+    return new LocalAwsEndpoint(options.clock, server, faults, iam, events, sitewise, kinesisVideo, secrets, groundStation, s3, [
       ids, faultDraws, kinesisVideoIds, groundStationIds,
     ]);
   }
@@ -116,6 +126,8 @@ export class LocalAwsEndpoint {
     private readonly server: AwsRestJsonServer,
     /** Fault injection for all services. */
     public readonly faults: FaultInjector,
+    /** Who signs requests (administrator keys, roles the harness registers) and the requests IAM refused. */
+    public readonly iam: IamEmulator,
     private readonly eventLog: DeviceEventLog,
     /** Emulated IoT SiteWise and its simulated gateway devices. */
     public readonly sitewise: SiteWiseEmulator,
@@ -172,8 +184,8 @@ export class LocalAwsEndpoint {
 
   /**
    * Clears gateways, devices, streams, edge agents, secrets, dataflow endpoint groups, Ground
-   * Station agents and overrides, S3 buckets and objects, scripts, faults, quotas, requests and
-   * events, and restarts the seeded sequences.
+   * Station agents and overrides, S3 buckets and objects, scripts, faults, quotas, requests,
+   * events and IAM denials, and restarts the seeded sequences. Registered roles stay.
    */
   public reset(): void {
     this.sitewise.reset();
@@ -181,6 +193,7 @@ export class LocalAwsEndpoint {
     this.kinesisVideo.reset();
     this.groundStation.reset();
     this.secrets.reset();
+    this.iam.reset();
     this.faults.clear();
     this.server.requests.length = 0;
     this.eventLog.clear();

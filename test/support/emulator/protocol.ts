@@ -34,6 +34,20 @@ export interface AwsServiceDefinition {
   readonly throttlingError: ModeledError;
   /** What the service answers on an internal failure; used by fault injection and for handler crashes. */
   readonly internalError: ModeledError;
+  /** What the service answers when IAM denies a request. */
+  readonly accessDeniedError: ModeledError;
+  /** What the service answers for a request signed with an access key AWS does not know. */
+  readonly unrecognizedClientError: ModeledError & { readonly message: string };
+}
+
+/**
+ * The resource IAM authorizes a request against: its ARN, the account that owns it when the ARN
+ * does not say (S3), and its tags (`aws:ResourceTag/<key>`).
+ */
+export interface ResourceTarget {
+  readonly arn: string;
+  readonly account?: string;
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** What an operation handler sees of one request. */
@@ -46,11 +60,15 @@ export interface OperationRequest {
   /** The request body as sent. */
   readonly rawBody: Buffer;
   readonly headers: IncomingHttpHeaders;
-  /** Region from the SigV4 credential scope. */
+  /** Region from the SigV4 credential scope: the region whose resources the request sees. */
   readonly region: string;
+  /** Account of the principal that signed the request: the account whose resources the request sees. */
+  readonly accountId: string;
   /** Simulated epoch milliseconds when the request arrived (after any injected latency). */
   readonly now: number;
   readonly clock: ScaledClock;
+  /** Whether the signer may perform `action` on `resource` (e.g. S3 asks about s3:ListBucket for a missing key); not recorded as a denial. */
+  isAllowed(action: string, resource: ResourceTarget): boolean;
 }
 
 export interface AwsOperation {
@@ -64,11 +82,30 @@ export interface AwsOperation {
   /** HTTP status of a successful response, from the model (SiteWise create/update use 201). */
   readonly successStatus: number;
   /**
+   * The resource IAM authorizes the request against (Service Authorization Reference, "Resource
+   * types" of the action). Omitted for actions without a resource type, which are authorized
+   * against `*`. Returns null when the request names a resource that does not exist in the
+   * caller's account and region and whose ARN cannot be formed without it (a Kinesis Video stream
+   * by name: its ARN ends with the creation time); the handler then answers not found (see
+   * ASSUMPTIONS.md). Called after input validation fails nothing: it must cope with any body.
+   */
+  resource?(request: OperationRequest): ResourceTarget | null;
+  /**
    * Returns the JSON response body (or undefined for an empty body), or a RawResponse written
    * as is, or throws an AwsError. Any other exception becomes the service's internal error.
    */
   handler(request: OperationRequest): unknown;
 }
+
+/**
+ * What restJson1 services answer for an access key AWS does not know (AWS's common error
+ * `UnrecognizedClientException`; see ASSUMPTIONS.md for the status).
+ */
+export const UNRECOGNIZED_CLIENT: ModeledError & { readonly message: string } = {
+  code: 'UnrecognizedClientException',
+  status: 403,
+  message: 'The security token included in the request is invalid.',
+};
 
 /** Throw from a handler to answer with a modeled error. */
 export class AwsError extends Error {

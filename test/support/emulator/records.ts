@@ -8,6 +8,10 @@ export interface RecordedRequest {
   readonly operation?: string;
   /** Region from the credential scope. */
   readonly region?: string;
+  /** Account of the signing principal, once its access key was recognized. */
+  readonly accountId?: string;
+  /** ARN of the signing principal (a role session for handler requests, `…:root` for administrators). */
+  readonly principal?: string;
   readonly method: string;
   /** Path as sent (still percent-encoded), without the query string. */
   readonly path: string;
@@ -17,8 +21,8 @@ export interface RecordedRequest {
   readonly status: number;
   /** Error code of an error response (`x-amzn-ErrorType`, or `Error.Code` of a restXml service). */
   readonly errorCode?: string;
-  /** Which injected fault, if any, shaped this response. */
-  readonly fault?: 'throttle' | 'serverError' | 'drop' | 'latency';
+  /** Which injected fault, if any, shaped this response (`...AfterApply`: the operation ran, then its response was lost). */
+  readonly fault?: 'throttle' | 'serverError' | 'drop' | 'serverErrorAfterApply' | 'dropAfterApply' | 'latency';
   /** Decoded path labels plus the parsed JSON body (restJson1 only), as the operation saw them. */
   readonly input?: Readonly<Record<string, unknown>>;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ScaledClock } from '../clock';
-import { AwsError, RawResponse, type AwsOperation, type AwsServiceDefinition } from './protocol';
+import { AwsError, RawResponse, type AwsOperation, type AwsServiceDefinition, type OperationRequest, type ResourceTarget } from './protocol';
+import type { Scope } from './scope';
 
 /**
  * A minimal in-memory Amazon S3: buckets of objects that tests (and the CloudFormation harness,
@@ -16,16 +17,33 @@ export const S3_SERVICE: AwsServiceDefinition = {
   // S3 throttles with 503 SlowDown, a code the SDK's retry strategy classifies as throttling.
   throttlingError: { code: 'SlowDown', status: 503 },
   internalError: { code: 'InternalError', status: 500 },
+  accessDeniedError: { code: 'AccessDenied', status: 403 },
+  unrecognizedClientError: { code: 'InvalidAccessKeyId', status: 403, message: 'The AWS Access Key Id you provided does not exist in our records.' },
 };
 
 export const S3_ERRORS = {
   NoSuchBucket: { code: 'NoSuchBucket', status: 404 },
   NoSuchKey: { code: 'NoSuchKey', status: 404 },
+  AccessDenied: { code: 'AccessDenied', status: 403 },
+  AuthorizationHeaderMalformed: { code: 'AuthorizationHeaderMalformed', status: 400 },
 } as const;
 
 export interface S3EmulatorOptions {
   /** `Last-Modified` of objects put from now on. */
   readonly clock: ScaledClock;
+  /** Region and owner of buckets created without saying; default us-east-1 and 123456789012. */
+  readonly region?: string;
+  readonly accountId?: string;
+}
+
+/** Where a bucket lives and who owns it. */
+export interface CreateBucketOptions {
+  readonly region?: string;
+  readonly accountId?: string;
+}
+
+interface Bucket extends Scope {
+  readonly objects: Map<string, S3ObjectSnapshot>;
 }
 
 export interface S3ObjectSnapshot {
@@ -50,17 +68,24 @@ const MAX_KEY_BYTES = 1024;
 
 export class S3Emulator {
   private readonly clock: ScaledClock;
-  /** Bucket name → key → object. */
-  private readonly buckets = new Map<string, Map<string, S3ObjectSnapshot>>();
+  private readonly home: Scope;
+  /** By bucket name (global); each bucket has a region and an owner. */
+  private readonly buckets = new Map<string, Bucket>();
 
   constructor(options: S3EmulatorOptions) {
     this.clock = options.clock;
+    this.home = { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '123456789012' };
   }
 
-  /** Creates an empty bucket (a no-op if it exists), so a missing key in it is NoSuchKey rather than NoSuchBucket. */
-  public createBucket(bucket: string): void {
+  /**
+   * Creates an empty bucket (a no-op if it exists), so a missing key in it is NoSuchKey rather
+   * than NoSuchBucket; by default in the home region, owned by the home account.
+   */
+  public createBucket(bucket: string, options: CreateBucketOptions = {}): void {
     if (bucket === '') throw new Error('bucket names must not be empty');
-    if (!this.buckets.has(bucket)) this.buckets.set(bucket, new Map());
+    if (this.buckets.has(bucket)) return;
+    const { region = this.home.region, accountId = this.home.accountId } = options;
+    this.buckets.set(bucket, { region, accountId, objects: new Map() });
   }
 
   /** Stores (or replaces) an object, creating its bucket if needed. */
@@ -77,27 +102,27 @@ export class S3Emulator {
       etag: `"${createHash('md5').update(bytes).digest('hex')}"`,
       lastModified: this.clock.now(),
     };
-    this.buckets.get(bucket)!.set(key, object);
+    this.buckets.get(bucket)!.objects.set(key, object);
   }
 
   /** The object, or undefined when there is none. */
   public getObject(bucket: string, key: string): S3ObjectSnapshot | undefined {
-    const object = this.buckets.get(bucket)?.get(key);
+    const object = this.buckets.get(bucket)?.objects.get(key);
     return object && copy(object);
   }
 
   public has(bucket: string, key: string): boolean {
-    return this.buckets.get(bucket)?.has(key) ?? false;
+    return this.buckets.get(bucket)?.objects.has(key) ?? false;
   }
 
   /** Deletes an object out of band (its bucket stays); whether there was one. */
   public deleteObject(bucket: string, key: string): boolean {
-    return this.buckets.get(bucket)?.delete(key) ?? false;
+    return this.buckets.get(bucket)?.objects.delete(key) ?? false;
   }
 
   /** Every object of every bucket, in put order per bucket. */
   public objects(): S3ObjectSnapshot[] {
-    return [...this.buckets.values()].flatMap((objects) => [...objects.values()].map(copy));
+    return [...this.buckets.values()].flatMap((bucket) => [...bucket.objects.values()].map(copy));
   }
 
   public bucketNames(): string[] {
@@ -118,15 +143,39 @@ export class S3Emulator {
       // slash is lost in routing, so such keys cannot be read back over HTTP.
       path: '/{Bucket}/{Key+}',
       successStatus: 200,
-      handler: ({ labels }) => this.getObjectResponse(labels.Bucket, labels.Key),
+      // IAM: s3:GetObject on `arn:aws:s3:::<bucket>/<key>`, owned by the bucket's owner.
+      resource: (request) => this.objectResource(request),
+      handler: (request) => this.getObjectResponse(request),
     }];
   }
 
-  private getObjectResponse(bucket: string, key: string): RawResponse {
-    const objects = this.buckets.get(bucket);
-    if (!objects) throw new AwsError(S3_ERRORS.NoSuchBucket.code, S3_ERRORS.NoSuchBucket.status, 'The specified bucket does not exist', { BucketName: bucket });
-    const object = objects.get(key);
-    if (!object) throw new AwsError(S3_ERRORS.NoSuchKey.code, S3_ERRORS.NoSuchKey.status, 'The specified key does not exist.', { Key: key });
+  /**
+   * The object's ARN and owner; a request signed for another region than the bucket's is refused
+   * first, as S3 checks the signature's scope before anything else. A missing bucket has no owner
+   * to authorize against: GetObject answers NoSuchBucket.
+   */
+  private objectResource({ labels, region }: OperationRequest): ResourceTarget | null {
+    const bucket = this.buckets.get(labels.Bucket);
+    if (!bucket) return null;
+    if (bucket.region !== region) {
+      throw new AwsError(S3_ERRORS.AuthorizationHeaderMalformed.code, S3_ERRORS.AuthorizationHeaderMalformed.status,
+        `The authorization header is malformed; the region '${region}' is wrong; expecting '${bucket.region}'`, { Region: bucket.region });
+    }
+    return { arn: `arn:aws:s3:::${labels.Bucket}/${labels.Key}`, account: bucket.accountId };
+  }
+
+  private getObjectResponse(request: OperationRequest): RawResponse {
+    const { Bucket: bucketName, Key: key } = request.labels;
+    const bucket = this.buckets.get(bucketName);
+    if (!bucket) throw new AwsError(S3_ERRORS.NoSuchBucket.code, S3_ERRORS.NoSuchBucket.status, 'The specified bucket does not exist', { BucketName: bucketName });
+    const object = bucket.objects.get(key);
+    if (!object) {
+      // "If you don't have the s3:ListBucket permission, Amazon S3 returns an HTTP status code 403 Access Denied error" (GetObject API reference).
+      if (!request.isAllowed('s3:ListBucket', { arn: `arn:aws:s3:::${bucketName}`, account: bucket.accountId })) {
+        throw new AwsError(S3_ERRORS.AccessDenied.code, S3_ERRORS.AccessDenied.status, 'Access Denied');
+      }
+      throw new AwsError(S3_ERRORS.NoSuchKey.code, S3_ERRORS.NoSuchKey.status, 'The specified key does not exist.', { Key: key });
+    }
     return new RawResponse(object.body, {
       'Content-Type': object.contentType,
       'ETag': object.etag,

@@ -2,14 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ScaledClock } from '../clock';
-import type { FaultDecision, FaultInjector } from './faults';
-import { AwsError, RawResponse, type AwsOperation, type AwsServiceDefinition, type ModeledError, type ServiceProtocol } from './protocol';
+import { AFTER_APPLY_OUTCOMES, type FaultDecision, type FaultInjector } from './faults';
+import type { IamEmulator, Principal } from './iam';
+import { UnsupportedPolicyError } from './iam-policy';
+import {
+  AwsError, RawResponse,
+  type AwsOperation, type AwsServiceDefinition, type ModeledError, type OperationRequest, type ResourceTarget, type ServiceProtocol,
+} from './protocol';
 import type { RecordedRequest } from './records';
 import { OperationRouter, parseCredentialScope } from './routing';
 
 export interface AwsRestJsonServerOptions {
   readonly clock: ScaledClock;
   readonly faults: FaultInjector;
+  /** Who signed a request, and whether IAM allows it. */
+  readonly iam: IamEmulator;
 }
 
 /** Member name used for errors that belong to no known service (missing signature, unknown service). */
@@ -25,11 +32,16 @@ interface ErrorAnswer {
   readonly protocol?: ServiceProtocol;
 }
 
+/** A handler's result, before it is written. */
+type OperationAnswer = { readonly kind: 'output'; readonly output: unknown } | { readonly kind: 'error'; readonly answer: ErrorAnswer };
+
 /**
  * A generic REST HTTP endpoint on 127.0.0.1 (restJson1, and restXml for services that declare
  * it). It knows nothing about any particular service: requests are routed by the SigV4 signing
  * name in the Authorization header plus method and path template, to operations registered with
- * `addOperations`.
+ * `addOperations`. Each request goes through what AWS's front door does, in this order: the
+ * access key must be known, injected faults before the operation, IAM authorization of the
+ * signer on the operation's resource, the operation itself, injected faults after it.
  */
 export class AwsRestJsonServer {
   public static async start(options: AwsRestJsonServerOptions): Promise<AwsRestJsonServer> {
@@ -50,12 +62,14 @@ export class AwsRestJsonServer {
   private readonly server: Server;
   private readonly clock: ScaledClock;
   private readonly faults: FaultInjector;
+  private readonly iam: IamEmulator;
   private readonly services = new Map<string, AwsServiceDefinition>();
   private readonly router = new OperationRouter();
 
   private constructor(options: AwsRestJsonServerOptions) {
     this.clock = options.clock;
     this.faults = options.faults;
+    this.iam = options.iam;
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) => {
         // Only reachable if writing the response itself failed; nothing left to answer.
@@ -126,10 +140,20 @@ export class AwsRestJsonServer {
       return;
     }
 
-    const routed = { ...signed, operation: route.operation.name };
+    const principal = this.iam.principal(scope.accessKeyId);
+    if (!principal) {
+      const { message, ...error } = service.unrecognizedClientError;
+      this.answerError(response, { ...signed, operation: route.operation.name }, {
+        error, message, messageMember: service.errorMessageMember, protocol: service.protocol,
+      });
+      return;
+    }
+    const routed = { ...signed, operation: route.operation.name, accountId: principal.accountId, principal: principal.arn };
     const fault = this.faults.decide(service.signingName, route.operation.name);
     if (fault.latencyMs > 0) await this.clock.sleep(fault.latencyMs);
     if (this.answerInjectedFault(request, response, routed, service, fault)) return;
+    // An after-apply fault shapes the response only of an operation that ran and succeeded.
+    const unapplied: FaultDecision = { latencyMs: fault.latencyMs };
 
     let body: Record<string, unknown> = {};
     try {
@@ -140,22 +164,90 @@ export class AwsRestJsonServer {
         error: { code: 'SerializationException', status: 400 },
         message: `Request body is not a JSON object: ${(error as Error).message}`,
         messageMember: service.errorMessageMember,
-      }, fault);
+      }, unapplied);
       return;
     }
     const recorded = { ...routed, input: { ...route.labels, ...body } };
-    await this.invoke(response, recorded, service, route.operation, {
+    const operationRequest: OperationRequest = {
       labels: route.labels,
       query: url.searchParams,
       body,
       rawBody,
       headers: request.headers,
       region: scope.region,
+      accountId: principal.accountId,
+      isAllowed: (action, target) => this.isAllowed(principal, action, target, scope.region),
       // Without injected latency the operation happens at the recorded arrival instant, so a
       // device event caused by a request carries exactly that request's `at`.
       now: fault.latencyMs > 0 ? this.clock.now() : at,
       clock: this.clock,
-    }, fault);
+    };
+    const refusal = this.authorize(service, route.operation, operationRequest, principal);
+    if (refusal) {
+      this.answerError(response, recorded, { ...refusal, messageMember: service.errorMessageMember, protocol: service.protocol }, unapplied);
+      return;
+    }
+    const answer = await this.run(service, route.operation, operationRequest);
+    if (fault.outcome && AFTER_APPLY_OUTCOMES.has(fault.outcome) && answer.kind === 'output') {
+      // The change is stored; only the response is lost.
+      if (fault.outcome === 'dropAfterApply') {
+        this.requests.push({ ...recorded, status: 0, fault: 'dropAfterApply' });
+        request.socket.destroy();
+        return;
+      }
+      this.answerError(response, recorded, {
+        error: service.internalError,
+        message: 'Internal failure after the request was applied (injected by the local emulator)',
+        messageMember: service.errorMessageMember,
+        protocol: service.protocol,
+      }, fault);
+      return;
+    }
+    this.write(response, recorded, service, route.operation, answer, unapplied);
+  }
+
+  /**
+   * IAM: the signer must be allowed the operation's action (`<signing name>:<Operation>`) on
+   * its resource. Returns the access-denied answer, or undefined when allowed.
+   */
+  private authorize(
+    service: AwsServiceDefinition, operation: AwsOperation, request: OperationRequest, principal: Principal,
+  ): Omit<ErrorAnswer, 'messageMember'> | undefined {
+    let target: ResourceTarget | null;
+    try {
+      target = operation.resource ? operation.resource(request) : { arn: '*' };
+    } catch (error) {
+      // A request the service refuses before authorization (S3: signed for the wrong region).
+      if (!(error instanceof AwsError)) throw error;
+      return { error: { code: error.code, status: error.status }, message: error.message, members: error.members };
+    }
+    if (target === null) return undefined;
+    try {
+      const result = this.iam.authorize(principal, {
+        action: `${service.signingName}:${operation.name}`,
+        resource: target.arn,
+        resourceAccount: target.account,
+        resourceTags: target.tags,
+        region: request.region,
+      });
+      if (result.allowed) return undefined;
+      // S3 does not say why.
+      return { error: service.accessDeniedError, message: service.protocol === 'restXml' ? 'Access Denied' : result.denial.message };
+    } catch (error) {
+      if (!(error instanceof UnsupportedPolicyError)) throw error;
+      return { error: service.internalError, message: `The emulator's IAM cannot evaluate this request: ${error.message}` };
+    }
+  }
+
+  /** A permission check an operation makes on its own (not recorded as a denial of the request). */
+  private isAllowed(principal: Principal, action: string, target: ResourceTarget, region: string): boolean {
+    if (principal.administrator) return target.account === undefined || target.account === principal.accountId;
+    const denialsBefore = this.iam.denials.length;
+    const result = this.iam.authorize(principal, {
+      action, resource: target.arn, resourceAccount: target.account, resourceTags: target.tags, region,
+    });
+    this.iam.denials.length = denialsBefore;
+    return result.allowed;
   }
 
   private answerInjectedFault(
@@ -188,36 +280,48 @@ export class AwsRestJsonServer {
     }
   }
 
-  private async invoke(
-    response: ServerResponse,
-    recorded: Omit<RecordedRequest, 'status'>,
-    service: AwsServiceDefinition,
-    operation: AwsOperation,
-    operationRequest: Parameters<AwsOperation['handler']>[0],
-    fault: FaultDecision,
-  ): Promise<void> {
-    let output: unknown;
+  /** Runs the operation's handler; its modeled errors (and crashes, as the internal error) become answers. */
+  private async run(service: AwsServiceDefinition, operation: AwsOperation, operationRequest: OperationRequest): Promise<OperationAnswer> {
     try {
-      output = await operation.handler(operationRequest);
+      return { kind: 'output', output: await operation.handler(operationRequest) };
     } catch (error) {
       if (error instanceof AwsError) {
-        this.answerError(response, recorded, {
-          error: { code: error.code, status: error.status },
-          message: error.message,
-          messageMember: service.errorMessageMember,
-          members: error.members,
-          protocol: service.protocol,
-        }, fault);
-      } else {
-        this.answerError(response, recorded, {
+        return {
+          kind: 'error',
+          answer: {
+            error: { code: error.code, status: error.status },
+            message: error.message,
+            messageMember: service.errorMessageMember,
+            members: error.members,
+            protocol: service.protocol,
+          },
+        };
+      }
+      return {
+        kind: 'error',
+        answer: {
           error: service.internalError,
           message: `Emulator handler for ${service.signingName}:${operation.name} crashed: ${(error as Error)?.message ?? String(error)}`,
           messageMember: service.errorMessageMember,
           protocol: service.protocol,
-        }, fault);
-      }
+        },
+      };
+    }
+  }
+
+  private write(
+    response: ServerResponse,
+    recorded: Omit<RecordedRequest, 'status'>,
+    service: AwsServiceDefinition,
+    operation: AwsOperation,
+    answer: OperationAnswer,
+    fault: FaultDecision,
+  ): void {
+    if (answer.kind === 'error') {
+      this.answerError(response, recorded, answer.answer, fault);
       return;
     }
+    const output = answer.output;
     if (output instanceof RawResponse) {
       const status = output.status ?? operation.successStatus;
       this.requests.push({ ...recorded, status, ...latencyOnly(fault) });

@@ -1,4 +1,4 @@
-import type { AwsServiceDefinition, ModeledError } from './protocol';
+import { UNRECOGNIZED_CLIENT, type AwsServiceDefinition, type ModeledError } from './protocol';
 import { InputValidator } from './validation';
 
 /**
@@ -7,6 +7,7 @@ import { InputValidator } from './validation';
  */
 
 export const SITEWISE_ERRORS = {
+  accessDenied: { code: 'AccessDeniedException', status: 403 },
   invalidRequest: { code: 'InvalidRequestException', status: 400 },
   resourceNotFound: { code: 'ResourceNotFoundException', status: 404 },
   conflictingOperation: { code: 'ConflictingOperationException', status: 409 },
@@ -21,6 +22,8 @@ export const SITEWISE_SERVICE: AwsServiceDefinition = {
   errorMessageMember: 'message',
   throttlingError: SITEWISE_ERRORS.throttling,
   internalError: SITEWISE_ERRORS.internalFailure,
+  accessDeniedError: SITEWISE_ERRORS.accessDenied,
+  unrecognizedClientError: UNRECOGNIZED_CLIENT,
 };
 
 /** Shape `ID` (current botocore: the all-zero UUID is excluded). */

@@ -3,9 +3,10 @@ import {
   behaviourFor, DEFAULT_SYNC_DELAY_MS, defaultContentCheck, SimulatedGatewayDevice, toDeviceScript,
   type DeviceScript, type DeviceScriptInput, type DeviceSnapshot,
 } from './devices';
-import { AwsError, epochSeconds, type AwsOperation, type OperationRequest } from './protocol';
+import { AwsError, epochSeconds, type AwsOperation, type OperationRequest, type ResourceTarget } from './protocol';
 import type { SeededRandom } from './random';
 import type { DeviceEventLog, SiteWiseSyncStatus } from './records';
+import { inScope, scopeOf, type Scope } from './scope';
 import {
   CAPABILITY_CONFIGURATION, GATEWAY_NAME, GATEWAY_VERSION, MAX_RESULTS, SITEWISE_ERRORS, SITEWISE_SERVICE, sitewiseValidator,
   validateGatewayId, validateGatewayPlatform, validateNamespace, validateTags,
@@ -16,13 +17,22 @@ export interface SiteWiseEmulatorOptions {
   /** Source of gateway ids. */
   readonly random: SeededRandom;
   readonly events: DeviceEventLog;
-  /** Default us-east-1. Gateway ARNs use it; requests for other regions are still served. */
+  /** Home region of gateways the test helpers create; default us-east-1. Requests see the gateways of their own region. */
   readonly region?: string;
-  /** Default 123456789012. */
+  /** Home account; default 123456789012. Requests see the gateways of their principal's account. */
   readonly accountId?: string;
   /** Script of devices nobody scripted; default: apply after 2 simulated seconds. */
   readonly defaultScript?: DeviceScriptInput;
+  /**
+   * How long, in simulated ms, a gateway processes a capability configuration update; another
+   * update of the same gateway within it is refused with ConflictingOperationException. Default
+   * DEFAULT_UPDATE_PROCESSING_MS; per gateway: `setUpdateProcessingWindow`.
+   */
+  readonly updateProcessingMs?: number;
 }
+
+/** Simulated ms a gateway processes an update before it accepts the next one (an assumption: see ASSUMPTIONS.md). */
+export const DEFAULT_UPDATE_PROCESSING_MS = 1_000;
 
 /** Input of the `createGateway` test helper; every member has a default. */
 export interface CreateGatewayInput {
@@ -30,6 +40,10 @@ export interface CreateGatewayInput {
   readonly gatewayPlatform?: Record<string, unknown>;
   readonly gatewayVersion?: string;
   readonly tags?: Record<string, string>;
+  /** Default: the emulator's home region. */
+  readonly region?: string;
+  /** Default: the emulator's home account. */
+  readonly accountId?: string;
 }
 
 export interface GatewaySnapshot {
@@ -38,6 +52,9 @@ export interface GatewaySnapshot {
   readonly gatewayArn: string;
   readonly gatewayPlatform: Readonly<Record<string, unknown>>;
   readonly gatewayVersion: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly tags: Readonly<Record<string, string>>;
   /** Simulated epoch ms. */
   readonly creationDate: number;
   readonly lastUpdateDate: number;
@@ -45,16 +62,20 @@ export interface GatewaySnapshot {
   readonly namespaces: readonly string[];
 }
 
-interface GatewayRecord {
+interface GatewayRecord extends Scope {
   readonly gatewayId: string;
   gatewayName: string;
   readonly gatewayArn: string;
   readonly gatewayPlatform: Record<string, unknown>;
   readonly gatewayVersion: string;
-  readonly tags?: Record<string, unknown>;
+  readonly tags: Record<string, string>;
   readonly creationDate: number;
   lastUpdateDate: number;
   readonly devices: Map<string, SimulatedGatewayDevice>;
+  /** Simulated ms each capability update keeps the gateway busy; undefined: the emulator's default. */
+  updateProcessingMs?: number;
+  /** Until when (simulated epoch ms) the last capability update is being processed. */
+  processingUntil: number;
 }
 
 const DEFAULT_SCRIPT: DeviceScript = { behaviour: { kind: 'apply', delayMs: DEFAULT_SYNC_DELAY_MS } };
@@ -74,6 +95,8 @@ export class SiteWiseEmulator {
   private readonly initialDefaultScript: DeviceScript;
   private defaultScript: DeviceScript;
   private readonly gateways = new Map<string, GatewayRecord>();
+  private readonly initialUpdateProcessingMs: number;
+  private updateProcessingMs: number;
   private gatewaysCreated = 0;
 
   constructor(options: SiteWiseEmulatorOptions) {
@@ -84,6 +107,8 @@ export class SiteWiseEmulator {
     this.accountId = options.accountId ?? '123456789012';
     this.initialDefaultScript = options.defaultScript ? toDeviceScript(options.defaultScript) : DEFAULT_SCRIPT;
     this.defaultScript = this.initialDefaultScript;
+    this.initialUpdateProcessingMs = options.updateProcessingMs ?? DEFAULT_UPDATE_PROCESSING_MS;
+    this.updateProcessingMs = this.initialUpdateProcessingMs;
     this.events.addSettler(() => this.settleAll());
   }
 
@@ -97,7 +122,22 @@ export class SiteWiseEmulator {
       gatewayPlatform: input.gatewayPlatform ?? { greengrassV2: { coreDeviceThingName: `emulated-core-device-${number}` } },
       gatewayVersion: input.gatewayVersion,
       tags: input.tags,
-    }).gatewayId;
+    }, { region: input.region ?? this.region, accountId: input.accountId ?? this.accountId }).gatewayId;
+  }
+
+  /**
+   * How long (simulated ms) this gateway processes each capability configuration update, during
+   * which another update of it is refused with ConflictingOperationException; 0 never conflicts.
+   */
+  public setUpdateProcessingWindow(gatewayId: string, ms: number): void {
+    if (!(ms >= 0)) throw new Error('the update processing window must be >= 0 ms');
+    this.requireGateway(gatewayId).updateProcessingMs = ms;
+  }
+
+  /** The processing window of every gateway without its own (`setUpdateProcessingWindow`). */
+  public setDefaultUpdateProcessingWindow(ms: number): void {
+    if (!(ms >= 0)) throw new Error('the update processing window must be >= 0 ms');
+    this.updateProcessingMs = ms;
   }
 
   /** Deletes a gateway behind the deployment's back, e.g. someone deleted it in the console. */
@@ -141,6 +181,9 @@ export class SiteWiseEmulator {
       gatewayArn: gateway.gatewayArn,
       gatewayPlatform: gateway.gatewayPlatform,
       gatewayVersion: gateway.gatewayVersion,
+      region: gateway.region,
+      accountId: gateway.accountId,
+      tags: { ...gateway.tags },
       creationDate: gateway.creationDate,
       lastUpdateDate: gateway.lastUpdateDate,
       namespaces: [...gateway.devices.values()].filter((device) => device.hasConfiguration).map((device) => device.namespace),
@@ -151,11 +194,12 @@ export class SiteWiseEmulator {
     return [...this.gateways.keys()];
   }
 
-  /** Forgets all gateways and devices and restores the initial default script. */
+  /** Forgets all gateways and devices and restores the initial default script and processing window. */
   public reset(): void {
     this.gateways.clear();
     this.gatewaysCreated = 0;
     this.defaultScript = this.initialDefaultScript;
+    this.updateProcessingMs = this.initialUpdateProcessingMs;
   }
 
   /** Brings every device up to the current simulated time. */
@@ -169,20 +213,52 @@ export class SiteWiseEmulator {
   // ---- operations ------------------------------------------------------------------------------
 
   /** The operation table registered with the HTTP server. */
+  /**
+   * The operation table registered with the HTTP server. IAM (Service Authorization Reference,
+   * list_iotsitewise): CreateGateway and ListGateways have no resource type (`*`); the others act
+   * on `gateway*`, `arn:aws:iotsitewise:<region>:<account>:gateway/<gatewayId>`, with
+   * `aws:ResourceTag/<key>` from the gateway's tags.
+   */
   public operations(): AwsOperation[] {
     const service = SITEWISE_SERVICE.signingName;
+    const gatewayResource = (r: OperationRequest) => this.gatewayResource(r);
     return [
       { service, name: 'CreateGateway', method: 'POST', path: '/20200301/gateways', successStatus: 201, handler: (r) => this.onCreateGateway(r) },
       { service, name: 'ListGateways', method: 'GET', path: '/20200301/gateways', successStatus: 200, handler: (r) => this.onListGateways(r) },
-      { service, name: 'DescribeGateway', method: 'GET', path: '/20200301/gateways/{gatewayId}', successStatus: 200, handler: (r) => this.onDescribeGateway(r) },
-      { service, name: 'UpdateGateway', method: 'PUT', path: '/20200301/gateways/{gatewayId}', successStatus: 200, handler: (r) => this.onUpdateGateway(r) },
-      { service, name: 'DeleteGateway', method: 'DELETE', path: '/20200301/gateways/{gatewayId}', successStatus: 200, handler: (r) => this.onDeleteGateway(r) },
+      {
+        service,
+        name: 'DescribeGateway',
+        method: 'GET',
+        path: '/20200301/gateways/{gatewayId}',
+        successStatus: 200,
+        resource: gatewayResource,
+        handler: (r) => this.onDescribeGateway(r),
+      },
+      {
+        service,
+        name: 'UpdateGateway',
+        method: 'PUT',
+        path: '/20200301/gateways/{gatewayId}',
+        successStatus: 200,
+        resource: gatewayResource,
+        handler: (r) => this.onUpdateGateway(r),
+      },
+      {
+        service,
+        name: 'DeleteGateway',
+        method: 'DELETE',
+        path: '/20200301/gateways/{gatewayId}',
+        successStatus: 200,
+        resource: gatewayResource,
+        handler: (r) => this.onDeleteGateway(r),
+      },
       {
         service,
         name: 'UpdateGatewayCapabilityConfiguration',
         method: 'POST',
         path: '/20200301/gateways/{gatewayId}/capability',
         successStatus: 201,
+        resource: gatewayResource,
         handler: (r) => this.onUpdateCapability(r),
       },
       {
@@ -191,14 +267,26 @@ export class SiteWiseEmulator {
         method: 'GET',
         path: '/20200301/gateways/{gatewayId}/capability/{capabilityNamespace}',
         successStatus: 200,
+        resource: gatewayResource,
         handler: (r) => this.onDescribeCapability(r),
       },
     ];
   }
 
+  /** The gateway ARN in the caller's account and region (formed from the id, whether or not the gateway exists), with its tags. */
+  private gatewayResource(request: OperationRequest): ResourceTarget {
+    const { gatewayId } = request.labels;
+    const gateway = this.gateways.get(gatewayId);
+    const scope = scopeOf(request);
+    return {
+      arn: gatewayArn(scope, gatewayId),
+      tags: gateway && inScope(gateway, scope) ? gateway.tags : undefined,
+    };
+  }
+
   private onCreateGateway(request: OperationRequest): unknown {
     const { gatewayName, gatewayPlatform, gatewayVersion, tags } = request.body;
-    const gateway = this.addGateway({ gatewayName, gatewayPlatform, gatewayVersion, tags });
+    const gateway = this.addGateway({ gatewayName, gatewayPlatform, gatewayVersion, tags }, scopeOf(request));
     return { gatewayId: gateway.gatewayId, gatewayArn: gateway.gatewayArn };
   }
 
@@ -213,7 +301,7 @@ export class SiteWiseEmulator {
     const start = token === null ? 0 : Number(token);
     if (!Number.isInteger(start) || start < 0) validator.fail(`Value '${token}' at 'nextToken' failed to satisfy constraint: Member must be a token returned by ListGateways`);
     validator.throwIfInvalid();
-    const all = [...this.gateways.values()];
+    const all = [...this.gateways.values()].filter((gateway) => inScope(gateway, scopeOf(request)));
     const page = all.slice(start, start + maxResults);
     const next = start + maxResults < all.length ? String(start + maxResults) : undefined;
     return {
@@ -229,7 +317,7 @@ export class SiteWiseEmulator {
     const validator = sitewiseValidator();
     validateGatewayId(validator, request.labels.gatewayId);
     validator.throwIfInvalid();
-    return this.describe(this.findGateway(request.labels.gatewayId), request.now);
+    return this.describe(this.findGateway(request.labels.gatewayId, scopeOf(request)), request.now);
   }
 
   private onUpdateGateway(request: OperationRequest): unknown {
@@ -237,7 +325,7 @@ export class SiteWiseEmulator {
     validateGatewayId(validator, request.labels.gatewayId);
     if (validator.required('gatewayName', request.body.gatewayName)) validator.string('gatewayName', request.body.gatewayName, GATEWAY_NAME);
     validator.throwIfInvalid();
-    const gateway = this.findGateway(request.labels.gatewayId);
+    const gateway = this.findGateway(request.labels.gatewayId, scopeOf(request));
     gateway.gatewayName = request.body.gatewayName as string;
     gateway.lastUpdateDate = request.now;
     return undefined;
@@ -247,7 +335,7 @@ export class SiteWiseEmulator {
     const validator = sitewiseValidator();
     validateGatewayId(validator, request.labels.gatewayId);
     validator.throwIfInvalid();
-    this.removeGateway(this.findGateway(request.labels.gatewayId));
+    this.removeGateway(this.findGateway(request.labels.gatewayId, scopeOf(request)));
     return undefined;
   }
 
@@ -260,7 +348,14 @@ export class SiteWiseEmulator {
       validator.string('capabilityConfiguration', capabilityConfiguration, CAPABILITY_CONFIGURATION);
     }
     validator.throwIfInvalid();
-    const gateway = this.findGateway(request.labels.gatewayId);
+    const gateway = this.findGateway(request.labels.gatewayId, scopeOf(request));
+    if (request.now < gateway.processingUntil) {
+      // "Your request has conflicting operations ... more than one operation on the same resource at the same time."
+      throw new AwsError(SITEWISE_ERRORS.conflictingOperation.code, SITEWISE_ERRORS.conflictingOperation.status,
+        `Gateway ${gateway.gatewayId} is processing another capability configuration update`,
+        { resourceId: gateway.gatewayId, resourceArn: gateway.gatewayArn });
+    }
+    gateway.processingUntil = request.now + (gateway.updateProcessingMs ?? this.updateProcessingMs);
     const namespace = capabilityNamespace as string;
     const document = capabilityConfiguration as string;
     const device = this.deviceOf(gateway, namespace);
@@ -279,7 +374,7 @@ export class SiteWiseEmulator {
     validateGatewayId(validator, gatewayId);
     validateNamespace(validator, capabilityNamespace);
     validator.throwIfInvalid();
-    const gateway = this.findGateway(gatewayId);
+    const gateway = this.findGateway(gatewayId, scopeOf(request));
     const device = gateway.devices.get(capabilityNamespace);
     if (!device?.hasConfiguration) {
       throw new AwsError(SITEWISE_ERRORS.resourceNotFound.code, SITEWISE_ERRORS.resourceNotFound.status,
@@ -296,7 +391,7 @@ export class SiteWiseEmulator {
 
   // ---- state -----------------------------------------------------------------------------------
 
-  private addGateway(input: Record<string, unknown>): GatewayRecord {
+  private addGateway(input: Record<string, unknown>, scope: Scope): GatewayRecord {
     const { gatewayName, gatewayPlatform, tags } = input;
     const gatewayVersion = input.gatewayVersion ?? '2';
     const validator = sitewiseValidator();
@@ -310,15 +405,17 @@ export class SiteWiseEmulator {
     while (this.gateways.has(gatewayId)) gatewayId = this.random.uuidV4();
     const now = this.clock.now();
     const gateway: GatewayRecord = {
+      ...scope,
       gatewayId,
       gatewayName: gatewayName as string,
-      gatewayArn: `arn:aws:iotsitewise:${this.region}:${this.accountId}:gateway/${gatewayId}`,
+      gatewayArn: gatewayArn(scope, gatewayId),
       gatewayPlatform: gatewayPlatform as Record<string, unknown>,
       gatewayVersion: gatewayVersion as string,
-      tags: tags as Record<string, unknown> | undefined,
+      tags: { ...(tags as Record<string, string> | undefined) },
       creationDate: now,
       lastUpdateDate: now,
       devices: new Map(),
+      processingUntil: now,
     };
     this.gateways.set(gatewayId, gateway);
     this.gatewaysCreated += 1;
@@ -348,9 +445,10 @@ export class SiteWiseEmulator {
     };
   }
 
-  private findGateway(gatewayId: string): GatewayRecord {
+  /** The gateway if it exists in the caller's account and region; else ResourceNotFoundException, as for any unknown id. */
+  private findGateway(gatewayId: string, scope: Scope): GatewayRecord {
     const gateway = this.gateways.get(gatewayId);
-    if (!gateway) {
+    if (!gateway || !inScope(gateway, scope)) {
       throw new AwsError(SITEWISE_ERRORS.resourceNotFound.code, SITEWISE_ERRORS.resourceNotFound.status, `Gateway ${gatewayId} does not exist`);
     }
     return gateway;
@@ -370,4 +468,8 @@ export class SiteWiseEmulator {
     }
     return device;
   }
+}
+
+function gatewayArn(scope: Scope, gatewayId: string): string {
+  return `arn:aws:iotsitewise:${scope.region}:${scope.accountId}:gateway/${gatewayId}`;
 }
