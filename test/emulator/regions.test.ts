@@ -31,7 +31,9 @@ test('SiteWise: a gateway of us-east-1 is not found by a client in eu-west-1, no
   const gatewayId = emulator.sitewise.createGateway();
   const home = new IoTSiteWiseClient(config('us-east-1'));
   const away = new IoTSiteWiseClient(config('eu-west-1'));
-  await home.send(new UpdateGatewayCapabilityConfigurationCommand({ gatewayId, capabilityNamespace: OPC_UA_NAMESPACE, capabilityConfiguration: opcUaDocument() }));
+  await home.send(new UpdateGatewayCapabilityConfigurationCommand({
+    gatewayId, capabilityNamespace: OPC_UA_NAMESPACE, capabilityConfiguration: opcUaDocument(),
+  }));
 
   await expect(away.send(new DescribeGatewayCapabilityConfigurationCommand({ gatewayId, capabilityNamespace: OPC_UA_NAMESPACE })))
     .rejects.toMatchObject({ name: 'ResourceNotFoundException', message: `Gateway ${gatewayId} does not exist` });
