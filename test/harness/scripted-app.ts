@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { App, CfnOutput, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
 
@@ -30,6 +31,8 @@ export interface ScriptedAppOptions {
   readonly synchronous?: boolean;
   /** Outputs `<id><Attribute>` = `Fn::GetAtt [<id>, <Attribute>]` for every resource. */
   readonly outputAttributes?: string[];
+  /** Statements added to the onEvent function's role (its DefaultPolicy), e.g. s3:GetObject for a ProbeObject. */
+  readonly onEventStatements?: iam.PolicyStatement[];
 }
 
 /**
@@ -47,6 +50,7 @@ export function scriptedStack(options: ScriptedAppOptions): Stack {
     code,
     timeout: options.onEventTimeout ?? Duration.seconds(60),
   });
+  options.onEventStatements?.forEach((statement) => onEvent.addToRolePolicy(statement));
   const isComplete = options.synchronous ? undefined : new lambda.Function(stack, 'IsComplete', {
     runtime: lambda.Runtime.NODEJS_22_X,
     handler: 'index.isComplete',

@@ -63,7 +63,7 @@ test('the Lambda context counts down the Timeout in simulated milliseconds', asy
   expect(data.InvokedFunctionArn).toBe(`arn:aws:lambda:us-east-1:123456789012:function:${data.FunctionName}`);
 });
 
-test('handlers get the template environment, the harness environment and fake credentials only', async () => {
+test('handlers get the template environment, the harness environment and their role session\'s credentials only', async () => {
   const realSecret = process.env.AWS_SECRET_ACCESS_KEY;
   process.env.AWS_SECRET_ACCESS_KEY = 'a-real-secret-that-must-not-leak';
   try {
@@ -77,7 +77,8 @@ test('handlers get the template environment, the harness environment and fake cr
     Region: 'us-east-1',
     FromTemplate: 'region is us-east-1',
     Endpoint: 'http://127.0.0.1:4566',
-    SecretAccessKey: 'harness-fake-secret-access-key',
+    // The execution role session's (see iam-policies.ts), never the test process's.
+    SecretAccessKey: expect.stringMatching(/^[0-9a-f]{40}$/),
   });
 });
 

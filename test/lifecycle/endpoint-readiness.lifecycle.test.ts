@@ -8,9 +8,11 @@ import { DataflowEndpointGroupReadiness } from '../../src';
 import { EdgeEnvironment, startEdgeEnvironment } from '../support/edge-environment';
 import { GroundStationAgentScript, GroundStationAgentScripts } from '../support/emulator';
 import { StackEvent } from '../support/harness';
+import { lifecycleTests } from '../support/lifecycle';
 import { failureReason } from '../support/stack-events';
 
 let env: EdgeEnvironment | undefined;
+const lifecycleTest = lifecycleTests(() => env!);
 afterEach(async () => {
   await env?.stop();
   env = undefined;
@@ -39,7 +41,7 @@ function receiverStack(timeout?: Duration, endpoints: number = 1): Stack {
 
 const reason = (events: readonly StackEvent[]) => failureReason(events, 'AgentReady');
 
-test('an agent that registers after a delay and reports healthy releases the deploy', async () => {
+lifecycleTest('an agent that registers after a delay and reports healthy releases the deploy', async () => {
   const { harness, emulator } = await withAgent(GroundStationAgentScripts.healthyAfter(20_000, 30_000));
   const result = await harness.deploy(receiverStack());
 
@@ -54,7 +56,7 @@ test('an agent that registers after a delay and reports healthy releases the dep
   ]));
 });
 
-test('an agent that never registers fails at the timeout with NO_REGISTERED_AGENT per endpoint', async () => {
+lifecycleTest('an agent that never registers fails at the timeout with NO_REGISTERED_AGENT per endpoint', async () => {
   const { harness } = await withAgent(undefined);
   const result = await harness.deploy(receiverStack(Duration.minutes(3), 2));
 
@@ -65,7 +67,7 @@ test('an agent that never registers fails at the timeout with NO_REGISTERED_AGEN
   expect(reason(result.events)).toMatch(/Timed out after 3 minutes waiting for the AWS Ground Station Agent endpoints of dataflow endpoint group [0-9a-f-]{36}/);
 });
 
-test('a data plane failure fails the deploy at once', async () => {
+lifecycleTest('a data plane failure fails the deploy at once', async () => {
   const { harness } = await withAgent(GroundStationAgentScripts.dataPlaneFailure(10_000));
   const result = await harness.deploy(receiverStack());
 
@@ -75,7 +77,7 @@ test('a data plane failure fails the deploy at once', async () => {
   expect(failed.at - result.events[0].at).toBeLessThan(5 * 60_000);
 });
 
-test('an agent reporting FAILED fails the deploy at once', async () => {
+lifecycleTest('an agent reporting FAILED fails the deploy at once', async () => {
   const { harness } = await withAgent(GroundStationAgentScripts.aggregateFailed(10_000));
   const result = await harness.deploy(receiverStack());
 
@@ -83,7 +85,7 @@ test('an agent reporting FAILED fails the deploy at once', async () => {
   expect(reason(result.events)).toMatch(/cannot become ready: receiver-1: UNHEALTHY \[DATAPLANE_FAILURE\], agent FAILED, audit UNHEALTHY/);
 });
 
-test('an IP ownership the service cannot confirm keeps the gate waiting; an invalid one fails it', async () => {
+lifecycleTest('an IP ownership the service cannot confirm keeps the gate waiting; an invalid one fails it', async () => {
   const { harness, emulator } = await withAgent(GroundStationAgentScripts.healthyAfter(5_000, 5_000));
   const deploy = harness.deploy(receiverStack(Duration.minutes(10)));
   // Once the group exists, the service reports the ingress address unverified, then invalid.
@@ -99,7 +101,7 @@ test('an IP ownership the service cannot confirm keeps the gate waiting; an inva
   expect(reason(result.events)).toContain('cannot become ready: receiver-1: UNHEALTHY [INVALID_IP_OWNERSHIP]');
 });
 
-test('destroy does nothing in AWS for the gate: only the endpoint group resource is deleted', async () => {
+lifecycleTest('destroy does nothing in AWS for the gate: only the endpoint group resource is deleted', async () => {
   const { harness, emulator } = await withAgent(GroundStationAgentScripts.healthyAfter(1_000, 1_000));
   await harness.deploy(receiverStack());
   const gsCalls = () => emulator.requests.filter((r) => r.service === 'groundstation' && r.operation === 'GetDataflowEndpointGroup').length;

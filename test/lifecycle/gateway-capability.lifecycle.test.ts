@@ -9,6 +9,7 @@ import { CapabilityConfiguration, CapabilityNamespace, GatewayCapabilityConfigur
 import { opcUaDocument } from '../support/documents';
 import { EdgeEnvironment, startEdgeEnvironment } from '../support/edge-environment';
 import { DeviceBehaviour, DeviceBehaviours } from '../support/emulator';
+import { lifecycleTests } from '../support/lifecycle';
 import { failureReason } from '../support/stack-events';
 
 const COLLECTOR = 'iotsitewise:opcuacollector:3';
@@ -41,6 +42,7 @@ function plantStack(options: StackOptions): Stack {
 }
 
 let env: EdgeEnvironment;
+const lifecycleTest = lifecycleTests(() => env);
 beforeEach(async () => {
   env = await startEdgeEnvironment({ scale: 60 });
 });
@@ -62,7 +64,7 @@ function describeCalls(gatewayId: string, until: number = Infinity): number {
     .length;
 }
 
-test('create waits until the gateway is IN_SYNC, and never answers before', async () => {
+lifecycleTest('create waits until the gateway is IN_SYNC, and never answers before', async () => {
   const gatewayId = gatewayWith(DeviceBehaviours.apply(30_000));
   const result = await env.harness.deploy(plantStack({ gatewayId }));
 
@@ -79,7 +81,7 @@ test('create waits until the gateway is IN_SYNC, and never answers before', asyn
   expect(response.bytes).toBeLessThan(1024);
 });
 
-test('a CfnGateway of the same stack is created first and configured by its id', async () => {
+lifecycleTest('a CfnGateway of the same stack is created first and configured by its id', async () => {
   env.emulator.sitewise.setDefaultScript(DeviceBehaviours.apply(5_000));
   const stack = new Stack(new App(), 'Plant');
   const gateway = new iotsitewise.CfnGateway(stack, 'Gateway', {
@@ -94,7 +96,7 @@ test('a CfnGateway of the same stack is created first and configured by its id',
   expect(env.emulator.sitewise.device(gatewayId, COLLECTOR).appliedConfiguration).toBe(DOCUMENT_V1);
 });
 
-test('update re-applies the document and waits again', async () => {
+lifecycleTest('update re-applies the document and waits again', async () => {
   const gatewayId = gatewayWith(DeviceBehaviours.apply(10_000));
   await env.harness.deploy(plantStack({ gatewayId }));
   const result = await env.harness.deploy(plantStack({ gatewayId, document: DOCUMENT_V2 }));
@@ -103,7 +105,7 @@ test('update re-applies the document and waits again', async () => {
   expect(env.emulator.sitewise.device(gatewayId, COLLECTOR)).toMatchObject({ syncStatus: 'IN_SYNC', appliedConfiguration: DOCUMENT_V2, updates: 2 });
 });
 
-test('an update the gateway rejects fails and is rolled back: the gateway ends on the old document', async () => {
+lifecycleTest('an update the gateway rejects fails and is rolled back: the gateway ends on the old document', async () => {
   const gatewayId = gatewayWith(DeviceBehaviours.apply(10_000));
   await env.harness.deploy(plantStack({ gatewayId }));
   const result = await env.harness.deploy(plantStack({ gatewayId, document: REJECTED_DOCUMENT }));
@@ -121,7 +123,7 @@ test('an update the gateway rejects fails and is rolled back: the gateway ends o
   expect(rollback.event.OldResourceProperties.CapabilityConfiguration).toBe(REJECTED_DOCUMENT);
 });
 
-test('an offline gateway fails the create at the sync timeout with the last status, well before the service timeout', async () => {
+lifecycleTest('an offline gateway fails the create at the sync timeout with the last status, well before the service timeout', async () => {
   const gatewayId = gatewayWith(DeviceBehaviours.offline('OUT_OF_SYNC'));
   const result = await env.harness.deploy(plantStack({ gatewayId, syncTimeout: Duration.minutes(3) }));
 
@@ -135,7 +137,7 @@ test('an offline gateway fails the create at the sync timeout with the last stat
   expect(describeCalls(gatewayId, failed.at)).toBeLessThanOrEqual(60 + 60 + 1);
 });
 
-test('NOT_APPLICABLE succeeds by default', async () => {
+lifecycleTest('NOT_APPLICABLE succeeds by default', async () => {
   const gatewayId = gatewayWith(DeviceBehaviours.notApplicable());
   const result = await env.harness.deploy(plantStack({ gatewayId }));
 
@@ -143,7 +145,7 @@ test('NOT_APPLICABLE succeeds by default', async () => {
   expect(env.harness.resource('Collector').attributes).toEqual({ SyncStatus: 'NOT_APPLICABLE' });
 });
 
-test('NOT_APPLICABLE fails with failOnNotApplicable', async () => {
+lifecycleTest('NOT_APPLICABLE fails with failOnNotApplicable', async () => {
   const gatewayId = gatewayWith(DeviceBehaviours.notApplicable());
   const result = await env.harness.deploy(plantStack({ gatewayId, failOnNotApplicable: true }));
 
@@ -151,7 +153,7 @@ test('NOT_APPLICABLE fails with failOnNotApplicable', async () => {
   expect(failureReason(result.events, 'Collector')).toContain('NOT_APPLICABLE (the capability is not supported) and failOnNotApplicable is set');
 });
 
-test('a gateway that does not exist fails the create at once, naming the gateway and the AWS error', async () => {
+lifecycleTest('a gateway that does not exist fails the create at once, naming the gateway and the AWS error', async () => {
   const gatewayId = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
   const result = await env.harness.deploy(plantStack({ gatewayId }));
 
@@ -164,7 +166,7 @@ test('a gateway that does not exist fails the create at once, naming the gateway
   expect(env.harness.invocations.filter((i) => i.requestType === 'Delete')).toHaveLength(0);
 });
 
-test('throttling and 500 storms are retried and the deploy still succeeds', async () => {
+lifecycleTest('throttling and 500 storms are retried and the deploy still succeeds', async () => {
   const gatewayId = gatewayWith(DeviceBehaviours.apply(20_000));
   env.emulator.faults.set({ throttleRate: 0.3, serverErrorRate: 0.2, dropRate: 0.05, services: ['iotsitewise'] });
   const result = await env.harness.deploy(plantStack({ gatewayId }));
@@ -175,7 +177,7 @@ test('throttling and 500 storms are retried and the deploy still succeeds', asyn
   expect(faults).toEqual(expect.arrayContaining(['ThrottlingException', 'InternalFailureException']));
 });
 
-test('one throttled Update does not fail the deploy', async () => {
+lifecycleTest('one throttled Update does not fail the deploy', async () => {
   const gatewayId = gatewayWith(DeviceBehaviours.apply(5_000));
   env.emulator.faults.set({ throttleRate: 1, operations: ['UpdateGatewayCapabilityConfiguration'], firstN: 1 });
   const result = await env.harness.deploy(plantStack({ gatewayId }));
@@ -184,7 +186,7 @@ test('one throttled Update does not fail the deploy', async () => {
   expect(env.emulator.requests.filter((r) => r.operation === 'UpdateGatewayCapabilityConfiguration').map((r) => r.status)).toEqual([429, 201]);
 });
 
-test('destroy with the default removal policy writes the empty document and waits for the gateway', async () => {
+lifecycleTest('destroy with the default removal policy writes the empty document and waits for the gateway', async () => {
   const gatewayId = gatewayWith(DeviceBehaviours.apply(5_000));
   await env.harness.deploy(plantStack({ gatewayId }));
   const result = await env.harness.destroy();
@@ -193,7 +195,7 @@ test('destroy with the default removal policy writes the empty document and wait
   expect(env.emulator.sitewise.device(gatewayId, COLLECTOR)).toMatchObject({ syncStatus: 'IN_SYNC', appliedConfiguration: '{"sources":[]}' });
 });
 
-test('destroy with RETAIN leaves the document on the gateway', async () => {
+lifecycleTest('destroy with RETAIN leaves the document on the gateway', async () => {
   const gatewayId = gatewayWith(DeviceBehaviours.apply(5_000));
   await env.harness.deploy(plantStack({ gatewayId, removalPolicy: RemovalPolicy.RETAIN }));
   const result = await env.harness.destroy();
@@ -202,7 +204,7 @@ test('destroy with RETAIN leaves the document on the gateway', async () => {
   expect(env.emulator.sitewise.device(gatewayId, COLLECTOR)).toMatchObject({ appliedConfiguration: DOCUMENT_V1, updates: 1 });
 });
 
-test('destroy succeeds when the gateway was deleted out of band', async () => {
+lifecycleTest('destroy succeeds when the gateway was deleted out of band', async () => {
   const gatewayId = gatewayWith(DeviceBehaviours.apply(5_000));
   await env.harness.deploy(plantStack({ gatewayId }));
   env.emulator.sitewise.deleteGatewayOutOfBand(gatewayId);
@@ -211,7 +213,7 @@ test('destroy succeeds when the gateway was deleted out of band', async () => {
   expect(result.status).toBe('DELETE_COMPLETE');
 });
 
-test('a namespace change replaces the resource: the new namespace is configured, then the old one reset', async () => {
+lifecycleTest('a namespace change replaces the resource: the new namespace is configured, then the old one reset', async () => {
   const gatewayId = gatewayWith(DeviceBehaviours.apply(5_000));
   env.emulator.sitewise.scriptDevice(gatewayId, 'iotsitewise:opcuacollector:2', DeviceBehaviours.apply(5_000));
   await env.harness.deploy(plantStack({ gatewayId }));
@@ -227,7 +229,7 @@ test('a namespace change replaces the resource: the new namespace is configured,
   expect(deletes).toHaveLength(1);
 });
 
-test('handlers reach the endpoint only through AWS_ENDPOINT_URL, with SigV4 and no api. host prefix', async () => {
+lifecycleTest('handlers reach the endpoint only through AWS_ENDPOINT_URL, with SigV4 and no api. host prefix', async () => {
   const gatewayId = gatewayWith(DeviceBehaviours.apply(1_000));
   await env.harness.deploy(plantStack({ gatewayId }));
   const calls = env.emulator.requests.filter((r) => r.service === 'iotsitewise');

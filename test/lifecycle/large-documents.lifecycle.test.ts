@@ -10,6 +10,7 @@ import { GatewayCapabilityConfiguration, OpcUaCollectorConfiguration, OpcUaIdent
 import { EdgeEnvironment, startEdgeEnvironment } from '../support/edge-environment';
 import { DeviceBehaviours } from '../support/emulator';
 import { synthesizeStack } from '../support/harness/cloud-assembly';
+import { lifecycleTests } from '../support/lifecycle';
 import { largeCollectorSources } from '../support/scale-stack';
 import { failureReason } from '../support/stack-events';
 
@@ -28,6 +29,7 @@ function plantStack(gatewayId: string, options: { kilobytes?: number } = {}): St
 }
 
 let env: EdgeEnvironment;
+const lifecycleTest = lifecycleTests(() => env);
 beforeEach(async () => {
   env = await startEdgeEnvironment({ scale: 60 });
 });
@@ -46,7 +48,7 @@ function largestWaiterInput(): number {
   return Math.max(...sizes);
 }
 
-test('a 300 KB document is read from its S3 object with the secret ARN put back, and applied whole', async () => {
+lifecycleTest('a 300 KB document is read from its S3 object with the secret ARN put back, and applied whole', async () => {
   const gatewayId = env.emulator.sitewise.createGateway();
   env.emulator.sitewise.scriptDevice(gatewayId, COLLECTOR, [DeviceBehaviours.apply(10_000)]);
   const result = await env.harness.deploy(plantStack(gatewayId));
@@ -73,7 +75,11 @@ test('a 300 KB document is read from its S3 object with the secret ARN put back,
   expect(largestWaiterInput()).toBeLessThan(WAITER_INPUT_LIMIT_BYTES / 16);
 });
 
-test('an update the gateway rejects rolls back to the previous large document, read again from its object', async () => {
+// Defect (issue "Refactors, moves and rollbacks never destroy or strand a configuration", item 5):
+// the onEvent role may read only the objects of the template in force, so the rollback Update,
+// which runs before the policies are rolled back, cannot read the previous document's object:
+// s3:GetObject is denied and the stack ends UPDATE_ROLLBACK_FAILED.
+lifecycleTest.failing('an update the gateway rejects rolls back to the previous large document, read again from its object', async () => {
   const gatewayId = env.emulator.sitewise.createGateway();
   const { apply, reject } = DeviceBehaviours;
   env.emulator.sitewise.scriptDevice(gatewayId, COLLECTOR, [apply(5_000), reject(5_000), apply(5_000)]);
@@ -94,7 +100,7 @@ test('an update the gateway rejects rolls back to the previous large document, r
   expect(largestWaiterInput()).toBeLessThan(WAITER_INPUT_LIMIT_BYTES / 16);
 });
 
-test('moving between an inline and a carried document works both ways, and delete resets the gateway', async () => {
+lifecycleTest('moving between an inline and a carried document works both ways, and delete resets the gateway', async () => {
   const gatewayId = env.emulator.sitewise.createGateway();
   env.emulator.sitewise.scriptDevice(gatewayId, COLLECTOR, [DeviceBehaviours.apply(5_000)]);
   expect((await env.harness.deploy(plantStack(gatewayId, { kilobytes: 10 }))).status).toBe('CREATE_COMPLETE');
@@ -111,7 +117,7 @@ test('moving between an inline and a carried document works both ways, and delet
   expect(env.emulator.sitewise.device(gatewayId, COLLECTOR).appliedConfiguration).toBe('{"sources":[]}');
 });
 
-test('an object missing from the bucket fails the create at once with the handler\'s reason', async () => {
+lifecycleTest('an object missing from the bucket fails the create at once with the handler\'s reason', async () => {
   const gatewayId = env.emulator.sitewise.createGateway();
   const synthesized = synthesizeStack(plantStack(gatewayId));
   const collector = Object.values<any>(synthesized.template.Resources).find((r) => r.Type === 'Custom::EdgeSyncGatewayCapabilityConfiguration');
@@ -120,6 +126,9 @@ test('an object missing from the bucket fails the create at once with the handle
   const result = await env.harness.deploy({ ...synthesized, fileAssets: synthesized.fileAssets.filter((asset) => asset.objectKey !== documentKey) });
 
   expect(result.status).toBe('ROLLBACK_COMPLETE');
-  expect(failureReason(result.events, 'Collector')).toContain(`Could not read CapabilityConfigurationS3 from s3://cdk-hnb659fds-assets-123456789012-us-east-1/${documentKey}: NoSuchKey`);
+  // S3 answers 403 AccessDenied, not 404 NoSuchKey, to a reader without s3:ListBucket on the bucket,
+  // which the handler has no need for.
+  expect(failureReason(result.events, 'Collector'))
+    .toContain(`Could not read CapabilityConfigurationS3 from s3://cdk-hnb659fds-assets-123456789012-us-east-1/${documentKey}: AccessDenied`);
   expect(env.emulator.requests.filter((r) => r.operation === 'UpdateGatewayCapabilityConfiguration')).toHaveLength(0);
 });

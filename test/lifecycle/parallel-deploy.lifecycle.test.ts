@@ -9,9 +9,11 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { StreamEdgeConfiguration } from '../../src';
 import { EdgeEnvironment, startEdgeEnvironment } from '../support/edge-environment';
 import { EdgeAgentBehaviours } from '../support/emulator';
+import { lifecycleTests } from '../support/lifecycle';
 
 const RESOURCES = 100;
 let env: EdgeEnvironment;
+const lifecycleTest = lifecycleTests(() => env);
 
 beforeAll(async () => {
   env = await startEdgeEnvironment({ scale: 2 });
@@ -20,7 +22,7 @@ afterAll(async () => {
   await env.stop();
 });
 
-test('100 concurrent edge configurations all reach IN_SYNC under the service\'s rate limits', async () => {
+lifecycleTest('100 concurrent edge configurations all reach IN_SYNC under the service\'s rate limits', async () => {
   const stack = new Stack(new App(), 'Cameras');
   const secretArn = env.emulator.secrets.createMediaUri('camera', 'rtsp://192.0.2.10:554/stream1');
   const secret = secretsmanager.Secret.fromSecretCompleteArn(stack, 'Camera', secretArn);

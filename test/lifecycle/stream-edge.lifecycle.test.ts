@@ -12,6 +12,7 @@ import { EdgeConfigDocument } from '../../src/stream-edge/resource-properties';
 import { EdgeEnvironment, startEdgeEnvironment } from '../support/edge-environment';
 import { EdgeAgentBehaviours } from '../support/emulator';
 import { StackEvent } from '../support/harness';
+import { lifecycleTests } from '../support/lifecycle';
 import { failureReason } from '../support/stack-events';
 
 const HUB_1 = 'arn:aws:iot:us-east-1:123456789012:thing/camera-hub-1';
@@ -27,6 +28,7 @@ interface StackOptions {
 }
 
 let env: EdgeEnvironment;
+const lifecycleTest = lifecycleTests(() => env);
 let secretArn: string;
 
 /** Starts the environment at `scale` with the stream and its camera's media URI secret. */
@@ -65,7 +67,7 @@ const edge = () => env.emulator.kinesisVideo.edgeConfiguration(STREAM);
 const applied = () => edge()?.appliedEdgeConfig as EdgeConfigDocument | undefined;
 const reason = (events: readonly StackEvent[]) => failureReason(events, 'FrontDoor');
 
-test('create waits for the Edge Agent to report IN_SYNC and returns its status', async () => {
+lifecycleTest('create waits for the Edge Agent to report IN_SYNC and returns its status', async () => {
   env.emulator.kinesisVideo.scriptAgent(HUB_1, EdgeAgentBehaviours.sync(2_000, 20_000));
   const result = await env.harness.deploy(cameraStack());
 
@@ -81,7 +83,7 @@ test('create waits for the Edge Agent to report IN_SYNC and returns its status',
   expect(env.emulator.kinesisVideo.rateLimitedCalls).toHaveLength(0);
 });
 
-test('update re-applies the configuration and waits again', async () => {
+lifecycleTest('update re-applies the configuration and waits again', async () => {
   await env.harness.deploy(cameraStack());
   const result = await env.harness.deploy(cameraStack({ schedule: '0 0 9 ? * MON-FRI' }));
 
@@ -90,7 +92,7 @@ test('update re-applies the configuration and waits again', async () => {
   expect(edge()?.syncStatus).toBe('IN_SYNC');
 });
 
-test('a new hub device moves the configuration: deleted from the old device, then created on the new one', async () => {
+lifecycleTest('a new hub device moves the configuration: deleted from the old device, then created on the new one', async () => {
   await env.harness.deploy(cameraStack());
   const result = await env.harness.deploy(cameraStack({ hubDeviceArn: HUB_2 }));
 
@@ -102,7 +104,7 @@ test('a new hub device moves the configuration: deleted from the old device, the
   expect(statuses.indexOf('hub2 SYNCING')).toBeGreaterThan(gone);
 });
 
-test('a sync already in progress is waited for, then this configuration is applied', async () => {
+lifecycleTest('a sync already in progress is waited for, then this configuration is applied', async () => {
   env.emulator.kinesisVideo.scriptAgent(HUB_1, [EdgeAgentBehaviours.sync(5_000, 60_000), EdgeAgentBehaviours.sync(1_000, 5_000)]);
   const client = new KinesisVideoClient(env.emulator.clientConfig());
   await client.send(new StartEdgeConfigurationUpdateCommand({
@@ -116,7 +118,7 @@ test('a sync already in progress is waited for, then this configuration is appli
   expect(edge()?.history.map((h) => h.status)).toEqual(['SYNCING', 'ACKNOWLEDGED', 'IN_SYNC', 'SYNCING', 'ACKNOWLEDGED', 'IN_SYNC']);
 });
 
-test('SYNC_FAILED fails the create with the service\'s details and the rollback deletes the configuration', async () => {
+lifecycleTest('SYNC_FAILED fails the create with the service\'s details and the rollback deletes the configuration', async () => {
   env.emulator.kinesisVideo.scriptAgent(HUB_1, EdgeAgentBehaviours.fail('Unable to connect to the RTSP camera'));
   const result = await env.harness.deploy(cameraStack());
 
@@ -125,7 +127,7 @@ test('SYNC_FAILED fails the create with the service\'s details and the rollback 
   expect(edge()).toBeUndefined();
 });
 
-test('a media URI secret that does not exist is rejected by the Edge Agent', async () => {
+lifecycleTest('a media URI secret that does not exist is rejected by the Edge Agent', async () => {
   const missing = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:no-such-camera-AbCdEf';
   const result = await env.harness.deploy(cameraStack({ secretArn: missing }));
 
@@ -133,7 +135,7 @@ test('a media URI secret that does not exist is rejected by the Edge Agent', asy
   expect(reason(result.events)).toMatch(/SYNC_FAILED\): .*no-such-camera/);
 });
 
-test('an update the Edge Agent rejects is rolled back: the agent ends on the previous configuration', async () => {
+lifecycleTest('an update the Edge Agent rejects is rolled back: the agent ends on the previous configuration', async () => {
   env.emulator.kinesisVideo.scriptAgent(HUB_1, [EdgeAgentBehaviours.sync(), EdgeAgentBehaviours.fail('Schedule overlaps a maintenance window'), EdgeAgentBehaviours.sync()]);
   await env.harness.deploy(cameraStack());
   const result = await env.harness.deploy(cameraStack({ schedule: '0 0 3 ? * SUN' }));
@@ -144,7 +146,7 @@ test('an update the Edge Agent rejects is rolled back: the agent ends on the pre
   expect(applied()?.RecorderConfig.ScheduleConfig?.ScheduleExpression).toBe('0 0 8 ? * MON-FRI');
 });
 
-test('destroy deletes the configuration and waits until it is gone', async () => {
+lifecycleTest('destroy deletes the configuration and waits until it is gone', async () => {
   await env.harness.deploy(cameraStack());
   const result = await env.harness.destroy();
 
@@ -153,7 +155,7 @@ test('destroy deletes the configuration and waits until it is gone', async () =>
   expect(env.emulator.eventsOf('kinesisvideo').map((e) => e.to).slice(-3)).toEqual(['DELETING', 'DELETING_ACKNOWLEDGED', 'DELETED']);
 });
 
-test('DELETE_FAILED is retried and the delete then succeeds', async () => {
+lifecycleTest('DELETE_FAILED is retried and the delete then succeeds', async () => {
   env.emulator.kinesisVideo.scriptAgent(HUB_1, { deletions: [EdgeAgentBehaviours.fail('Media files locked'), EdgeAgentBehaviours.delete()] });
   await env.harness.deploy(cameraStack());
   const result = await env.harness.destroy();
@@ -163,7 +165,7 @@ test('DELETE_FAILED is retried and the delete then succeeds', async () => {
   expect(edge()).toBeUndefined();
 });
 
-test('destroy succeeds when the stream was deleted out of band', async () => {
+lifecycleTest('destroy succeeds when the stream was deleted out of band', async () => {
   await env.harness.deploy(cameraStack());
   env.emulator.kinesisVideo.deleteStreamOutOfBand(STREAM);
   const result = await env.harness.destroy();
@@ -172,7 +174,7 @@ test('destroy succeeds when the stream was deleted out of band', async () => {
   expect(env.emulator.requests.filter((r) => r.operation === 'DeleteEdgeConfiguration')).toHaveLength(0);
 });
 
-test('destroy with RETAIN leaves the configuration', async () => {
+lifecycleTest('destroy with RETAIN leaves the configuration', async () => {
   await env.harness.deploy(cameraStack({ removalPolicy: RemovalPolicy.RETAIN }));
   const result = await env.harness.destroy();
 
@@ -180,7 +182,7 @@ test('destroy with RETAIN leaves the configuration', async () => {
   expect(edge()?.syncStatus).toBe('IN_SYNC');
 });
 
-test('a stream that does not exist fails at once', async () => {
+lifecycleTest('a stream that does not exist fails at once', async () => {
   env.emulator.kinesisVideo.deleteStreamOutOfBand(STREAM);
   const result = await env.harness.deploy(cameraStack());
 
@@ -189,7 +191,7 @@ test('a stream that does not exist fails at once', async () => {
   expect(result.durationMs).toBeLessThan(30_000);
 });
 
-test('a stream without data retention fails at once with the fix in the reason', async () => {
+lifecycleTest('a stream without data retention fails at once with the fix in the reason', async () => {
   env.emulator.kinesisVideo.createStream({ name: 'no-retention', dataRetentionInHours: 0 });
   const stack = new Stack(new App(), 'Cameras');
   new StreamEdgeConfiguration(stack, 'FrontDoor', {
@@ -203,7 +205,7 @@ test('a stream without data retention fails at once with the fix in the reason',
   expect(reason(result.events)).toContain('the stream keeps no data (NoDataRetentionException). Give the stream a data retention above 0 hours');
 });
 
-test('a throttling and 500 storm is retried and the deploy still succeeds', async () => {
+lifecycleTest('a throttling and 500 storm is retried and the deploy still succeeds', async () => {
   env.emulator.faults.set({ throttleRate: 0.3, serverErrorRate: 0.2, services: ['kinesisvideo'] });
   const result = await env.harness.deploy(cameraStack());
 
@@ -212,7 +214,7 @@ test('a throttling and 500 storm is retried and the deploy still succeeds', asyn
   expect(env.emulator.requests.filter((r) => r.errorCode === 'ClientLimitExceededException').length).toBeGreaterThan(0);
 });
 
-test('an offline hub device fails when the service gives up after 15 minutes, and the rollback deletes the configuration', async () => {
+lifecycleTest('an offline hub device fails when the service gives up after 15 minutes, and the rollback deletes the configuration', async () => {
   await useScale(600);
   env.emulator.kinesisVideo.scriptAgent(HUB_1, { updates: EdgeAgentBehaviours.offline(), deletions: EdgeAgentBehaviours.delete() });
   const result = await env.harness.deploy(cameraStack());
@@ -227,7 +229,7 @@ test('an offline hub device fails when the service gives up after 15 minutes, an
   expect(edge()).toBeUndefined();
 });
 
-test('a sync timeout shorter than the service\'s retries fails with the last status, and the rollback cannot delete a configuration still syncing', async () => {
+lifecycleTest('a sync timeout shorter than the service\'s retries fails with the last status, and the rollback cannot delete a configuration still syncing', async () => {
   env.emulator.kinesisVideo.scriptAgent(HUB_1, { updates: EdgeAgentBehaviours.offline(), deletions: EdgeAgentBehaviours.delete() });
   const result = await env.harness.deploy(cameraStack({ syncTimeout: Duration.minutes(3) }));
 
@@ -236,7 +238,7 @@ test('a sync timeout shorter than the service\'s retries fails with the last sta
   expect(edge()?.syncStatus).toBe('SYNCING');
 });
 
-test('the stack\'s own stream, secret and hub device are created first and used', async () => {
+lifecycleTest('the stack\'s own stream, secret and hub device are created first and used', async () => {
   const stack = new Stack(new App(), 'Cameras');
   const stream = new kinesisvideo.CfnStream(stack, 'Stream', { name: 'loading-dock', dataRetentionInHours: 24 });
   const hub = new iot.CfnThing(stack, 'Hub', { thingName: 'dock-hub' });

@@ -15,6 +15,8 @@ export interface EdgeEnvironment {
   readonly harness: CloudFormationHarness;
   /** Simulated Ground Station Agents started for the endpoint groups the stack created. */
   readonly agents: SimulatedGroundStationAgent[];
+  /** Every harness of this environment: `harness` and those `newHarness` made. */
+  readonly harnesses: readonly CloudFormationHarness[];
   /** Another harness (another stack) on the same endpoint and clock, disposed by `stop()`. */
   newHarness(): CloudFormationHarness;
   /** Disposes the harness's workers, stops the agents and the endpoint. */
@@ -49,7 +51,10 @@ export async function startEdgeEnvironment(options: EdgeEnvironmentOptions = {})
   const newHarness = () => {
     const created = new CloudFormationHarness({
       clock,
-      env: emulator.environment(),
+      // Handlers find the endpoint like any other; they sign as their execution role, whose
+      // policies the endpoint's IAM reads from the stack at every request.
+      env: { AWS_ENDPOINT_URL: emulator.url },
+      iam: emulator.iam,
       resourceProviders: {
         'AWS::IoTSiteWise::Gateway': siteWiseGatewayProvider(emulator),
         'AWS::KinesisVideo::Stream': kinesisVideoStreamProvider(emulator),
@@ -72,6 +77,7 @@ export async function startEdgeEnvironment(options: EdgeEnvironmentOptions = {})
     emulator,
     harness,
     agents,
+    harnesses,
     newHarness,
     stop: async () => {
       await Promise.all(harnesses.map((h) => h.dispose()));

@@ -46,6 +46,7 @@ export function lambdaConfiguration(
     environment: Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, String(value)])),
     logFormat: properties.LoggingConfig?.LogFormat === 'JSON' ? 'JSON' : 'Text',
     applicationLogLevel: properties.LoggingConfig?.ApplicationLogLevel,
+    ...(typeof properties.Role === 'string' ? { roleArn: properties.Role } : {}),
   };
 }
 

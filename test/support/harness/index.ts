@@ -1,3 +1,4 @@
+import { randomUUID } from 'crypto';
 import { setMaxListeners } from 'events';
 import * as fs from 'fs';
 import { Stack } from 'aws-cdk-lib';
@@ -5,18 +6,22 @@ import { ScaledClock } from '../clock';
 import { resolveAssetPlaceholders, synthesizeStack, SynthesizedStack } from './cloud-assembly';
 import { CustomResourceEndpoint } from './custom-resource-endpoint';
 import { findFunctionByArn, lambdaConfiguration, providerForServiceToken, providerUserFunctionIds } from './deployed-functions';
-import { LambdaService, LambdaServiceError } from './lambda-runner';
+import { RoleSessionRegistry, rolePolicies, roleNameOf, sessionCredentials, SessionCredentials, WildcardGrant, wildcardGrants } from './iam-policies';
+import { LambdaFunctionConfiguration, LambdaService, LambdaServiceError } from './lambda-runner';
 import { ProviderFramework } from './provider-framework';
 import { CreateOperation, CustomResourceDriver, LambdaFunctionDriver, ProvidedResourceDriver, ResourceDriver, StubResourceDriver } from './resource-drivers';
 import { CloudFormationStack } from './stack';
 import { DeployedResource } from './stack-state';
+import { checkExecutionInput } from './step-functions';
 import { CfnTemplate, isCustomResourceType, LAMBDA_FUNCTION_TYPE } from './template';
 import { HarnessDisposedError, sleep } from './time';
-import { InvocationRecord, ResourceProvider, ResponseRecord, StackEvent, StackOperationResult, StackStatus } from './types';
+import { InvocationRecord, RequestType, ResourceProvider, ResponseRecord, StackEvent, StackOperationResult, StackStatus, WaiterStartRecord } from './types';
 
 export * from './types';
 export { CREATE_FAILED_PHYSICAL_ID_MARKER } from './provider-framework';
 export { MAX_RESPONSE_BYTES, DEFAULT_SERVICE_TIMEOUT_SECONDS } from './custom-resource-endpoint';
+export { MAX_EXECUTION_INPUT_BYTES } from './step-functions';
+export type { IamPolicyDocument, RoleSessionRegistry, SessionCredentials, WildcardGrant } from './iam-policies';
 export type { AssetEnvironment, FileAssetDestination, SynthesizedStack } from './cloud-assembly';
 export { resolveAssetPlaceholders } from './cloud-assembly';
 export type { CfnTemplate } from './template';
@@ -25,8 +30,18 @@ export { HarnessDisposedError } from './time';
 export interface CloudFormationHarnessOptions {
   /** Simulated time for every wait: waiter polling, ServiceTimeout, Lambda timeouts, and the handlers' own clock. */
   readonly clock: ScaledClock;
-  /** Extra environment for every handler (e.g. `AWS_ENDPOINT_URL` of the local emulator); wins over the template's. */
+  /**
+   * Extra environment for every handler (e.g. `AWS_ENDPOINT_URL` of the local emulator); wins over
+   * the template's. Credentials in it are ignored: Lambda reserves them for the execution role.
+   */
   readonly env?: Record<string, string>;
+  /**
+   * Where each function's execution role session is registered (the local endpoint's
+   * `emulator.iam`), so its requests are authorized against the role's policies as the stack has
+   * them at that moment. Without it the sessions' keys are known nowhere, and every request a
+   * handler signs is refused as an unknown key would be.
+   */
+  readonly iam?: RoleSessionRegistry;
   /** Resource types the harness really creates, e.g. `{ 'AWS::IoTSiteWise::Gateway': gatewayOnEmulator }`. */
   readonly resourceProviders?: Record<string, ResourceProvider>;
   /** CloudFormation stack name; default: the CDK stack's name. */
@@ -82,8 +97,13 @@ export class CloudFormationHarness {
   public readonly events: StackEvent[] = [];
   /** Errors thrown by background work (a provider answering after CloudFormation stopped listening, ...). */
   public readonly backgroundErrors: Error[] = [];
+  /** Every StartExecution of a waiter, with its input size, oldest first. */
+  public readonly waiterStarts: WaiterStartRecord[] = [];
   private readonly region: string;
   private readonly accountId: string;
+  /** Makes this harness's session keys differ from another harness's on the same endpoint. */
+  private readonly sessionSalt = randomUUID();
+  private readonly registeredSessions = new Set<string>();
   private readonly abort = new AbortController();
   private readonly background = new Set<Promise<unknown>>();
   private readonly assetPaths = new Map<string, string>();
@@ -115,6 +135,7 @@ export class CloudFormationHarness {
       echoLogs: options.echoLogs ?? false,
       signal: this.abort.signal,
       onInvocation: (record) => this.invocations.push(record),
+      credentialsFor: (config) => this.sessionFor(config),
     });
     this.drivers = {
       customResource: new CustomResourceDriver({
@@ -151,6 +172,14 @@ export class CloudFormationHarness {
   /** Every response PUT to a ResponseURL, with its size, including late ones. */
   public get responses(): readonly ResponseRecord[] {
     return this.endpoint.responses;
+  }
+
+  /**
+   * Allow statements of the deployed roles and policies that grant actions on `*` (or use
+   * NotResource): least privilege means there are none.
+   */
+  public wildcardGrants(): WildcardGrant[] {
+    return wildcardGrants(this.stack?.resources.values() ?? []);
   }
 
   /** Resolved outputs of the current stack. */
@@ -251,8 +280,38 @@ export class CloudFormationHarness {
       },
       putResponse: async (responseUrl, body) => this.endpoint.put(responseUrl, body),
       sleep: (ms) => sleep(clock, ms, this.abort.signal),
-      startBackground: (work) => this.track(work),
+      startExecution: async (input, execution) => {
+        const event = JSON.parse(input) as { LogicalResourceId: string; RequestType: RequestType };
+        const record = { at: clock.now(), logicalResourceId: event.LogicalResourceId, requestType: event.RequestType, bytes: Buffer.byteLength(input, 'utf8') };
+        try {
+          checkExecutionInput(input);
+        } catch (error) {
+          this.waiterStarts.push({ ...record, accepted: false });
+          throw error;
+        }
+        this.waiterStarts.push({ ...record, accepted: true });
+        this.track(execution());
+      },
     });
+  }
+
+  /**
+   * The session credentials Lambda gives `config`'s execution environment, registered with the
+   * IAM of the endpoint so that requests signed with them carry the role's permissions as the
+   * stack has them at the moment of each request. A function without a role gets keys nobody knows.
+   */
+  private sessionFor(config: LambdaFunctionConfiguration): SessionCredentials {
+    const roleArn = config.roleArn;
+    const credentials = sessionCredentials(this.sessionSalt, roleArn ?? 'no-role', config.functionName);
+    if (!roleArn || !this.options.iam || this.registeredSessions.has(credentials.accessKeyId)) return credentials;
+    const roleName = roleNameOf(roleArn);
+    this.options.iam.registerRole(credentials.accessKeyId, {
+      sessionArn: `arn:aws:sts::${roleArn.split(':')[4]}:assumed-role/${roleName}/${config.functionName}`,
+      roleArn,
+      policies: () => rolePolicies(this.stack?.resources.values() ?? [], roleName),
+    });
+    this.registeredSessions.add(credentials.accessKeyId);
+    return credentials;
   }
 
   /** Stub identities use the stack name, known only once a stack is deployed. */

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'crypto';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { ScaledClock } from '../clock';
+import { SessionCredentials } from './iam-policies';
 import { HarnessDisposedError } from './time';
 import { InvocationRecord, RequestType } from './types';
 
@@ -28,6 +29,8 @@ export interface LambdaFunctionConfiguration {
   readonly environment: Record<string, string>;
   readonly logFormat: 'Text' | 'JSON';
   readonly applicationLogLevel?: string;
+  /** The execution role's ARN (`Role`), whose session credentials the environment gets. */
+  readonly roleArn?: string;
 }
 
 /** The part of the Lambda Invoke API response the provider framework reads. */
@@ -54,6 +57,8 @@ export interface LambdaServiceOptions {
   readonly echoLogs: boolean;
   readonly signal: AbortSignal;
   readonly onInvocation: (record: InvocationRecord) => void;
+  /** The credentials of a function's execution role session (as Lambda puts them in the environment). */
+  readonly credentialsFor: (config: LambdaFunctionConfiguration) => SessionCredentials;
 }
 
 interface LambdaErrorPayload {
@@ -279,14 +284,12 @@ export class LambdaService {
     const { region, accountId, clock } = this.options;
     const logStreamName = `${new Date(clock.now()).toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomBytes(16).toString('hex')}`;
     // Built from scratch: the test process's environment (and any real credentials in it) never reaches a handler.
+    const credentials = this.options.credentialsFor(config);
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
       LANG: 'en_US.UTF-8',
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
-      AWS_ACCESS_KEY_ID: 'AKIAHARNESSFAKEKEYID0',
-      AWS_SECRET_ACCESS_KEY: 'harness-fake-secret-access-key',
-      AWS_SESSION_TOKEN: 'harness-fake-session-token',
       AWS_EXECUTION_ENV: `AWS_Lambda_${config.runtime}`,
       AWS_LAMBDA_FUNCTION_NAME: config.functionName,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(config.memorySizeMb),
@@ -298,6 +301,10 @@ export class LambdaService {
       LAMBDA_RUNTIME_DIR: '/var/runtime',
       ...config.environment,
       ...this.options.env,
+      // Reserved: Lambda sets the execution role's session credentials, whatever the configuration says.
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_SESSION_TOKEN: credentials.sessionToken,
     };
     return { clock, env, logStreamName, accountId };
   }

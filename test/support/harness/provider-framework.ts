@@ -37,8 +37,11 @@ export interface FrameworkServices {
   putResponse(responseUrl: string, body: string): Promise<void>;
   /** Waits `ms` simulated milliseconds (the waiter's retry interval). */
   sleep(ms: number): Promise<void>;
-  /** Runs an execution of the waiter state machine in the background (StartExecution returns immediately). */
-  startBackground(work: Promise<void>): void;
+  /**
+   * states:StartExecution of the waiter with `input`: throws what the API would refuse (an input
+   * over 262,144 bytes), else runs `execution` in the background and returns at once.
+   */
+  startExecution(input: string, execution: () => Promise<void>): Promise<void>;
 }
 
 /** Framework event: the CloudFormation request plus whatever the user onEvent returned. */
@@ -76,9 +79,10 @@ export class ProviderFramework {
     if (!this.config.userIsCompleteFunctionArn) {
       return this.submitResponse('SUCCESS', resourceEvent, { noEcho: resourceEvent.NoEcho });
     }
-    // states:StartExecution with the merged event as input; the framework Lambda ends here.
+    // states:StartExecution with the merged event as input; the framework Lambda ends here. If
+    // StartExecution fails, the user onEvent has already run: safeHandler answers FAILED.
     const input = JSON.stringify(resourceEvent);
-    this.services.startBackground(this.runWaiterExecution(input));
+    await this.services.startExecution(input, () => this.runWaiterExecution(input));
   }
 
   /** framework.isComplete, wrapped in safeHandler: one attempt of the waiter's task. */

@@ -26,8 +26,12 @@ type Change =
   /** `record` carries the physical id CloudFormation will delete during rollback, if it has one. */
   | { readonly kind: 'create-failed'; readonly logicalId: string; readonly record?: DeployedResource }
   | { readonly kind: 'updated'; readonly previous: DeployedResource; readonly attempted: Record<string, unknown> }
-  /** `attempted` is absent when no request was sent (template error). */
-  | { readonly kind: 'update-failed'; readonly previous: DeployedResource; readonly attempted?: Record<string, unknown> }
+  /**
+   * `attempted` is absent when no request was sent (template error). `recordedPhysicalId`: the
+   * physical id of the FAILED response, which CloudFormation records (and sends the rollback
+   * Update to), when it differs from the previous one.
+   */
+  | { readonly kind: 'update-failed'; readonly previous: DeployedResource; readonly attempted?: Record<string, unknown>; readonly recordedPhysicalId?: string }
   | { readonly kind: 'replaced'; readonly previous: DeployedResource; readonly record: DeployedResource }
   /** Nothing sent; only template attributes (DeletionPolicy...) or dependencies changed. */
   | { readonly kind: 'unchanged'; readonly previous: DeployedResource };
@@ -36,6 +40,8 @@ type Change =
 interface Revert {
   readonly previous: DeployedResource;
   readonly attempted: Record<string, unknown>;
+  /** The physical id CloudFormation has on record for it now, which the rollback Update is sent with. */
+  readonly physicalId: string;
 }
 
 interface DeletionEntry {
@@ -172,14 +178,32 @@ export class CloudFormationStack {
     // Every resource updated in place, including the failed and cancelled ones, gets an Update back to its old properties.
     const reverts = new Map<string, Revert>();
     for (const change of changes) {
-      if (change.kind === 'updated' || (change.kind === 'update-failed' && change.attempted)) {
-        reverts.set(change.previous.logicalId, { previous: change.previous, attempted: change.attempted! });
+      if (change.kind === 'updated') {
+        reverts.set(change.previous.logicalId, { previous: change.previous, attempted: change.attempted, physicalId: change.previous.physicalId });
+      } else if (change.kind === 'update-failed' && change.attempted) {
+        const physicalId = change.recordedPhysicalId ?? change.previous.physicalId;
+        reverts.set(change.previous.logicalId, { previous: change.previous, attempted: change.attempted, physicalId });
       }
     }
+    // In reverse dependency order: a resource is rolled back before what it depends on, so a custom
+    // resource's rollback Update runs while its handler's policies are still the new ones.
+    const dependsOn = this.transitiveDependencies(changes);
+    const revertIds = [...reverts.keys()];
+    const superseded: DeletionEntry[] = [];
     const reverted = await runInDependencyOrder(
-      [...reverts.keys()],
-      (logicalId) => reverts.get(logicalId)!.previous.dependencies,
-      (logicalId) => this.rollbackUpdate(reverts.get(logicalId)!),
+      revertIds,
+      (logicalId) => revertIds.filter((other) => dependsOn(other).has(logicalId)),
+      async (logicalId) => {
+        const revert = reverts.get(logicalId)!;
+        const answered = await this.rollbackUpdate(revert);
+        // The rollback answered another physical id than the one on record: the recorded one is
+        // deleted in the rollback's cleanup, with the properties it was created with.
+        if (answered !== undefined && answered !== revert.physicalId) {
+          const record = { ...revert.previous, physicalId: revert.physicalId, properties: revert.attempted };
+          superseded.push({ record, createdInThisOperation: true });
+        }
+        return answered !== undefined;
+      },
       { stopOnFailure: false },
     );
     this.template = previousTemplate;
@@ -191,6 +215,7 @@ export class CloudFormationStack {
     await this.deleteInReverseOrder([
       ...created.map((record): DeletionEntry => ({ record, policy: 'DeletionPolicy', createdInThisOperation: true })),
       ...replacements.map((change): DeletionEntry => ({ record: change.record, createdInThisOperation: true })),
+      ...superseded,
     ]);
     created.forEach((record) => this.forget(record));
     return this.setStatus('UPDATE_ROLLBACK_COMPLETE');
@@ -328,35 +353,77 @@ export class CloudFormationStack {
           : { kind: 'updated', previous, attempted: properties };
         return { change, ok: true };
       }
-      case 'FAILED':
-        this.resourceEvent(logicalId, type, 'UPDATE_FAILED', previous.physicalId, outcome.reason);
-        return { change: { kind: 'update-failed', previous, attempted: properties }, ok: false };
+      case 'FAILED': {
+        // CloudFormation records the physical id of a FAILED response (aws/aws-cdk#13527, #30012).
+        const recordedPhysicalId = outcome.physicalId ?? previous.physicalId;
+        if (recordedPhysicalId !== previous.physicalId) this.resources.set(logicalId, { ...previous, physicalId: recordedPhysicalId });
+        this.resourceEvent(logicalId, type, 'UPDATE_FAILED', recordedPhysicalId, outcome.reason);
+        return { change: { kind: 'update-failed', previous, attempted: properties, recordedPhysicalId }, ok: false };
+      }
       case 'CANCELLED':
         this.resourceEvent(logicalId, type, 'UPDATE_FAILED', previous.physicalId, 'Resource update cancelled');
         return { change: { kind: 'update-failed', previous, attempted: properties }, ok: false, cancelledByOthers: true };
     }
   }
 
-  /** The rollback Update: ResourceProperties are the old ones, OldResourceProperties the attempted ones. */
-  private async rollbackUpdate(change: Revert): Promise<boolean> {
-    const { previous } = change;
-    this.resourceEvent(previous.logicalId, previous.type, 'UPDATE_IN_PROGRESS', previous.physicalId);
+  /**
+   * The rollback Update, sent with the physical id on record: ResourceProperties are the old
+   * ones, OldResourceProperties the attempted ones. Returns the physical id it answered, or
+   * undefined when it failed.
+   */
+  private async rollbackUpdate(change: Revert): Promise<string | undefined> {
+    const { previous, physicalId } = change;
+    this.resourceEvent(previous.logicalId, previous.type, 'UPDATE_IN_PROGRESS', physicalId);
     const outcome = await this.services.driverFor(previous.type).update({
       logicalId: previous.logicalId,
       type: previous.type,
       properties: previous.properties,
-      physicalId: previous.physicalId,
+      physicalId,
       oldProperties: change.attempted,
       previousAttributes: previous.attributes,
       rollback: true,
     });
     if (outcome.status !== 'COMPLETE') {
-      this.resourceEvent(previous.logicalId, previous.type, 'UPDATE_FAILED', previous.physicalId, outcome.status === 'FAILED' ? outcome.reason : 'Resource update cancelled');
-      return false;
+      this.resourceEvent(previous.logicalId, previous.type, 'UPDATE_FAILED', physicalId, outcome.status === 'FAILED' ? outcome.reason : 'Resource update cancelled');
+      return undefined;
     }
     this.resources.set(previous.logicalId, { ...previous, physicalId: outcome.physicalId, attributes: outcome.attributes });
     this.resourceEvent(previous.logicalId, previous.type, 'UPDATE_COMPLETE', outcome.physicalId);
-    return true;
+    return outcome.physicalId;
+  }
+
+  /**
+   * Everything each resource depends on, directly or through others, in the templates before and
+   * after the update: the rollback order must see a custom resource depend on its handler's
+   * policy through the functions in between, even when those did not change.
+   */
+  private transitiveDependencies(changes: readonly Change[]): (logicalId: string) => ReadonlySet<string> {
+    const direct = new Map<string, Set<string>>();
+    const add = (record: DeployedResource) => {
+      const set = direct.get(record.logicalId) ?? new Set<string>();
+      record.dependencies.forEach((dependency) => set.add(dependency));
+      direct.set(record.logicalId, set);
+    };
+    this.resources.forEach(add);
+    changes.forEach((change) => {
+      if ('previous' in change) add(change.previous);
+    });
+    const cache = new Map<string, Set<string>>();
+    const closure = (logicalId: string): Set<string> => {
+      const cached = cache.get(logicalId);
+      if (cached) return cached;
+      const result = new Set<string>();
+      cache.set(logicalId, result);
+      const pending = [...(direct.get(logicalId) ?? [])];
+      while (pending.length > 0) {
+        const next = pending.pop()!;
+        if (result.has(next) || next === logicalId) continue;
+        result.add(next);
+        pending.push(...(direct.get(next) ?? []));
+      }
+      return result;
+    };
+    return closure;
   }
 
   /**

@@ -103,6 +103,18 @@ export interface ResponseRecord {
   readonly accepted: boolean;
 }
 
+/** One states:StartExecution of a Provider's waiter, accepted or refused. */
+export interface WaiterStartRecord {
+  /** Simulated epoch milliseconds. */
+  readonly at: number;
+  readonly logicalResourceId: string;
+  readonly requestType: RequestType;
+  /** UTF-8 bytes of the execution input (the whole resource event). */
+  readonly bytes: number;
+  /** False when StartExecution refused it (over 262,144 bytes). */
+  readonly accepted: boolean;
+}
+
 /** Context given to a registered resource provider. */
 export interface ResourceProviderContext {
   readonly logicalId: string;
