@@ -113,7 +113,7 @@ describe('dataflow endpoint groups', () => {
   const agentPath = 'endpointDetails.0.awsGroundStationAgentEndpoint';
   const invalidGroups: Array<[string, CreateDataflowEndpointGroupCommandInput, string]> = [
     ['endpointDetails missing', withMember(createInput(), 'endpointDetails', undefined), 'endpointDetails'],
-    ['pre-pass below 120 s', createInput({ contactPrePassDurationSeconds: 119 }), 'contactPrePassDurationSeconds'],
+    ['pre-pass below 30 s', createInput({ contactPrePassDurationSeconds: 29 }), 'contactPrePassDurationSeconds'],
     ['post-pass above 480 s', createInput({ contactPostPassDurationSeconds: 481 }), 'contactPostPassDurationSeconds'],
     ['pre-pass not an integer', createInput({ contactPrePassDurationSeconds: 150.5 }), 'contactPrePassDurationSeconds'],
     ['endpoint name with a dot', withMember(createInput(), `${agentPath}.name`, 'antenna.1'), 'endpointDetails.1.member.awsGroundStationAgentEndpoint.name'],

@@ -6,7 +6,7 @@ import { errorOf, groundStationClient } from './ground-station-test-support';
 import { GroundStationAgentScripts, SimulatedGroundStationAgent, type LocalAwsEndpoint } from '../support/emulator';
 
 // Fault injection on Ground Station: its internal error is DependencyException 531 (the model's
-// only fault), its throttling a 429 ThrottlingException (the model has none); both reach the SDK
+// only fault), its throttling a 400 ThrottlingException (the model has none; AWS's Common Errors say 400); both reach the SDK
 // as errors it retries, and the simulated agent rides them out like the real one would.
 let emulator: LocalAwsEndpoint;
 let client: GroundStationClient;
@@ -48,11 +48,11 @@ test('serverErrorRate answers DependencyException 531, a server fault of the SDK
   expect(emulator.requests).toMatchObject([{ service: 'groundstation', operation: 'GetDataflowEndpointGroup', status: 531, fault: 'serverError' }]);
 });
 
-test('throttleRate answers ThrottlingException 429, which the SDK retries as throttling', async () => {
+test('throttleRate answers ThrottlingException 400, which the SDK retries as throttling', async () => {
   emulator.faults.set({ throttleRate: 1, operations: ['GetDataflowEndpointGroup'], firstN: 1 });
   const error = await errorOf(getGroup());
   expect(error).toBeInstanceOf(GroundStationServiceException);
-  expect(error).toMatchObject({ name: 'ThrottlingException', message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } });
+  expect(error).toMatchObject({ name: 'ThrottlingException', message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
 
   emulator.faults.set({ throttleRate: 1, operations: ['GetDataflowEndpointGroup'], firstN: 1 });
   const retrying = groundStationClient(emulator, { maxAttempts: 2 });
@@ -62,8 +62,8 @@ test('throttleRate answers ThrottlingException 429, which the SDK retries as thr
     retrying.destroy();
   }
   expect(emulator.requests.map((r) => [r.status, r.errorCode, r.fault])).toEqual([
-    [429, 'ThrottlingException', 'throttle'],
-    [429, 'ThrottlingException', 'throttle'],
+    [400, 'ThrottlingException', 'throttle'],
+    [400, 'ThrottlingException', 'throttle'],
     [200, undefined, undefined],
   ]);
 });
@@ -74,7 +74,7 @@ test('the agent registers through throttling with the SDK\'s own retries', async
   agent.start(GroundStationAgentScripts.healthyAfter(500));
   await agent.finished();
   expect(agent.errors).toEqual([]);
-  expect(emulator.requests.filter((r) => r.operation === 'RegisterAgent').map((r) => r.status)).toEqual([429, 429, 200]);
+  expect(emulator.requests.filter((r) => r.operation === 'RegisterAgent').map((r) => r.status)).toEqual([400, 400, 200]);
   expect(emulator.groundStation.endpointHealth(groupId, 'emulated-endpoint-1')).toMatchObject({ healthStatus: 'HEALTHY' });
 });
 

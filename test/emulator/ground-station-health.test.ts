@@ -2,7 +2,8 @@ import { GetDataflowEndpointGroupCommand, GroundStationClient } from '@aws-sdk/c
 import { startEmulator } from './emulator-test-support';
 import { eventually, groundStationClient } from './ground-station-test-support';
 import {
-  agentEndpointDetails, GroundStationAgentScripts, SimulatedGroundStationAgent, type LocalAwsEndpoint, type SimulatedGroundStationAgentOptions,
+  agentEndpointDetails, DEFAULT_IP_VALIDATION_MS, GroundStationAgentScripts, SimulatedGroundStationAgent,
+  type LocalAwsEndpoint, type SimulatedGroundStationAgentOptions,
 } from '../support/emulator';
 
 // The observed health of agent endpoints as simulated AWS Ground Station Agents drive it through
@@ -166,6 +167,20 @@ test('an agent whose public IPs miss the ingress address: UNVERIFIED_IP_OWNERSHI
   emulator.groundStation.setIpOwnershipVerification(false);
   expect(await observed(id)).toEqual({ healthStatus: 'HEALTHY', healthReasons: ['HEALTHY'], agentStatus: 'SUCCESS', auditResults: 'HEALTHY' });
   expect(changes(id).at(-1)).toEqual(['ip-verification', 'UNHEALTHY[UNVERIFIED_IP_OWNERSHIP]/SUCCESS', 'HEALTHY[HEALTHY]/SUCCESS']);
+});
+
+test('an address that is not the agent\'s is UNVERIFIED only while it is validated, then INVALID_IP_OWNERSHIP, at the instant validation ends', async () => {
+  const { id, arn } = emulator.groundStation.createDataflowEndpointGroup({
+    endpointDetails: [agentEndpointDetails('antenna', { ingressAddress: '198.51.100.77' })],
+  });
+  const agent = newAgent({ capabilityArns: [arn], publicIpAddresses: ['203.0.113.5'] });
+  agent.start(GroundStationAgentScripts.healthyAfter(500));
+  await agent.finished();
+  const registeredAt = emulator.groundStation.agent(agent.agentId as string)!.registeredAt;
+  await emulator.clock.sleep(registeredAt + DEFAULT_IP_VALIDATION_MS - emulator.clock.now());
+  expect(await observed(id)).toMatchObject({ healthStatus: 'UNHEALTHY', healthReasons: ['INVALID_IP_OWNERSHIP'], auditResults: 'UNHEALTHY' });
+  const invalid = emulator.eventsOf('groundstation').filter((e) => e.dataflowEndpointGroupId === id).at(-1)!;
+  expect(invalid).toMatchObject({ at: registeredAt + DEFAULT_IP_VALIDATION_MS, cause: 'ip-verification', to: 'UNHEALTHY[INVALID_IP_OWNERSHIP]/SUCCESS' });
 });
 
 test('the endpoint follows the agent that registered last; deregistering it falls back to the one before', async () => {

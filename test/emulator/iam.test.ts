@@ -189,6 +189,15 @@ describe('Ground Station', () => {
   });
 });
 
+test('Ground Station: service-specific condition keys (groundstation:DataflowEndpointGroupId) are in the request context', async () => {
+  const granted = emulator.groundStation.createDataflowEndpointGroup();
+  const other = emulator.groundStation.createDataflowEndpointGroup();
+  const client = new GroundStationClient(roleConfig());
+  statements = [allow('groundstation:GetDataflowEndpointGroup', '*', { StringEquals: { 'groundstation:DataflowEndpointGroupId': granted.id } })];
+  await expect(client.send(new GetDataflowEndpointGroupCommand({ dataflowEndpointGroupId: granted.id }))).resolves.toBeDefined();
+  await expect(client.send(new GetDataflowEndpointGroupCommand({ dataflowEndpointGroupId: other.id }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+});
+
 describe('access keys', () => {
   test('an access key AWS does not know is refused before anything else, in each service\'s terms', async () => {
     const unknown = { endpoint: emulator.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDNOBODY', secretAccessKey: 'x' }, maxAttempts: 1 };

@@ -335,16 +335,20 @@ describe('DeleteEdgeConfiguration', () => {
     expect(emulator.kinesisVideo.edgeConfiguration('front-door')).toBeUndefined();
   });
 
-  test('while SYNCING, or while DELETING, it is ResourceInUseException; without a configuration StreamEdgeConfigurationNotFoundException', async () => {
+  test('a delete while SYNCING supersedes the sync (the model lists no ResourceInUseException for it); without a configuration StreamEdgeConfigurationNotFoundException', async () => {
     const { secretArn } = streamWithSecret(emulator);
     await expect(deleteEdge({ StreamName: 'front-door' })).rejects.toMatchObject({ name: 'StreamEdgeConfigurationNotFoundException' });
     await start({ StreamName: 'front-door', EdgeConfig: edgeConfig(secretArn) });
     clock.advance(1_000);
-    await expect(deleteEdge({ StreamName: 'front-door' })).rejects.toMatchObject({ name: 'ResourceInUseException', $metadata: { httpStatusCode: 400 } });
-    clock.advance(2_000);
-    await deleteEdge({ StreamName: 'front-door' });
+    expect((await describeEdge({ StreamName: 'front-door' })).SyncStatus).toBe('ACKNOWLEDGED');
+    await expect(deleteEdge({ StreamName: 'front-door' })).resolves.toEqual({});
+    expect((await describeEdge({ StreamName: 'front-door' })).SyncStatus).toBe('DELETING');
+    // Another delete while deleting is accepted too, and restarts the deletion.
     clock.advance(1_000);
-    await expect(deleteEdge({ StreamName: 'front-door' })).rejects.toMatchObject({ name: 'ResourceInUseException' });
+    await expect(deleteEdge({ StreamName: 'front-door' })).resolves.toEqual({});
+    clock.advance(3_000);
+    await expect(describeEdge({ StreamName: 'front-door' })).rejects.toMatchObject({ name: 'StreamEdgeConfigurationNotFoundException' });
+    expect(emulator.kinesisVideo.agent(HUB_DEVICE_ARN)).toMatchObject({ updatesReceived: 1, deletionsReceived: 2 });
     await expect(deleteEdge({ StreamName: 'nope' })).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 });

@@ -105,14 +105,15 @@ describe('updates', () => {
     expect(edge()?.history.map((h) => h.status)).toEqual(['SYNCING', 'ACKNOWLEDGED', 'IN_SYNC', 'SYNCING', 'ACKNOWLEDGED', 'SYNC_FAILED']);
   });
 
-  test('ResourceInUseException while the agent has not answered yet', async () => {
+  test('ResourceInUseException for another update while the agent has not answered yet; a delete is accepted', async () => {
     const { secretArn } = streamWithSecret(emulator);
     emulator.kinesisVideo.scriptAgent(HUB_DEVICE_ARN, EdgeAgentBehaviours.offline());
     await start(edgeConfig(secretArn));
     // Past the 1-per-second quota, so the refusal is about the sync state.
     await emulator.clock.sleep(1_500);
     await expect(start(edgeConfig(secretArn))).rejects.toMatchObject({ name: 'ResourceInUseException', $metadata: { httpStatusCode: 400 } });
-    await expect(kvs.send('DeleteEdgeConfiguration', { StreamName: 'front-door' })).rejects.toMatchObject({ name: 'ResourceInUseException' });
+    await expect(kvs.send('DeleteEdgeConfiguration', { StreamName: 'front-door' })).resolves.toEqual({});
+    expect(edge()?.syncStatus).toBe('DELETING');
   });
 });
 

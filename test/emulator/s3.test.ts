@@ -92,7 +92,7 @@ test('injected throttling is SlowDown 503, which the SDK classifies as throttlin
   emulator.s3.putObject(BUCKET, 'doc.json', '{}');
   emulator.faults.set({ throttleRate: 1, services: ['s3'], firstN: 1 });
   const throttled = await getObject('doc.json').catch((e: unknown) => e);
-  expect(throttled).toMatchObject({ name: 'SlowDown', message: 'Rate exceeded', $metadata: { httpStatusCode: 503 } });
+  expect(throttled).toMatchObject({ name: 'SlowDown', message: 'Please reduce your request rate.', $metadata: { httpStatusCode: 503 } });
   expect(isThrottlingError(throttled as Parameters<typeof isThrottlingError>[0])).toBe(true);
 
   emulator.faults.set({ throttleRate: 1, services: ['s3'], firstN: 1 });

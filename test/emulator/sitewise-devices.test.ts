@@ -2,7 +2,7 @@ import {
   DescribeGatewayCapabilityConfigurationCommand, IoTSiteWiseClient, UpdateGatewayCapabilityConfigurationCommand,
 } from '@aws-sdk/client-iotsitewise';
 import { lastRequestAt, opcUaDocument, OPC_UA_NAMESPACE, PUBLISHER_NAMESPACE, siteWiseClient, startEmulator } from './emulator-test-support';
-import { DeviceBehaviours, type LocalAwsEndpoint } from '../support/emulator';
+import { DEFAULT_SYNC_DELAY_MS, DeviceBehaviours, type LocalAwsEndpoint } from '../support/emulator';
 
 let emulator: LocalAwsEndpoint;
 let client: IoTSiteWiseClient;
@@ -77,19 +77,20 @@ test('reject: SYNC_FAILED after the delay; the device keeps running its previous
   });
 });
 
-test.each(['OUT_OF_SYNC', 'UNKNOWN'] as const)('offline (%s): the status never changes', async (status) => {
+test.each(['OUT_OF_SYNC', 'UNKNOWN'] as const)('offline (%s): the update answers OUT_OF_SYNC, then the status settles and never changes', async (status) => {
   const gatewayId = emulator.sitewise.createGateway();
   emulator.sitewise.scriptDevice(gatewayId, OPC_UA_NAMESPACE, DeviceBehaviours.offline(status));
-  expect((await update(gatewayId, opcUaDocument())).capabilitySyncStatus).toBe(status);
+  expect((await update(gatewayId, opcUaDocument())).capabilitySyncStatus).toBe('OUT_OF_SYNC');
   await emulator.clock.sleep(20_000);
   expect(await syncStatus(gatewayId)).toBe(status);
   expect(emulator.sitewise.device(gatewayId, OPC_UA_NAMESPACE)).toMatchObject({ appliedConfiguration: undefined, nextReportAt: undefined });
 });
 
-test('notApplicable: NOT_APPLICABLE straight away, also in the update response', async () => {
+test('notApplicable: the update answers OUT_OF_SYNC (as the API documents for every update), then NOT_APPLICABLE after the delay', async () => {
   const gatewayId = emulator.sitewise.createGateway();
-  emulator.sitewise.scriptDevice(gatewayId, PUBLISHER_NAMESPACE, { kind: 'notApplicable' });
-  expect((await update(gatewayId, '{}', PUBLISHER_NAMESPACE)).capabilitySyncStatus).toBe('NOT_APPLICABLE');
+  emulator.sitewise.scriptDevice(gatewayId, PUBLISHER_NAMESPACE, DeviceBehaviours.notApplicable(1_000));
+  expect((await update(gatewayId, '{}', PUBLISHER_NAMESPACE)).capabilitySyncStatus).toBe('OUT_OF_SYNC');
+  await emulator.clock.sleep(1_000);
   expect(await syncStatus(gatewayId, PUBLISHER_NAMESPACE)).toBe('NOT_APPLICABLE');
 });
 
@@ -157,10 +158,13 @@ describe('scripts that change per update', () => {
     const gatewayId = emulator.sitewise.createGateway();
     await update(gatewayId, opcUaDocument());
     emulator.sitewise.scriptDevice(gatewayId, OPC_UA_NAMESPACE, [DeviceBehaviours.notApplicable(), DeviceBehaviours.offline()]);
-    expect((await update(gatewayId, opcUaDocument())).capabilitySyncStatus).toBe('NOT_APPLICABLE');
-    expect((await update(gatewayId, opcUaDocument())).capabilitySyncStatus).toBe('OUT_OF_SYNC');
-    expect((await update(gatewayId, opcUaDocument())).capabilitySyncStatus).toBe('OUT_OF_SYNC');
-    expect(emulator.sitewise.device(gatewayId, OPC_UA_NAMESPACE).nextReportAt).toBeUndefined();
+    await update(gatewayId, opcUaDocument());
+    await emulator.clock.sleep(DEFAULT_SYNC_DELAY_MS);
+    expect(await syncStatus(gatewayId)).toBe('NOT_APPLICABLE');
+    await update(gatewayId, opcUaDocument());
+    await update(gatewayId, opcUaDocument());
+    await emulator.clock.sleep(20_000);
+    expect(emulator.sitewise.device(gatewayId, OPC_UA_NAMESPACE)).toMatchObject({ syncStatus: 'OUT_OF_SYNC', nextReportAt: undefined });
   });
 
   test('a default script function can pick behaviours by gateway name and update number', async () => {
@@ -188,7 +192,9 @@ describe('scripts that change per update', () => {
       const updated = await otherClient.send(new UpdateGatewayCapabilityConfigurationCommand({
         gatewayId, capabilityNamespace: OPC_UA_NAMESPACE, capabilityConfiguration: opcUaDocument(),
       }));
-      expect(updated.capabilitySyncStatus).toBe('UNKNOWN');
+      expect(updated.capabilitySyncStatus).toBe('OUT_OF_SYNC');
+      await other.clock.sleep(20_000);
+      expect(other.sitewise.device(gatewayId, OPC_UA_NAMESPACE).syncStatus).toBe('UNKNOWN');
     } finally {
       otherClient.destroy();
       await other.stop();

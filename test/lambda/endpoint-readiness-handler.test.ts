@@ -120,7 +120,7 @@ test('a group that does not exist fails at once', async () => {
 test('DependencyException (531) and throttling are retried', async () => {
   gs.on(GetGroup)
     .rejectsOnce(new DependencyException({ message: 'Dependency failed', $metadata: { httpStatusCode: 531 } }))
-    .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 429 } }))
+    .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }))
     .resolves(group(HEALTHY));
   expect((await run(request('Create'))).IsComplete).toBe(true);
   expect(gs).toHaveReceivedCommandTimes(GetGroup, 3);

@@ -18,10 +18,13 @@ export type DeviceBehaviour =
   | { readonly kind: 'apply'; readonly delayMs?: number }
   /** Rejects the document after `delayMs` (OUT_OF_SYNC → SYNC_FAILED); keeps running the previous one. */
   | { readonly kind: 'reject'; readonly delayMs?: number; readonly reason?: string }
-  /** Never reports: the status stays `status` (default OUT_OF_SYNC) forever. */
-  | { readonly kind: 'offline'; readonly status?: 'UNKNOWN' | 'OUT_OF_SYNC' }
-  /** The capability does not apply to this gateway (e.g. a partner data source): NOT_APPLICABLE. */
-  | { readonly kind: 'notApplicable' };
+  /**
+   * Never applies nor rejects: OUT_OF_SYNC forever, or, with status `UNKNOWN`, UNKNOWN from
+   * `delayMs` on ("the gateway hasn't reported its sync status"; when AWS shows it is an assumption).
+   */
+  | { readonly kind: 'offline'; readonly status?: 'UNKNOWN' | 'OUT_OF_SYNC'; readonly delayMs?: number }
+  /** The capability does not apply to this gateway (e.g. a partner data source): NOT_APPLICABLE after `delayMs`. */
+  | { readonly kind: 'notApplicable'; readonly delayMs?: number };
 
 /** Simulated delay of the default behaviour for devices nobody scripted. */
 export const DEFAULT_SYNC_DELAY_MS = 2_000;
@@ -30,8 +33,9 @@ export const DEFAULT_SYNC_DELAY_MS = 2_000;
 export const DeviceBehaviours = {
   apply: (delayMs: number = DEFAULT_SYNC_DELAY_MS): DeviceBehaviour => ({ kind: 'apply', delayMs }),
   reject: (delayMs: number = DEFAULT_SYNC_DELAY_MS, reason?: string): DeviceBehaviour => ({ kind: 'reject', delayMs, reason }),
-  offline: (status: 'UNKNOWN' | 'OUT_OF_SYNC' = 'OUT_OF_SYNC'): DeviceBehaviour => ({ kind: 'offline', status }),
-  notApplicable: (): DeviceBehaviour => ({ kind: 'notApplicable' }),
+  offline: (status: 'UNKNOWN' | 'OUT_OF_SYNC' = 'OUT_OF_SYNC', delayMs: number = DEFAULT_SYNC_DELAY_MS): DeviceBehaviour =>
+    ({ kind: 'offline', status, delayMs }),
+  notApplicable: (delayMs: number = DEFAULT_SYNC_DELAY_MS): DeviceBehaviour => ({ kind: 'notApplicable', delayMs }),
 };
 
 /** The update a behaviour function decides about. */
@@ -195,15 +199,17 @@ export class SimulatedGatewayDevice {
     // A newer document supersedes whatever the device was about to report for the previous one.
     this.pending = undefined;
     const behaviour = behaviourOf(this.updates, this.ownScript ? this.updates - this.updatesBeforeScript : this.updates);
+    // "After you update a capability configuration, its sync status is OUT_OF_SYNC until the
+    // gateway receives and applies or rejects the updated configuration" (the API's model).
+    this.changeStatus(now, 'OUT_OF_SYNC');
     switch (behaviour.kind) {
       case 'notApplicable':
-        this.changeStatus(now, 'NOT_APPLICABLE');
+        this.pending = { at: now + (behaviour.delayMs ?? DEFAULT_SYNC_DELAY_MS), status: 'NOT_APPLICABLE' };
         break;
       case 'offline':
-        this.changeStatus(now, behaviour.status ?? 'OUT_OF_SYNC');
+        if (behaviour.status === 'UNKNOWN') this.pending = { at: now + (behaviour.delayMs ?? DEFAULT_SYNC_DELAY_MS), status: 'UNKNOWN' };
         break;
       case 'reject':
-        this.changeStatus(now, 'OUT_OF_SYNC');
         this.pending = {
           at: now + (behaviour.delayMs ?? DEFAULT_SYNC_DELAY_MS),
           status: 'SYNC_FAILED',
@@ -211,7 +217,6 @@ export class SimulatedGatewayDevice {
         };
         break;
       case 'apply': {
-        this.changeStatus(now, 'OUT_OF_SYNC');
         const at = now + (behaviour.delayMs ?? DEFAULT_SYNC_DELAY_MS);
         const reason = contentCheck?.(document, this.namespace);
         this.pending = reason === undefined ? { at, status: 'IN_SYNC', applies: document } : { at, status: 'SYNC_FAILED', reason };
@@ -219,9 +224,8 @@ export class SimulatedGatewayDevice {
       }
     }
     // Status as reported in the UpdateGatewayCapabilityConfiguration response, before any report.
-    const statusAfterUpdate = this.status as SiteWiseSyncStatus;
     this.settle(now);
-    return statusAfterUpdate;
+    return 'OUT_OF_SYNC';
   }
 
   public snapshot(): DeviceSnapshot {

@@ -63,7 +63,7 @@ export interface EdgeConfigurationSnapshot {
   readonly nextChangeAt?: number;
 }
 
-/** Statuses during which the service refuses another Start or Delete with ResourceInUseException. */
+/** Statuses during which the service refuses another Start with ResourceInUseException (a Delete is accepted). */
 export const IN_PROGRESS_STATUSES: ReadonlySet<EdgeSyncStatus> = new Set<EdgeSyncStatus>([
   'SYNCING', 'ACKNOWLEDGED', 'DELETING', 'DELETING_ACKNOWLEDGED',
 ]);

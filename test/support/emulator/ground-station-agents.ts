@@ -94,6 +94,7 @@ export class RegisteredAgent {
   public servingView(capabilityArn: string): ServingAgent {
     return {
       agentId: this.agentId,
+      registeredAt: this.registeredAt,
       publicIpAddresses: this.registration.publicIpAddresses,
       aggregateStatus: this.aggregateStatus,
       dataPlaneUp: this.dataPlaneUp,

@@ -21,8 +21,11 @@ import type { AgentStatus, AuditResults, CapabilityHealth, CapabilityHealthReaso
  *   without the failure heals it.
  * - agentStatus is the aggregate status of the agent's latest UpdateAgentStatus, once it sent one.
  * - IP ownership (on by default, `verifyIpOwnership`): if the agent's `publicIpAddresses` do not
- *   include the endpoint's ingress address, UNVERIFIED_IP_OWNERSHIP is added to the reasons (and
- *   auditResults is UNHEALTHY once the agent reported).
+ *   include the endpoint's ingress address, UNVERIFIED_IP_OWNERSHIP is added to the reasons while
+ *   the address is being validated (`ipValidationMs` from the agent's registration), then
+ *   INVALID_IP_OWNERSHIP (and auditResults is UNHEALTHY once the agent reported). The troubleshooting
+ *   guide documents both reasons: UNVERIFIED "should resolve itself", INVALID means the address is
+ *   not the instance's; how long validation takes is not documented.
  * - A test override replaces healthStatus and healthReasons only (agentStatus and auditResults
  *   still follow the agent): it is how a test shows reasons no agent can cause, such as
  *   INVALID_IP_OWNERSHIP or NOT_AUTHORIZED_TO_CREATE_SLR.
@@ -43,6 +46,8 @@ export interface EndpointHealth {
 /** What the health model needs of the agent an endpoint follows. */
 export interface ServingAgent {
   readonly agentId: string;
+  /** Simulated epoch ms of its registration, when the validation of its IP addresses started. */
+  readonly registeredAt: number;
   readonly publicIpAddresses: readonly string[];
   /** Aggregate status of the latest UpdateAgentStatus; undefined before the first. */
   readonly aggregateStatus?: AgentStatus;
@@ -67,10 +72,15 @@ export interface EndpointHealthInput {
   readonly agent?: ServingAgent;
   readonly override?: EndpointHealthOverride;
   readonly verifyIpOwnership: boolean;
+  /** How long after registration an address that is not the agent's stays UNVERIFIED before it is INVALID. */
+  readonly ipValidationMs: number;
+  /** Simulated epoch ms the health is observed at. */
+  readonly at: number;
 }
 
-export function observeEndpointHealth({ ingressAddress, agent, override, verifyIpOwnership }: EndpointHealthInput): EndpointHealth {
-  const modeled = agent ? agentHealth(agent, ingressAddress, verifyIpOwnership) : {
+export function observeEndpointHealth(input: EndpointHealthInput): EndpointHealth {
+  const { agent, override } = input;
+  const modeled = agent ? agentHealth(agent, input) : {
     healthStatus: 'UNHEALTHY' as const,
     healthReasons: ['NO_REGISTERED_AGENT' as const],
     overridden: false,
@@ -84,10 +94,10 @@ export function observeEndpointHealth({ ingressAddress, agent, override, verifyI
   };
 }
 
-function agentHealth(agent: ServingAgent, ingressAddress: string, verifyIpOwnership: boolean): EndpointHealth {
+function agentHealth(agent: ServingAgent, { ingressAddress, verifyIpOwnership, ipValidationMs, at }: EndpointHealthInput): EndpointHealth {
   const reasons: CapabilityHealthReason[] = [];
   const ipUnverified = verifyIpOwnership && !agent.publicIpAddresses.includes(ingressAddress);
-  if (ipUnverified) reasons.push('UNVERIFIED_IP_OWNERSHIP');
+  if (ipUnverified) reasons.push(at < agent.registeredAt + ipValidationMs ? 'UNVERIFIED_IP_OWNERSHIP' : 'INVALID_IP_OWNERSHIP');
   const failed = agent.aggregateStatus === 'FAILED' || agent.componentStatus === 'FAILED';
   if (failed) reasons.push('DATAPLANE_FAILURE');
   else if (!agent.dataPlaneUp) reasons.push('INITIALIZING_DATAPLANE');

@@ -14,9 +14,9 @@ export const GROUND_STATION_ERRORS = {
   resourceNotFound: { code: 'ResourceNotFoundException', status: 434 },
   /** The model's only 5xx (`fault`); the SDK retries it as a server error. */
   dependency: { code: 'DependencyException', status: 531 },
-  // The model has no throttling error. AWS's front door answers throttled calls of restJson1
-  // services with 429 and this code; the SDK treats any 429 as throttling and retries it.
-  throttling: { code: 'ThrottlingException', status: 429 },
+  // The model has no throttling error. AWS's Common Errors (linked from every Ground Station API
+  // page): "ThrottlingException ... HTTP Status Code: 400". The SDK retries it by its code.
+  throttling: { code: 'ThrottlingException', status: 400 },
   // Not modeled either: AWS's common error for an IAM denial (see ASSUMPTIONS.md).
   accessDenied: { code: 'AccessDeniedException', status: 403 },
 } as const satisfies Record<string, ModeledError>;
@@ -49,8 +49,8 @@ export const INSTANCE_TYPE = { min: 1, max: 64, pattern: /^[a-z0-9.-]{1,64}$/ };
 /** Was the enum LAMINAR_FLOW | PRISM | DIGITIZER in 2023 models; a pattern since. */
 export const COMPONENT_TYPE = { pattern: /^[a-zA-Z0-9_]{1,64}$/ };
 
-/** `DataflowEndpointGroupDurationInSeconds` (newer botocore lowers the minimum to 30; CloudFormation still says 120). */
-export const PASS_DURATION_SECONDS = { min: 120, max: 480 };
+/** `DataflowEndpointGroupDurationInSeconds`: 30..480 in the current model (botocore; older models and the CloudFormation docs say 120). */
+export const PASS_DURATION_SECONDS = { min: 30, max: 480 };
 /** `RangedConnectionDetailsMtuInteger` and `DataflowEndpointMtuInteger`. */
 export const MTU = { min: 1400, max: 1500 };
 /** Not in the model (ports are plain Integers): the range a socket port can have. An emulator assumption. */

@@ -22,9 +22,14 @@ export interface GroundStationEmulatorOptions {
   readonly region?: string;
   /** Home account; default 123456789012. Requests see the groups and agents of their principal's account. */
   readonly accountId?: string;
-  /** Whether an agent whose public IPs miss an endpoint's ingress address makes it UNVERIFIED_IP_OWNERSHIP; default true. */
+  /** Whether an agent whose public IPs miss an endpoint's ingress address makes it UNVERIFIED_IP_OWNERSHIP, then INVALID_IP_OWNERSHIP; default true. */
   readonly verifyIpOwnership?: boolean;
+  /** How long (simulated ms) such an address is UNVERIFIED before it is INVALID; default DEFAULT_IP_VALIDATION_MS. */
+  readonly ipValidationMs?: number;
 }
+
+/** Simulated ms the service takes to find that an agent's address is not its own (undocumented: an assumption). */
+export const DEFAULT_IP_VALIDATION_MS = 60_000;
 
 /** Input of the `createDataflowEndpointGroup` test helper; validated like CreateDataflowEndpointGroup. */
 export interface CreateDataflowEndpointGroupInput {
@@ -106,6 +111,9 @@ export class GroundStationEmulator {
   /** In registration order, which decides which agent an endpoint follows. */
   private readonly registeredAgents = new Map<string, RegisteredAgent>();
   private readonly overrides = new Map<string, ActiveOverride>();
+  private readonly ipValidationMs: number;
+  /** Validations that ended up to this instant have been settled. */
+  private validationsSettledUntil: number;
   private groupsCreated = 0;
 
   constructor(options: GroundStationEmulatorOptions) {
@@ -116,6 +124,8 @@ export class GroundStationEmulator {
     this.accountId = options.accountId ?? '123456789012';
     this.initialVerifyIpOwnership = options.verifyIpOwnership ?? true;
     this.verifyIpOwnership = this.initialVerifyIpOwnership;
+    this.ipValidationMs = options.ipValidationMs ?? DEFAULT_IP_VALIDATION_MS;
+    this.validationsSettledUntil = options.clock.now();
     this.events.addSettler(() => this.settleAll());
   }
 
@@ -230,9 +240,10 @@ export class GroundStationEmulator {
     this.overrides.clear();
     this.groupsCreated = 0;
     this.verifyIpOwnership = this.initialVerifyIpOwnership;
+    this.validationsSettledUntil = this.clock.now();
   }
 
-  /** Ends the overrides whose time is up. */
+  /** Ends the overrides whose time is up and the IP address validations that finished. */
   public settleAll(): void {
     this.settle(this.clock.now());
   }
@@ -263,7 +274,10 @@ export class GroundStationEmulator {
       ...(resource ? { resource } : {}),
     });
     const groupResource = (r: OperationRequest) => this.groupResource(r);
-    const agentResource = (r: OperationRequest): ResourceTarget => ({ arn: `arn:aws:groundstation:${r.region}:${r.accountId}:agent/${r.labels.agentId}` });
+    const agentResource = (r: OperationRequest): ResourceTarget => ({
+      arn: `arn:aws:groundstation:${r.region}:${r.accountId}:agent/${r.labels.agentId}`,
+      keys: { 'groundstation:AgentId': r.labels.agentId },
+    });
     return [
       operation('CreateDataflowEndpointGroup', 'POST', '/dataflowEndpointGroup', (r) => this.onCreateGroup(r)),
       operation('GetDataflowEndpointGroup', 'GET', '/dataflowEndpointGroup/{dataflowEndpointGroupId}', (r) => this.onGetGroup(r), groupResource),
@@ -279,7 +293,11 @@ export class GroundStationEmulator {
     const groupId = request.labels.dataflowEndpointGroupId;
     const scope = scopeOf(request);
     const group = this.groups.get(groupId);
-    return { arn: dataflowEndpointGroupArn(scope.region, scope.accountId, groupId), tags: group && inScope(group, scope) ? group.tags : undefined };
+    return {
+      arn: dataflowEndpointGroupArn(scope.region, scope.accountId, groupId),
+      tags: group && inScope(group, scope) ? group.tags : undefined,
+      keys: { 'groundstation:DataflowEndpointGroupId': groupId },
+    };
   }
 
   private onCreateGroup(request: OperationRequest): unknown {
@@ -377,22 +395,36 @@ export class GroundStationEmulator {
     }
   }
 
-  /** Ends, in time order, every override whose time is up at `now`, each at the instant it ended. */
+  /**
+   * Ends, in time order, every override whose time is up at `now` and every IP address validation
+   * that finished by then, each at the instant it happened.
+   */
   private settle(now: number): void {
-    const expired = [...this.overrides.entries()]
-      .filter(([, override]) => override.expiresAt !== undefined && override.expiresAt <= now)
-      .sort(([, a], [, b]) => (a.expiresAt as number) - (b.expiresAt as number));
-    for (const [key, override] of expired) {
-      this.overrides.delete(key);
-      this.refresh(override.expiresAt as number, 'override-expired');
+    const changes: Array<{ at: number; apply: () => void }> = [];
+    for (const [key, override] of this.overrides) {
+      if (override.expiresAt === undefined || override.expiresAt > now) continue;
+      changes.push({
+        at: override.expiresAt,
+        apply: () => {
+          this.overrides.delete(key);
+          this.refresh(override.expiresAt as number, 'override-expired');
+        },
+      });
     }
+    for (const agent of this.registeredAgents.values()) {
+      const validated = agent.registeredAt + this.ipValidationMs;
+      if (validated <= this.validationsSettledUntil || validated > now) continue;
+      changes.push({ at: validated, apply: () => this.refresh(validated, 'ip-verification') });
+    }
+    changes.sort((a, b) => a.at - b.at).forEach((change) => change.apply());
+    this.validationsSettledUntil = Math.max(this.validationsSettledUntil, now);
   }
 
-  /** Recomputes every agent endpoint's health and records those that changed. */
+  /** Recomputes every agent endpoint's health as of `at` and records those that changed. */
   private refresh(at: number, cause: GroundStationHealthCause, agentId?: string): void {
     for (const group of this.groups.values()) {
       for (const endpoint of agentEndpointsOf(group)) {
-        const health = this.healthOf(group, endpoint);
+        const health = this.healthOf(group, endpoint, at);
         // An agent is named only where the change is its doing, i.e. the endpoint follows it (or did, before deregistration).
         const blame = agentId !== undefined && (health.agentId === agentId || cause === 'deregistered') ? agentId : undefined;
         this.record(group, endpoint.name, at, describeHealth(health), cause, blame);
@@ -416,12 +448,14 @@ export class GroundStationEmulator {
     });
   }
 
-  private healthOf(group: GroupRecord, endpoint: AgentEndpoint): EndpointHealth {
+  private healthOf(group: GroupRecord, endpoint: AgentEndpoint, at: number = this.clock.now()): EndpointHealth {
     return observeEndpointHealth({
       ingressAddress: endpoint.ingressAddress.socketAddress.name,
       agent: this.servingAgent(group.arn)?.servingView(group.arn),
       override: this.overrides.get(overrideKey(group.id, endpoint.name)),
       verifyIpOwnership: this.verifyIpOwnership,
+      ipValidationMs: this.ipValidationMs,
+      at,
     });
   }
 

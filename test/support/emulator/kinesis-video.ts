@@ -376,10 +376,9 @@ export class KinesisVideoEmulator {
     validator.throwIfInvalid();
     const stream = this.admitStreamCall('DeleteEdgeConfiguration', id, now, scopeOf(request));
     const edge = this.requireEdge(stream, now);
-    const status = edge.statusAt(now);
-    if (IN_PROGRESS_STATUSES.has(status)) {
-      throw kinesisVideoError('resourceInUse', `The edge configuration of stream ${stream.name} is ${status}; wait until the sync or deletion has finished`);
-    }
+    // Accepted whatever the status: the operation's modeled errors have no ResourceInUseException,
+    // and "When you invoke this API, the sync status is set to DELETING" (API reference). A sync or
+    // an earlier deletion in progress is superseded by this one.
     const behaviour = this.agentOf(edge.hubDeviceArn).receiveDeletion(this.defaultScript, { streamName: stream.name, streamArn: stream.arn });
     edge.startDeletion(now, behaviour);
     return {};

@@ -32,6 +32,8 @@ export interface AwsServiceDefinition {
   readonly errorMessageMember: string;
   /** What the service answers when it throttles; used by fault injection. */
   readonly throttlingError: ModeledError;
+  /** The message of a throttled request; default `Rate exceeded`. */
+  readonly throttlingMessage?: string;
   /** What the service answers on an internal failure; used by fault injection and for handler crashes. */
   readonly internalError: ModeledError;
   /** What the service answers when IAM denies a request. */
@@ -48,6 +50,8 @@ export interface ResourceTarget {
   readonly arn: string;
   readonly account?: string;
   readonly tags?: Readonly<Record<string, string>>;
+  /** The action's service-specific condition keys (Service Authorization Reference), e.g. `groundstation:AgentId`. */
+  readonly keys?: Readonly<Record<string, string>>;
 }
 
 /** What an operation handler sees of one request. */

@@ -16,6 +16,8 @@ export const S3_SERVICE: AwsServiceDefinition = {
   errorMessageMember: 'Message',
   // S3 throttles with 503 SlowDown, a code the SDK's retry strategy classifies as throttling.
   throttlingError: { code: 'SlowDown', status: 503 },
+  // S3's error code list: "SlowDown – Please reduce your request rate."
+  throttlingMessage: 'Please reduce your request rate.',
   internalError: { code: 'InternalError', status: 500 },
   accessDeniedError: { code: 'AccessDenied', status: 403 },
   unrecognizedClientError: { code: 'InvalidAccessKeyId', status: 403, message: 'The AWS Access Key Id you provided does not exist in our records.' },

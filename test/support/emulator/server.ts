@@ -229,6 +229,7 @@ export class AwsRestJsonServer {
         resourceAccount: target.account,
         resourceTags: target.tags,
         region: request.region,
+        keys: target.keys,
       });
       if (result.allowed) return undefined;
       // S3 does not say why.
@@ -244,7 +245,7 @@ export class AwsRestJsonServer {
     if (principal.administrator) return target.account === undefined || target.account === principal.accountId;
     const denialsBefore = this.iam.denials.length;
     const result = this.iam.authorize(principal, {
-      action, resource: target.arn, resourceAccount: target.account, resourceTags: target.tags, region,
+      action, resource: target.arn, resourceAccount: target.account, resourceTags: target.tags, region, keys: target.keys,
     });
     this.iam.denials.length = denialsBefore;
     return result.allowed;
@@ -264,7 +265,10 @@ export class AwsRestJsonServer {
         return true;
       case 'throttle':
         this.answerError(response, recorded, {
-          error: service.throttlingError, message: 'Rate exceeded', messageMember: service.errorMessageMember, protocol: service.protocol,
+          error: service.throttlingError,
+          message: service.throttlingMessage ?? 'Rate exceeded',
+          messageMember: service.errorMessageMember,
+          protocol: service.protocol,
         }, fault);
         return true;
       case 'serverError':
