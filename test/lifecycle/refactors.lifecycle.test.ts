@@ -1,0 +1,287 @@
+/**
+ * The changes real stacks go through most: renames, moves between gateways, streams and stacks,
+ * rollbacks, removal policies and documents near the waiter's limit, replayed under CloudFormation's
+ * rules and IAM as AWS applies them. Each `lifecycleTest.failing` below asserts the correct outcome
+ * of a defect the issue "Refactors, moves and rollbacks never destroy or strand a configuration"
+ * fixes; the comment above it says what goes wrong today. Time runs 60x.
+ */
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as groundstation from 'aws-cdk-lib/aws-groundstation';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import {
+  CapabilityConfiguration, CapabilityNamespace, DataflowEndpointGroupReadiness, EdgeSchedule, GatewayCapabilityConfiguration, StreamEdgeConfiguration,
+} from '../../src';
+import { opcUaDocument } from '../support/documents';
+import { EdgeEnvironment, startEdgeEnvironment } from '../support/edge-environment';
+import { DeviceBehaviours, EdgeAgentBehaviours } from '../support/emulator';
+import { lifecycleTests } from '../support/lifecycle';
+import { failureReason } from '../support/stack-events';
+
+const COLLECTOR = 'iotsitewise:opcuacollector:3';
+const EMPTY = '{"sources":[]}';
+const DOCUMENT_V1 = opcUaDocument('opc.tcp://10.0.1.20:4840');
+const DOCUMENT_V2 = opcUaDocument('opc.tcp://10.0.1.21:4840');
+/** Accepted by the API, rejected by the gateway: not an opc.tcp:// endpoint. */
+const REJECTED_DOCUMENT = opcUaDocument('http://10.0.1.20:4840');
+const HUB = 'arn:aws:iot:us-east-1:123456789012:thing/camera-hub-1';
+
+let env: EdgeEnvironment;
+const lifecycleTest = lifecycleTests(() => env);
+beforeEach(async () => {
+  env = await startEdgeEnvironment({ scale: 60 });
+});
+afterEach(async () => {
+  await env.stop();
+});
+
+interface CollectorOptions {
+  readonly gatewayId: string;
+  readonly document?: string;
+  /** Construct id of the configuration. @default 'Collector' */
+  readonly id?: string;
+  /** Wraps the configuration in a construct of this id (a refactor that changes its logical id). */
+  readonly parent?: string;
+  readonly stackName?: string;
+  readonly removalPolicy?: RemovalPolicy;
+  readonly resetDocument?: string;
+}
+
+function collectorStack(options: CollectorOptions): Stack {
+  const stack = new Stack(new App(), options.stackName ?? 'Plant');
+  const scope = options.parent ? new Construct(stack, options.parent) : stack;
+  new GatewayCapabilityConfiguration(scope, options.id ?? 'Collector', {
+    gatewayId: options.gatewayId,
+    namespace: CapabilityNamespace.OPC_UA_COLLECTOR_V3,
+    configuration: CapabilityConfiguration.fromJson(options.document ?? DOCUMENT_V1),
+    removalPolicy: options.removalPolicy,
+    resetConfiguration: options.resetDocument === undefined ? undefined : CapabilityConfiguration.fromJson(options.resetDocument),
+  });
+  return stack;
+}
+
+const device = (gatewayId: string) => env.emulator.sitewise.device(gatewayId, COLLECTOR);
+
+describe('IoT SiteWise gateway capability configurations', () => {
+  // Defect: a new logical id is a replacement to CloudFormation: the new resource writes the
+  // document, then the cleanup Delete of the old logical id resets the same gateway and namespace
+  // to the empty document, while the stack reports UPDATE_COMPLETE.
+  lifecycleTest.failing('renaming the construct keeps the document on the gateway, in sync', async () => {
+    const gatewayId = env.emulator.sitewise.createGateway();
+    await env.harness.deploy(collectorStack({ gatewayId }));
+    const result = await env.harness.deploy(collectorStack({ gatewayId, id: 'OpcUaSources' }));
+
+    expect(result.status).toBe('UPDATE_COMPLETE');
+    expect(device(gatewayId)).toMatchObject({ syncStatus: 'IN_SYNC', cloudConfiguration: DOCUMENT_V1, appliedConfiguration: DOCUMENT_V1 });
+  });
+
+  // Defect: as the rename; wrapping the construct in a new parent changes its logical id too.
+  lifecycleTest.failing('wrapping the construct in a new parent keeps the document on the gateway, in sync', async () => {
+    const gatewayId = env.emulator.sitewise.createGateway();
+    await env.harness.deploy(collectorStack({ gatewayId }));
+    const result = await env.harness.deploy(collectorStack({ gatewayId, parent: 'LineOne' }));
+
+    expect(result.status).toBe('UPDATE_COMPLETE');
+    expect(device(gatewayId)).toMatchObject({ syncStatus: 'IN_SYNC', appliedConfiguration: DOCUMENT_V1 });
+  });
+
+  // Defect: the new stack writes the document; removing the construct from the old stack then
+  // resets the gateway in that stack's cleanup: nothing records that another stack owns it now.
+  lifecycleTest.failing('moving the construct to another stack (deploy the new one, then remove it from the old) keeps the document', async () => {
+    const gatewayId = env.emulator.sitewise.createGateway();
+    const other = env.newHarness();
+    await env.harness.deploy(collectorStack({ gatewayId }));
+    expect((await other.deploy(collectorStack({ gatewayId, stackName: 'PlantLine1' }))).status).toBe('CREATE_COMPLETE');
+    // The old stack without the collector (CloudFormation needs one resource in a stack).
+    const emptied = new Stack(new App(), 'Plant');
+    new secretsmanager.CfnSecret(emptied, 'Placeholder', { name: 'placeholder' });
+    const result = await env.harness.deploy(emptied);
+
+    expect(result.status).toBe('UPDATE_COMPLETE');
+    expect(device(gatewayId)).toMatchObject({ syncStatus: 'IN_SYNC', appliedConfiguration: DOCUMENT_V1 });
+  });
+
+  // Defect: nothing stops a second stack from overwriting a configuration another stack owns.
+  lifecycleTest.failing('a second stack configuring the same gateway and namespace fails its deploy, naming the owner', async () => {
+    const gatewayId = env.emulator.sitewise.createGateway();
+    await env.harness.deploy(collectorStack({ gatewayId }));
+    const second = await env.newHarness().deploy(collectorStack({ gatewayId, stackName: 'Intruder', document: DOCUMENT_V2 }));
+
+    expect(second.status).toBe('ROLLBACK_COMPLETE');
+    expect(failureReason(second.events, 'Collector')).toMatch(/Plant.*Collector/);
+    expect(device(gatewayId)).toMatchObject({ syncStatus: 'IN_SYNC', appliedConfiguration: DOCUMENT_V1 });
+  });
+
+  // Defect: the handler policies name only the gateways of the template in force, so the cleanup
+  // Delete of the old gateway's configuration is denied (and reported, while the stack says
+  // UPDATE_COMPLETE): the old gateway keeps running the old document.
+  lifecycleTest.failing('moving the configuration to another gateway resets the old gateway', async () => {
+    const oldGateway = env.emulator.sitewise.createGateway();
+    const newGateway = env.emulator.sitewise.createGateway();
+    await env.harness.deploy(collectorStack({ gatewayId: oldGateway }));
+    const result = await env.harness.deploy(collectorStack({ gatewayId: newGateway }));
+
+    expect(result.status).toBe('UPDATE_COMPLETE');
+    expect(result.events.filter((e) => e.status === 'DELETE_FAILED')).toEqual([]);
+    expect(device(newGateway)).toMatchObject({ syncStatus: 'IN_SYNC', appliedConfiguration: DOCUMENT_V1 });
+    expect(device(oldGateway)).toMatchObject({ syncStatus: 'IN_SYNC', appliedConfiguration: EMPTY });
+  });
+
+  // Defect: the rollback Update of the old gateway runs under the new policies, which name only
+  // the new gateway: it is denied and the stack ends UPDATE_ROLLBACK_FAILED.
+  lifecycleTest.failing('a move to a gateway that rejects the document rolls back: the old gateway keeps its document', async () => {
+    const oldGateway = env.emulator.sitewise.createGateway();
+    const newGateway = env.emulator.sitewise.createGateway();
+    env.emulator.sitewise.scriptDevice(newGateway, COLLECTOR, [DeviceBehaviours.reject(5_000), DeviceBehaviours.apply(5_000)]);
+    await env.harness.deploy(collectorStack({ gatewayId: oldGateway }));
+    const result = await env.harness.deploy(collectorStack({ gatewayId: newGateway }));
+
+    expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(device(oldGateway)).toMatchObject({ syncStatus: 'IN_SYNC', appliedConfiguration: DOCUMENT_V1, updates: 1 });
+  });
+
+  // Defect: RETAIN_ON_UPDATE_OR_DELETE renders DeletionPolicy RetainExceptOnCreate, so the one
+  // Delete CloudFormation sends is the rollback of a failed Create; the handler retains there too
+  // and the rejected document stays stored on the gateway.
+  lifecycleTest.failing('RETAIN_ON_UPDATE_OR_DELETE: a Create the gateway rejects is rolled back and its document removed', async () => {
+    const gatewayId = env.emulator.sitewise.createGateway();
+    const stack = collectorStack({ gatewayId, document: REJECTED_DOCUMENT, removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE });
+    const result = await env.harness.deploy(stack);
+
+    expect(result.status).toBe('ROLLBACK_COMPLETE');
+    expect(device(gatewayId).cloudConfiguration).toBe(EMPTY);
+  });
+
+  // Defect: each document stays under the 64 KiB carriage threshold, so all of them travel inline;
+  // an Update's waiter input holds the old and new configuration and reset documents, over
+  // 262,144 bytes: StartExecution fails the update, then the rollback, UPDATE_ROLLBACK_FAILED.
+  lifecycleTest.failing('two documents just under the carriage threshold, and a custom reset document, update and roll back', async () => {
+    const gatewayId = env.emulator.sitewise.createGateway();
+    env.emulator.sitewise.scriptDevice(gatewayId, COLLECTOR, [DeviceBehaviours.apply(5_000), DeviceBehaviours.reject(5_000), DeviceBehaviours.apply(5_000)]);
+    const nearThreshold = (endpoint: string) => documentOfSize(endpoint, 64 * 1024 - 512);
+    const reset = nearThreshold('opc.tcp://10.0.9.9:4840');
+    const created = await env.harness.deploy(collectorStack({ gatewayId, document: nearThreshold('opc.tcp://10.0.1.20:4840'), resetDocument: reset }));
+    expect(created.status).toBe('CREATE_COMPLETE');
+    const result = await env.harness.deploy(collectorStack({ gatewayId, document: nearThreshold('opc.tcp://10.0.1.21:4840'), resetDocument: reset }));
+
+    expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(env.harness.waiterStarts.every((start) => start.accepted)).toBe(true);
+  });
+
+  // Defect: a document's size is judged before JSON escaping. This one is 65,425 bytes, under the
+  // 64 KiB threshold, so it stays inline, but each of its 65,400 backslashes is escaped again in
+  // the resource event: as configuration and reset document it makes a Create's waiter input
+  // over 262,144 bytes, and StartExecution fails the Create after the document was written.
+  lifecycleTest.failing('a backslash-heavy document is carried so that its waiter input fits', async () => {
+    const gatewayId = env.emulator.sitewise.createGateway();
+    const backslashes = JSON.stringify({ sources: [], note: '\\'.repeat(32_700) });
+    expect(Buffer.byteLength(backslashes)).toBeLessThanOrEqual(64 * 1024);
+    const result = await env.harness.deploy(collectorStack({ gatewayId, document: backslashes, resetDocument: backslashes }));
+
+    expect(result.status).toBe('CREATE_COMPLETE');
+    expect(env.harness.waiterStarts.every((start) => start.accepted)).toBe(true);
+  });
+});
+
+interface CameraOptions {
+  readonly id?: string;
+  /** How the stream is given. @default 'name' */
+  readonly by?: 'name' | 'arn';
+  readonly streamName?: string;
+  readonly schedule?: string;
+}
+
+function cameraStack(secretArn: string, options: CameraOptions = {}): Stack {
+  const stack = new Stack(new App(), 'Cameras');
+  const streamName = options.streamName ?? 'front-door';
+  new StreamEdgeConfiguration(stack, options.id ?? 'FrontDoor', {
+    ...(options.by === 'arn' ? { streamArn: env.emulator.kinesisVideo.stream(streamName)!.arn } : { streamName }),
+    hubDeviceArn: HUB,
+    recorder: {
+      mediaUriSecret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'Camera', secretArn),
+      schedule: EdgeSchedule.cron(options.schedule ?? '0 0 8 ? * MON-FRI', Duration.hours(1)),
+    },
+  });
+  return stack;
+}
+
+describe('Kinesis Video edge configurations', () => {
+  let secretArn: string;
+  beforeEach(() => {
+    env.emulator.kinesisVideo.createStream({ name: 'front-door', dataRetentionInHours: 24 });
+    env.emulator.kinesisVideo.createStream({ name: 'back-door', dataRetentionInHours: 24 });
+    secretArn = env.emulator.secrets.createMediaUri('front-door-camera', 'rtsp://192.0.2.10:554/stream1');
+  });
+  const edge = (stream: string = 'front-door') => env.emulator.kinesisVideo.edgeConfiguration(stream);
+
+  // Defect: the cleanup Delete of the old logical id deletes the stream's edge configuration, and
+  // with it the media on the hub, right after the renamed resource applied it.
+  lifecycleTest.failing('renaming the construct keeps the edge configuration, in sync', async () => {
+    await env.harness.deploy(cameraStack(secretArn));
+    const result = await env.harness.deploy(cameraStack(secretArn, { id: 'Entrance' }));
+
+    expect(result.status).toBe('UPDATE_COMPLETE');
+    expect(edge()).toMatchObject({ syncStatus: 'IN_SYNC' });
+  });
+
+  // Defect: a stream given by name answers the name as its physical id from onEvent and the ARN
+  // from isComplete. When the update fails, CloudFormation records the name; the rollback answers
+  // the ARN, so the name receives a Delete in the rollback's cleanup, which deletes the edge
+  // configuration the rollback has just restored.
+  lifecycleTest.failing('switching from the stream\'s ARN to its name, with a configuration the agent rejects, rolls back and keeps it', async () => {
+    await env.harness.deploy(cameraStack(secretArn, { by: 'arn' }));
+    env.emulator.kinesisVideo.scriptAgent(HUB, { updates: [EdgeAgentBehaviours.fail('H.265 is not supported'), EdgeAgentBehaviours.sync()] });
+    const result = await env.harness.deploy(cameraStack(secretArn, { by: 'name', schedule: '0 0 9 ? * MON-FRI' }));
+
+    expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(edge()).toMatchObject({ syncStatus: 'IN_SYNC' });
+    expect(env.harness.resource('FrontDoor').physicalId).toBe(env.emulator.kinesisVideo.stream('front-door')!.arn);
+  });
+
+  // Defect: the isComplete policy names only the streams of the template in force, so the
+  // cleanup Delete of the old stream's configuration is denied: it keeps recording.
+  lifecycleTest.failing('moving the configuration to another stream deletes it from the old one', async () => {
+    await env.harness.deploy(cameraStack(secretArn));
+    const result = await env.harness.deploy(cameraStack(secretArn, { streamName: 'back-door' }));
+
+    expect(result.status).toBe('UPDATE_COMPLETE');
+    expect(edge('back-door')).toMatchObject({ syncStatus: 'IN_SYNC' });
+    expect(edge('front-door')).toBeUndefined();
+  });
+});
+
+describe('Ground Station readiness', () => {
+  // Defect: a group whose endpoints are all dataflow endpoints (no AWS Ground Station Agent
+  // endpoint) has nothing to wait for, and the gate reports ready at once.
+  lifecycleTest.failing('a readiness gate on a group without any AWS Ground Station Agent endpoint does not report ready', async () => {
+    const stack = new Stack(new App(), 'Receiver');
+    const group = new groundstation.CfnDataflowEndpointGroup(stack, 'EndpointGroup', {
+      endpointDetails: [{
+        endpoint: { name: 'downlink', address: { name: '10.0.0.5', port: 55888 }, mtu: 1500 },
+        securityDetails: {
+          roleArn: 'arn:aws:iam::123456789012:role/DataflowEndpointRole',
+          subnetIds: ['subnet-0123456789abcdef0'],
+          securityGroupIds: ['sg-0123456789abcdef0'],
+        },
+      }],
+    });
+    new DataflowEndpointGroupReadiness(stack, 'AgentReady', { dataflowEndpointGroup: group });
+    const result = await env.harness.deploy(stack);
+
+    expect(result.status).toBe('ROLLBACK_COMPLETE');
+    expect(failureReason(result.events, 'AgentReady')).toMatch(/no AWS Ground Station Agent endpoint/i);
+  });
+});
+
+/** An OPC UA collector document of about `bytes` characters: one source, padded with node filter rules. */
+function documentOfSize(endpointUri: string, bytes: number): string {
+  const base = JSON.parse(opcUaDocument(endpointUri));
+  const rules: unknown[] = [];
+  let text = JSON.stringify(base);
+  for (let i = 0; text.length < bytes - 80; i++) {
+    rules.push({ action: 'INCLUDE', definition: { type: 'OpcUaRootPath', rootPath: `/Plant/Area${i}/` } });
+    base.sources[0].endpoint.nodeFilterRules = rules;
+    text = JSON.stringify(base);
+  }
+  return text;
+}
