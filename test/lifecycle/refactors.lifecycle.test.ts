@@ -160,7 +160,8 @@ describe('IoT SiteWise gateway capability configurations', () => {
     env.emulator.sitewise.scriptDevice(gatewayId, COLLECTOR, [DeviceBehaviours.apply(5_000), DeviceBehaviours.reject(5_000), DeviceBehaviours.apply(5_000)]);
     const nearThreshold = (endpoint: string) => documentOfSize(endpoint, 64 * 1024 - 512);
     const reset = nearThreshold('opc.tcp://10.0.9.9:4840');
-    const created = await env.harness.deploy(collectorStack({ gatewayId, document: nearThreshold('opc.tcp://10.0.1.20:4840'), resetDocument: reset }));
+    const first = nearThreshold('opc.tcp://10.0.1.20:4840');
+    const created = await env.harness.deploy(collectorStack({ gatewayId, document: first, resetDocument: reset }));
     expect(created.status).toBe('CREATE_COMPLETE');
     const result = await env.harness.deploy(collectorStack({ gatewayId, document: nearThreshold('opc.tcp://10.0.1.21:4840'), resetDocument: reset }));
 
