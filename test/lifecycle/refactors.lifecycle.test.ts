@@ -157,7 +157,8 @@ describe('IoT SiteWise gateway capability configurations', () => {
   // 262,144 bytes: StartExecution fails the update, then the rollback, UPDATE_ROLLBACK_FAILED.
   lifecycleTest.failing('two documents just under the carriage threshold, and a custom reset document, update and roll back', async () => {
     const gatewayId = env.emulator.sitewise.createGateway();
-    env.emulator.sitewise.scriptDevice(gatewayId, COLLECTOR, [DeviceBehaviours.apply(5_000), DeviceBehaviours.reject(5_000), DeviceBehaviours.apply(5_000)]);
+    const { apply, reject } = DeviceBehaviours;
+    env.emulator.sitewise.scriptDevice(gatewayId, COLLECTOR, [apply(5_000), reject(5_000), apply(5_000)]);
     const nearThreshold = (endpoint: string) => documentOfSize(endpoint, 64 * 1024 - 512);
     const reset = nearThreshold('opc.tcp://10.0.9.9:4840');
     const first = nearThreshold('opc.tcp://10.0.1.20:4840');
