@@ -75,6 +75,17 @@ describe('IoT SiteWise gateway capability configurations', () => {
     expect(device(gatewayId)).toMatchObject({ syncStatus: 'IN_SYNC', cloudConfiguration: DOCUMENT_V1, appliedConfiguration: DOCUMENT_V1 });
   });
 
+  lifecycleTest('the README\'s workaround until then: with RemovalPolicy.RETAIN in force, a rename keeps the document', async () => {
+    const gatewayId = env.emulator.sitewise.createGateway();
+    await env.harness.deploy(collectorStack({ gatewayId }));
+    await env.harness.deploy(collectorStack({ gatewayId, removalPolicy: RemovalPolicy.RETAIN }));
+    const renamed = await env.harness.deploy(collectorStack({ gatewayId, id: 'OpcUaSources', removalPolicy: RemovalPolicy.RETAIN }));
+    expect(renamed.status).toBe('UPDATE_COMPLETE');
+    expect(renamed.events.filter((e) => e.logicalId.startsWith('Collector')).map((e) => e.status)).toEqual(['DELETE_SKIPPED']);
+    expect((await env.harness.deploy(collectorStack({ gatewayId, id: 'OpcUaSources' }))).status).toBe('UPDATE_COMPLETE');
+    expect(device(gatewayId)).toMatchObject({ syncStatus: 'IN_SYNC', appliedConfiguration: DOCUMENT_V1 });
+  });
+
   // Defect: as the rename; wrapping the construct in a new parent changes its logical id too.
   lifecycleTest.failing('wrapping the construct in a new parent keeps the document on the gateway, in sync', async () => {
     const gatewayId = env.emulator.sitewise.createGateway();
