@@ -63,6 +63,7 @@ function collectorEndpoint(gatewayId: string): string {
 }
 
 async function main(): Promise<void> {
+  let iam = { evaluated: 0, denied: 0 };
   // The receiver instance's AWS Ground Station Agent starts 20 s after its endpoint group exists,
   // registers, initializes its data plane for 15 s and reports SUCCESS.
   env = await startEdgeEnvironment({
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
     rows.push(await phase('4. cdk deploy GroundStationReceiver: the deploy waits until the agent registers and reports healthy', () =>
       receiver.deploy(new GroundStationReceiverStack(new App(), 'GroundStationReceiver')), receiver));
     rows.push(await phase('5. cdk destroy GroundStationReceiver', () => receiver.destroy(), receiver));
+    iam = { evaluated: env.emulator.iam.evaluations, denied: env.emulator.iam.denials.length };
   } finally {
     await env.stop();
   }
@@ -114,8 +116,9 @@ async function main(): Promise<void> {
     console.log(`  ${row.map((c, j) => c.padEnd(widths[j])).join('  ')}`);
     if (i === 0) console.log(`  ${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   });
+  console.log(`\n  IAM: ${iam.evaluated} requests of the handlers' roles authorized against their policies as deployed at that moment, ${iam.denied} denied`);
   const expected = ['CREATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'DELETE_COMPLETE', 'CREATE_COMPLETE', 'DELETE_COMPLETE'];
-  if (rows.some((row, i) => row[1] !== expected[i])) {
+  if (rows.some((row, i) => row[1] !== expected[i]) || iam.denied > 0) {
     console.error('\nThe demo did not end as expected.');
     process.exit(1);
   }
