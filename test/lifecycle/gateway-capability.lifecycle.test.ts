@@ -7,9 +7,8 @@ import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iotsitewise from 'aws-cdk-lib/aws-iotsitewise';
 import { CapabilityConfiguration, CapabilityNamespace, GatewayCapabilityConfiguration } from '../../src';
 import { opcUaDocument } from '../support/documents';
-import { EdgeEnvironment, startEdgeEnvironment } from '../support/edge-environment';
 import { DeviceBehaviour, DeviceBehaviours } from '../support/emulator';
-import { lifecycleTests } from '../support/lifecycle';
+import { useEdgeEnvironment } from '../support/lifecycle';
 import { failureReason } from '../support/stack-events';
 
 const COLLECTOR = 'iotsitewise:opcuacollector:3';
@@ -41,14 +40,7 @@ function plantStack(options: StackOptions): Stack {
   return stack;
 }
 
-let env: EdgeEnvironment;
-const lifecycleTest = lifecycleTests(() => env);
-beforeEach(async () => {
-  env = await startEdgeEnvironment({ scale: 60 });
-});
-afterEach(async () => {
-  await env.stop();
-});
+const { env, lifecycleTest } = useEdgeEnvironment({ scale: 60 });
 
 /** A gateway on the local endpoint whose collector device follows `script`. */
 function gatewayWith(...script: DeviceBehaviour[]): string {

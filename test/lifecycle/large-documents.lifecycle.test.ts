@@ -7,10 +7,9 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { GatewayCapabilityConfiguration, OpcUaCollectorConfiguration, OpcUaIdentity } from '../../src';
-import { EdgeEnvironment, startEdgeEnvironment } from '../support/edge-environment';
 import { DeviceBehaviours } from '../support/emulator';
 import { synthesizeStack } from '../support/harness/cloud-assembly';
-import { lifecycleTests } from '../support/lifecycle';
+import { useEdgeEnvironment } from '../support/lifecycle';
 import { largeCollectorSources } from '../support/scale-stack';
 import { failureReason } from '../support/stack-events';
 
@@ -28,14 +27,7 @@ function plantStack(gatewayId: string, options: { kilobytes?: number } = {}): St
   return stack;
 }
 
-let env: EdgeEnvironment;
-const lifecycleTest = lifecycleTests(() => env);
-beforeEach(async () => {
-  env = await startEdgeEnvironment({ scale: 60 });
-});
-afterEach(async () => {
-  await env.stop();
-});
+const { env, lifecycleTest } = useEdgeEnvironment({ scale: 60 });
 
 function appliedSources(gatewayId: string): any[] {
   return JSON.parse(env.emulator.sitewise.device(gatewayId, COLLECTOR).appliedConfiguration ?? '{}').sources ?? [];

@@ -10,9 +10,8 @@ import {
   CapabilityConfiguration, CapabilityNamespace, EdgeSchedule, GatewayCapabilityConfiguration, OpcUaCollectorConfiguration, StreamEdgeConfiguration,
 } from '../../src';
 import { opcUaDocument } from '../support/documents';
-import { EdgeEnvironment, startEdgeEnvironment } from '../support/edge-environment';
 import { DeviceBehaviours } from '../support/emulator';
-import { lifecycleTests } from '../support/lifecycle';
+import { useEdgeEnvironment } from '../support/lifecycle';
 import { largeCollectorSources } from '../support/scale-stack';
 
 const COLLECTOR = 'iotsitewise:opcuacollector:3';
@@ -21,14 +20,7 @@ const DOCUMENT = opcUaDocument('opc.tcp://10.0.1.20:4840');
 const PUBLISHER_DOCUMENT = JSON.stringify({ sources: [{ type: 'MQTT' }], destinations: [] });
 const HUB = 'arn:aws:iot:us-east-1:123456789012:thing/camera-hub-1';
 
-let env: EdgeEnvironment;
-const lifecycleTest = lifecycleTests(() => env);
-beforeEach(async () => {
-  env = await startEdgeEnvironment({ scale: 60 });
-});
-afterEach(async () => {
-  await env.stop();
-});
+const { env, lifecycleTest } = useEdgeEnvironment({ scale: 60 });
 
 function plantStack(gatewayId: string, configurations: Record<string, [CapabilityNamespace, string]>): Stack {
   const stack = new Stack(new App(), 'Plant');

@@ -13,9 +13,8 @@ import {
   CapabilityConfiguration, CapabilityNamespace, DataflowEndpointGroupReadiness, EdgeSchedule, GatewayCapabilityConfiguration, StreamEdgeConfiguration,
 } from '../../src';
 import { opcUaDocument } from '../support/documents';
-import { EdgeEnvironment, startEdgeEnvironment } from '../support/edge-environment';
 import { DeviceBehaviours, EdgeAgentBehaviours } from '../support/emulator';
-import { lifecycleTests } from '../support/lifecycle';
+import { useEdgeEnvironment } from '../support/lifecycle';
 import { failureReason } from '../support/stack-events';
 
 const COLLECTOR = 'iotsitewise:opcuacollector:3';
@@ -26,14 +25,7 @@ const DOCUMENT_V2 = opcUaDocument('opc.tcp://10.0.1.21:4840');
 const REJECTED_DOCUMENT = opcUaDocument('http://10.0.1.20:4840');
 const HUB = 'arn:aws:iot:us-east-1:123456789012:thing/camera-hub-1';
 
-let env: EdgeEnvironment;
-const lifecycleTest = lifecycleTests(() => env);
-beforeEach(async () => {
-  env = await startEdgeEnvironment({ scale: 60 });
-});
-afterEach(async () => {
-  await env.stop();
-});
+const { env, lifecycleTest } = useEdgeEnvironment({ scale: 60 });
 
 interface CollectorOptions {
   readonly gatewayId: string;

@@ -1,4 +1,4 @@
-import type { EdgeEnvironment } from './edge-environment';
+import { EdgeEnvironment, EdgeEnvironmentOptions, startEdgeEnvironment } from './edge-environment';
 
 /**
  * Lifecycle tests run under IAM as AWS applies it: each one ends by asserting that no request
@@ -30,4 +30,26 @@ export function lifecycleTests(current: () => EdgeEnvironment): LifecycleTest {
 export function expectLeastPrivilege(env: EdgeEnvironment): void {
   expect(env.emulator.iam.denials).toEqual([]);
   for (const harness of env.harnesses) expect(harness.wildcardGrants()).toEqual([]);
+}
+
+/**
+ * A fresh edge environment for each test of the calling file (started before it, stopped after
+ * it) and the file's `lifecycleTest`. `env` always stands for the current test's environment.
+ */
+export function useEdgeEnvironment(options: EdgeEnvironmentOptions = {}): { env: EdgeEnvironment; lifecycleTest: LifecycleTest } {
+  let current: EdgeEnvironment | undefined;
+  beforeEach(async () => {
+    current = await startEdgeEnvironment(options);
+  });
+  afterEach(async () => {
+    await current?.stop();
+    current = undefined;
+  });
+  const now = (): EdgeEnvironment => {
+    if (!current) throw new Error('the edge environment exists only while a test runs');
+    return current;
+  };
+  // Forwards to the current environment, so test files can keep one `env` constant.
+  const env = new Proxy({} as EdgeEnvironment, { get: (_, property) => Reflect.get(now(), property) });
+  return { env, lifecycleTest: lifecycleTests(now) };
 }
