@@ -5,6 +5,7 @@ import { scriptedStack } from './scripted-app';
 import { ScaledClock } from '../support/clock';
 import { LocalAwsEndpoint } from '../support/emulator';
 import { CloudFormationHarness } from '../support/harness';
+import { rolePolicies } from '../support/harness/iam-policies';
 
 // IAM as CloudFormation puts it in force: each function signs as its execution role's session,
 // and the local endpoint authorizes every request against the role's policies as the stack has
@@ -130,4 +131,26 @@ test('wildcardGrants lists Allow statements on * (and NotResource) in any role o
     onEventStatements: [read('a.json'), new iam.PolicyStatement({ actions: ['s3:ListAllMyBuckets'], resources: ['*'] })],
   }));
   expect(harness.wildcardGrants()).toEqual([{ logicalId: expect.stringMatching(/^OnEventServiceRoleDefaultPolicy/), actions: ['s3:ListAllMyBuckets'] }]);
+});
+
+describe('rolePolicies: what a role may do, read from the stack as it stands', () => {
+  const resource = (logicalId: string, type: string, physicalId: string, properties: Record<string, unknown>) =>
+    ({ logicalId, type, physicalId, properties, attributes: {}, definition: { Type: type }, dependencies: [] });
+  const document = (action: string) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
+
+  test('inline policies, AWS::IAM::Policy, RolePolicy and ManagedPolicy (by Roles or ManagedPolicyArns) of that role, and no other', () => {
+    const managedArn = 'arn:aws:iam::123456789012:policy/Shared';
+    const resources = [
+      resource('Role', 'AWS::IAM::Role', 'HandlerRole', { Policies: [{ PolicyName: 'inline', PolicyDocument: document('a:Inline') }], ManagedPolicyArns: [managedArn, 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'] }),
+      resource('Other', 'AWS::IAM::Role', 'OtherRole', { Policies: [{ PolicyName: 'inline', PolicyDocument: document('b:OtherInline') }] }),
+      resource('Policy', 'AWS::IAM::Policy', 'Stack-Policy', { PolicyDocument: document('a:Policy'), Roles: ['HandlerRole', 'OtherRole'] }),
+      resource('OtherPolicy', 'AWS::IAM::Policy', 'Stack-OtherPolicy', { PolicyDocument: document('b:Policy'), Roles: ['OtherRole'] }),
+      resource('RolePolicy', 'AWS::IAM::RolePolicy', 'Stack-RolePolicy', { PolicyDocument: document('a:RolePolicy'), RoleName: 'HandlerRole' }),
+      resource('Attached', 'AWS::IAM::ManagedPolicy', managedArn, { PolicyDocument: document('a:AttachedByArn') }),
+      resource('ByRoles', 'AWS::IAM::ManagedPolicy', 'arn:aws:iam::123456789012:policy/ByRoles', { PolicyDocument: document('a:AttachedByRoles'), Roles: ['HandlerRole'] }),
+    ];
+    const actions = rolePolicies(resources, 'HandlerRole').map((policy) => (policy.Statement as Array<{ Action: string }>)[0].Action);
+    expect(actions.sort()).toEqual(['a:AttachedByArn', 'a:AttachedByRoles', 'a:Inline', 'a:Policy', 'a:RolePolicy']);
+    expect(rolePolicies(resources, 'NoSuchRole')).toEqual([]);
+  });
 });
