@@ -68,6 +68,21 @@ describe('DataflowEndpointGroupReadiness', () => {
     expect(stack.resolve(readiness.attrOmittedEndpointCount)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Ready/), 'OmittedEndpointCount'] });
   });
 
+  test('a group defined without any AWS Ground Station Agent endpoint is refused at synth: nothing could report it ready', () => {
+    const stack = newStack();
+    const group = new groundstation.CfnDataflowEndpointGroup(stack, 'Group', {
+      endpointDetails: [{
+        endpoint: { name: 'downlink', address: { name: '10.0.0.5', port: 55888 } },
+        securityDetails: { roleArn: 'arn:aws:iam::123456789012:role/Dataflow', subnetIds: ['subnet-1'], securityGroupIds: ['sg-1'] },
+      }],
+    });
+    expect(() => gate(stack, { dataflowEndpointGroupId: undefined, dataflowEndpointGroup: group }))
+      .toThrow('Stack/Ready: dataflowEndpointGroup has no awsGroundStationAgentEndpoint in its endpointDetails, so no AWS Ground Station Agent can report it ready');
+    // Endpoint details that are tokens are left for the handler.
+    const tokenGroup = new groundstation.CfnDataflowEndpointGroup(stack, 'TokenGroup', { endpointDetails: Token.asAny({ 'Fn::Split': [',', 'x'] }) as any });
+    expect(() => gate(stack, { dataflowEndpointGroupId: undefined, dataflowEndpointGroup: tokenGroup }, 'TokenReady')).not.toThrow();
+  });
+
   test('which agent statuses count as ready is configurable', () => {
     const stack = newStack();
     const readyAgentStatuses = [GroundStationAgentStatus.ACTIVE, GroundStationAgentStatus.SUCCESS];

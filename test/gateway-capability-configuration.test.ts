@@ -144,6 +144,14 @@ describe('GatewayCapabilityConfiguration', () => {
     template.hasResource(RESOURCE_TYPE, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { OnDelete: 'retain', ResetConfiguration: Match.absent() } });
   });
 
+  test('RETAIN_ON_UPDATE_OR_DELETE renders RetainExceptOnCreate, and the one Delete CloudFormation then sends (a failed create\'s) resets', () => {
+    const stack = newStack();
+    collector(stack, 'Collector', { removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE });
+    Template.fromStack(stack).hasResource(RESOURCE_TYPE, {
+      DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain', Properties: { OnDelete: 'reset', ResetConfiguration: '{"sources":[]}' },
+    });
+  });
+
   test('a namespace without a documented empty document is left on delete, and says so', () => {
     const stack = newStack();
     collector(stack, 'Publisher', { namespace: CapabilityNamespace.PUBLISHER_V2, configuration: CapabilityConfiguration.fromJson('{"SiteWisePublisherConfiguration":{"publishingOrder":"TIME_ORDER"}}') });

@@ -120,6 +120,12 @@ describe('StreamEdgeConfiguration', () => {
     });
   });
 
+  test('RETAIN_ON_UPDATE_OR_DELETE renders RetainExceptOnCreate, and the one Delete CloudFormation then sends (a failed create\'s) deletes', () => {
+    const stack = newStack();
+    edge(stack, { removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE });
+    Template.fromStack(stack).hasResource(RESOURCE_TYPE, { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain', Properties: { OnDelete: 'delete' } });
+  });
+
   test('RETAIN leaves the configuration; the attributes come from the handler', () => {
     const stack = newStack();
     const config = edge(stack, { removalPolicy: RemovalPolicy.RETAIN, waitForSync: false, syncTimeout: Duration.minutes(55) });

@@ -25,6 +25,13 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
       if (isTransientGroundStationError(error)) throw error;
       throw groundStationFailure(settings.groupId, error);
     }
+    if (endpoints.length === 0) {
+      // Nothing reports readiness: "every endpoint is ready" would hold at once, and tell nothing.
+      throw new TerminalError(
+        `Dataflow endpoint group ${settings.groupId} has no AWS Ground Station Agent endpoint, so no agent can report it ready. ` +
+        'Give the group an awsGroundStationAgentEndpoint, or remove the readiness gate.',
+      );
+    }
     const verdicts = endpoints.map((endpoint) => judgeEndpoint(endpoint, settings));
     const failed = verdicts.flatMap((v) => (v.state === 'failed' ? [v.why] : []));
     if (failed.length > 0) {

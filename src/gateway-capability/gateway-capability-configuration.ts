@@ -84,7 +84,9 @@ export interface GatewayCapabilityConfigurationProps {
    * What happens to the configuration on the gateway when the resource is deleted or replaced.
    * No AWS API deletes a capability configuration: `DESTROY` overwrites it with the namespace's
    * empty document (or `resetConfiguration`) and waits for the gateway to sync; `RETAIN` leaves
-   * it as it is. `SNAPSHOT` is not supported.
+   * it as it is. `RETAIN_ON_UPDATE_OR_DELETE` leaves it too, except after a create that failed:
+   * CloudFormation then deletes the resource (`DeletionPolicy: RetainExceptOnCreate`) and the
+   * document it wrote is overwritten as with `DESTROY`. `SNAPSHOT` is not supported.
    *
    * @default RemovalPolicy.DESTROY
    */
@@ -208,9 +210,10 @@ function documentRulesOf(configuration: CapabilityConfiguration): string | undef
 function onDeleteFor(scope: Construct, removalPolicy: RemovalPolicy): ResetOnDelete {
   switch (removalPolicy) {
     case RemovalPolicy.DESTROY:
+    // RetainExceptOnCreate: CloudFormation sends a Delete only to roll back a failed create, which must not leave its document behind.
+    case RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE:
       return ResetOnDelete.RESET;
     case RemovalPolicy.RETAIN:
-    case RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE:
       return ResetOnDelete.RETAIN;
     default:
       throw validationError(scope, `removalPolicy must be DESTROY, RETAIN or RETAIN_ON_UPDATE_OR_DELETE, got ${removalPolicy}: a capability configuration has no snapshot`);

@@ -102,6 +102,10 @@ export class DataflowEndpointGroupReadiness extends Construct {
       throw validationError(this, `give exactly one of dataflowEndpointGroupId and dataflowEndpointGroup, got ${props.dataflowEndpointGroupId === undefined ? 'neither' : 'both'}`);
     }
     this.dataflowEndpointGroupId = props.dataflowEndpointGroupId ?? props.dataflowEndpointGroup!.attrId;
+    if (props.dataflowEndpointGroup && !hasAgentEndpoint(props.dataflowEndpointGroup)) {
+      throw validationError(this, 'dataflowEndpointGroup has no awsGroundStationAgentEndpoint in its endpointDetails, '
+        + 'so no AWS Ground Station Agent can report it ready: give it one, or remove the readiness gate');
+    }
     if (!Token.isUnresolved(this.dataflowEndpointGroupId)) {
       const problem = checkDataflowEndpointGroupId(this.dataflowEndpointGroupId);
       if (problem) throw validationError(this, problem);
@@ -135,4 +139,14 @@ export class DataflowEndpointGroupReadiness extends Construct {
     this.attrEndpointStatuses = resource.getAttString('EndpointStatuses');
     this.attrOmittedEndpointCount = resource.getAttString('OmittedEndpointCount');
   }
+}
+
+/**
+ * Whether a group defined in this app has an AWS Ground Station Agent endpoint, or may have one
+ * (endpoint details that are tokens are judged by the handler at deploy time).
+ */
+function hasAgentEndpoint(group: groundstation.CfnDataflowEndpointGroup): boolean {
+  const details = group.endpointDetails;
+  if (Token.isUnresolved(details) || !Array.isArray(details)) return true;
+  return details.some((item) => Token.isUnresolved(item) || (item as groundstation.CfnDataflowEndpointGroup.EndpointDetailsProperty).awsGroundStationAgentEndpoint !== undefined);
 }

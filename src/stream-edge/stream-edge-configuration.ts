@@ -106,6 +106,9 @@ export interface StreamEdgeConfigurationProps {
   /**
    * What happens to the edge configuration when the resource is deleted: `DESTROY` deletes it
    * (DeleteEdgeConfiguration) and waits until it is gone; `RETAIN` leaves it.
+   * `RETAIN_ON_UPDATE_OR_DELETE` leaves it too, except after a create that failed: CloudFormation
+   * then deletes the resource (`DeletionPolicy: RetainExceptOnCreate`) and the edge configuration
+   * is deleted as with `DESTROY`.
    *
    * @default RemovalPolicy.DESTROY
    */
@@ -199,7 +202,8 @@ export class StreamEdgeConfiguration extends Construct {
       EdgeConfig: Stack.of(this).toJsonString(edgeConfig),
       WaitForSync: String(props.waitForSync ?? true),
       SyncTimeoutSeconds: Token.isUnresolved(syncTimeoutSeconds) ? Token.asString(syncTimeoutSeconds) : String(syncTimeoutSeconds),
-      OnDelete: removalPolicy === RemovalPolicy.DESTROY ? 'delete' : 'retain',
+      // RetainExceptOnCreate: CloudFormation sends a Delete only to roll back a failed create, which must not leave its configuration behind.
+      OnDelete: removalPolicy === RemovalPolicy.RETAIN ? 'retain' : 'delete',
     };
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,

@@ -89,6 +89,14 @@ test.each(['INVALID_IP_OWNERSHIP', 'NOT_AUTHORIZED_TO_CREATE_SLR', 'DATAPLANE_FA
   expect(gs).toHaveReceivedCommandTimes(GetGroup, 1);
 });
 
+test('a group without any AWS Ground Station Agent endpoint fails at once: nothing can report it ready', async () => {
+  gs.on(GetGroup).resolves({ dataflowEndpointGroupId: GROUP_ID, endpointsDetails: [{ endpoint: { name: 'downlink', status: 'created' } }] } as any);
+  await expect(run(request('Create'))).rejects.toThrow(
+    `Dataflow endpoint group ${GROUP_ID} has no AWS Ground Station Agent endpoint, so no agent can report it ready.`,
+  );
+  expect(gs).toHaveReceivedCommandTimes(GetGroup, 1);
+});
+
 test('an agent reporting FAILED fails at once', async () => {
   gs.on(GetGroup).resolves(group({ ...HEALTHY, agentStatus: 'FAILED', auditResults: 'UNHEALTHY' }));
   await expect(run(request('Create'))).rejects.toThrow('cannot become ready: rx-1: HEALTHY [HEALTHY], agent FAILED, audit UNHEALTHY');

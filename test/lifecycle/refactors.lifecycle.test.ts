@@ -6,7 +6,6 @@
  * fixes; the comment above it says what goes wrong today. Time runs 60x.
  */
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as groundstation from 'aws-cdk-lib/aws-groundstation';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
@@ -143,16 +142,25 @@ describe('IoT SiteWise gateway capability configurations', () => {
     expect(device(oldGateway)).toMatchObject({ syncStatus: 'IN_SYNC', appliedConfiguration: DOCUMENT_V1, updates: 1 });
   });
 
-  // Defect: RETAIN_ON_UPDATE_OR_DELETE renders DeletionPolicy RetainExceptOnCreate, so the one
-  // Delete CloudFormation sends is the rollback of a failed Create; the handler retains there too
-  // and the rejected document stays stored on the gateway.
-  lifecycleTest.failing('RETAIN_ON_UPDATE_OR_DELETE: a Create the gateway rejects is rolled back and its document removed', async () => {
+  // RETAIN_ON_UPDATE_OR_DELETE renders DeletionPolicy RetainExceptOnCreate: the one Delete
+  // CloudFormation sends is the rollback of a failed Create, which removes what the Create wrote.
+  lifecycleTest('RETAIN_ON_UPDATE_OR_DELETE: a Create the gateway rejects is rolled back and its document removed', async () => {
     const gatewayId = env.emulator.sitewise.createGateway();
     const stack = collectorStack({ gatewayId, document: REJECTED_DOCUMENT, removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE });
     const result = await env.harness.deploy(stack);
 
     expect(result.status).toBe('ROLLBACK_COMPLETE');
     expect(device(gatewayId).cloudConfiguration).toBe(EMPTY);
+  });
+
+  lifecycleTest('RETAIN_ON_UPDATE_OR_DELETE: a destroy after a successful create leaves the document', async () => {
+    const gatewayId = env.emulator.sitewise.createGateway();
+    await env.harness.deploy(collectorStack({ gatewayId, removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE }));
+    const destroyed = await env.harness.destroy();
+
+    expect(destroyed.status).toBe('DELETE_COMPLETE');
+    expect(destroyed.events.find((e) => e.logicalId.startsWith('Collector'))?.status).toBe('DELETE_SKIPPED');
+    expect(device(gatewayId)).toMatchObject({ syncStatus: 'IN_SYNC', appliedConfiguration: DOCUMENT_V1 });
   });
 
   // Defect: each document stays under the 64 KiB carriage threshold, so all of them travel inline;
@@ -194,6 +202,7 @@ interface CameraOptions {
   readonly by?: 'name' | 'arn';
   readonly streamName?: string;
   readonly schedule?: string;
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 function cameraStack(secretArn: string, options: CameraOptions = {}): Stack {
@@ -206,6 +215,7 @@ function cameraStack(secretArn: string, options: CameraOptions = {}): Stack {
       mediaUriSecret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'Camera', secretArn),
       schedule: EdgeSchedule.cron(options.schedule ?? '0 0 8 ? * MON-FRI', Duration.hours(1)),
     },
+    removalPolicy: options.removalPolicy,
   });
   return stack;
 }
@@ -218,6 +228,14 @@ describe('Kinesis Video edge configurations', () => {
     secretArn = env.emulator.secrets.createMediaUri('front-door-camera', 'rtsp://192.0.2.10:554/stream1');
   });
   const edge = (stream: string = 'front-door') => env.emulator.kinesisVideo.edgeConfiguration(stream);
+
+  lifecycleTest('RETAIN_ON_UPDATE_OR_DELETE: a Create the Edge Agent rejects is rolled back and its edge configuration deleted', async () => {
+    env.emulator.kinesisVideo.scriptAgent(HUB, { updates: EdgeAgentBehaviours.fail('H.265 is not supported') });
+    const result = await env.harness.deploy(cameraStack(secretArn, { removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE }));
+
+    expect(result.status).toBe('ROLLBACK_COMPLETE');
+    expect(edge()).toBeUndefined();
+  });
 
   // Defect: the cleanup Delete of the old logical id deletes the stream's edge configuration, and
   // with it the media on the hub, right after the renamed resource applied it.
@@ -256,11 +274,10 @@ describe('Kinesis Video edge configurations', () => {
 });
 
 describe('Ground Station readiness', () => {
-  // Defect: a group whose endpoints are all dataflow endpoints (no AWS Ground Station Agent
-  // endpoint) has nothing to wait for, and the gate reports ready at once.
-  lifecycleTest.failing('a readiness gate on a group without any AWS Ground Station Agent endpoint does not report ready', async () => {
-    const stack = new Stack(new App(), 'Receiver');
-    const group = new groundstation.CfnDataflowEndpointGroup(stack, 'EndpointGroup', {
+  // A group whose endpoints are all dataflow endpoints (no AWS Ground Station Agent endpoint) has
+  // nothing that could report it ready; such a group defined in the app is refused at synth.
+  lifecycleTest('a readiness gate on a group without any AWS Ground Station Agent endpoint fails at once', async () => {
+    const group = env.emulator.groundStation.createDataflowEndpointGroup({
       endpointDetails: [{
         endpoint: { name: 'downlink', address: { name: '10.0.0.5', port: 55888 }, mtu: 1500 },
         securityDetails: {
@@ -270,11 +287,12 @@ describe('Ground Station readiness', () => {
         },
       }],
     });
-    new DataflowEndpointGroupReadiness(stack, 'AgentReady', { dataflowEndpointGroup: group });
+    const stack = new Stack(new App(), 'Receiver');
+    new DataflowEndpointGroupReadiness(stack, 'AgentReady', { dataflowEndpointGroupId: group.id });
     const result = await env.harness.deploy(stack);
 
     expect(result.status).toBe('ROLLBACK_COMPLETE');
-    expect(failureReason(result.events, 'AgentReady')).toMatch(/no AWS Ground Station Agent endpoint/i);
+    expect(failureReason(result.events, 'AgentReady')).toContain(`Dataflow endpoint group ${group.id} has no AWS Ground Station Agent endpoint`);
   });
 });
 
