@@ -1,4 +1,4 @@
-import { parseSettings, streamIdentifier, streamOfPhysicalId } from './settings';
+import { namesSameStream, parseSettings, streamIdentifier, streamOfPhysicalId } from './settings';
 import { unsupportedRequestType } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { OnEventRequest, OnEventResponse } from '../shared/types';
@@ -15,11 +15,11 @@ export async function onEvent(event: OnEventRequest): Promise<OnEventResponse> {
     case 'Update': {
       const settings = parseSettings(event.ResourceProperties);
       const identifier = streamIdentifier(settings.stream);
-      // Keep the physical id (the stream ARN) while the stream is the same; isComplete replaces
-      // a name with the ARN, so naming one stream differently does not replace the resource.
-      const old = event.OldResourceProperties;
-      const sameStream = event.RequestType === 'Update' && old !== undefined &&
-        (old.StreamName || undefined) === settings.stream.StreamName && (old.StreamARN || undefined) === settings.stream.StreamARN;
+      // The physical id is the stream's ARN (isComplete answers it). Keep it while the stream is
+      // the same, however it is named now (by name, by ARN, by a CfnStream): a changed id would
+      // be a replacement, and if this update failed, CloudFormation would record it and delete
+      // it in the rollback's cleanup, deleting the configuration the rollback restores.
+      const sameStream = event.RequestType === 'Update' && namesSameStream(event.PhysicalResourceId, settings.stream);
       logger.info('applying edge configuration', { stream: identifier, hubDeviceArn: settings.edgeConfig.HubDeviceArn });
       return {
         PhysicalResourceId: sameStream ? event.PhysicalResourceId! : identifier,

@@ -65,6 +65,28 @@ export function streamOfPhysicalId(physicalId: string | undefined): StreamRef | 
   return undefined;
 }
 
+/**
+ * Whether a physical id (a stream ARN, or a name) names `stream`: the same ARN, or an ARN of the
+ * function's account and region whose stream name is the one given (`.../stream/<name>/<time>`).
+ */
+export function namesSameStream(physicalId: string | undefined, stream: StreamRef): boolean {
+  if (!physicalId) return false;
+  if (stream.StreamARN !== undefined) return physicalId === stream.StreamARN || (physicalId === streamNameOfArn(stream.StreamARN) && sameScope(stream.StreamARN));
+  if (physicalId === stream.StreamName) return true;
+  return !checkStreamArn(physicalId) && streamNameOfArn(physicalId) === stream.StreamName && sameScope(physicalId);
+}
+
+/** `front-door` of `arn:aws:kinesisvideo:us-east-1:123456789012:stream/front-door/1700000000000`. */
+function streamNameOfArn(arn: string): string | undefined {
+  return /:stream\/([^/]+)\/[0-9]+$/.exec(arn)?.[1];
+}
+
+/** A stream by name is one of the function's own region (the account is the caller's). */
+function sameScope(arn: string): boolean {
+  const region = arn.split(':')[3];
+  return region === (process.env.AWS_REGION ?? region);
+}
+
 /** A stream's physical id before its ARN is known: the name or ARN as given. */
 export function streamIdentifier(stream: StreamRef): string {
   return stream.StreamARN ?? stream.StreamName!;

@@ -142,6 +142,32 @@ describe('create and update', () => {
     expect(response).toEqual({ PhysicalResourceId: 'front-door', EdgeSyncWait: { Mode: 'wait', StartedAt: START, Deadline: START + 1_500_000 } });
   });
 
+  test('an update that names the same stream another way (ARN, name) keeps the ARN as physical id: no replacement', async () => {
+    const byName = await onEvent(request('Update', {}, { OldResourceProperties: { StreamARN: STREAM_ARN } } as any), context());
+    expect(byName.PhysicalResourceId).toBe(STREAM_ARN);
+    const byArn = await onEvent(request('Update', { StreamName: '', StreamARN: STREAM_ARN }, { OldResourceProperties: { StreamName: 'front-door' } } as any), context());
+    expect(byArn.PhysicalResourceId).toBe(STREAM_ARN);
+    // A physical id that is still the name (a create that failed before isComplete answered the ARN).
+    const fromName = await onEvent(request('Update', { StreamName: '', StreamARN: STREAM_ARN }, { PhysicalResourceId: 'front-door' }), context());
+    expect(fromName.PhysicalResourceId).toBe('front-door');
+  });
+
+  test('an update to another stream answers the new stream as physical id: a replacement', async () => {
+    const response = await onEvent(request('Update', { StreamName: 'back-door' }), context());
+    expect(response.PhysicalResourceId).toBe('back-door');
+    // A stream by name is one of the function's region (Lambda sets AWS_REGION).
+    const region = process.env.AWS_REGION;
+    process.env.AWS_REGION = 'us-east-1';
+    try {
+      const otherRegion = STREAM_ARN.replace('us-east-1', 'eu-west-1');
+      const response2 = await onEvent(request('Update', {}, { PhysicalResourceId: otherRegion }), context());
+      expect(response2.PhysicalResourceId).toBe('front-door');
+    } finally {
+      if (region === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = region;
+    }
+  });
+
   test('a sync already in progress is waited for, then the update starts', async () => {
     stream.existing(edgeConfig(HUB, '0 0 9 ? * MON-FRI'), 'SYNCING', 'IN_SYNC');
     const result = await run(request('Create'));

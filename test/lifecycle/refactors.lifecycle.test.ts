@@ -247,11 +247,9 @@ describe('Kinesis Video edge configurations', () => {
     expect(edge()).toMatchObject({ syncStatus: 'IN_SYNC' });
   });
 
-  // Defect: a stream given by name answers the name as its physical id from onEvent and the ARN
-  // from isComplete. When the update fails, CloudFormation records the name; the rollback answers
-  // the ARN, so the name receives a Delete in the rollback's cleanup, which deletes the edge
-  // configuration the rollback has just restored.
-  lifecycleTest.failing('switching from the stream\'s ARN to its name, with a configuration the agent rejects, rolls back and keeps it', async () => {
+  // The physical id is the stream's ARN however the stream is given, so a failed update that
+  // switches from ARN to name records no other id, and the rollback's cleanup deletes nothing.
+  lifecycleTest('switching from the stream\'s ARN to its name, with a configuration the agent rejects, rolls back and keeps it', async () => {
     await env.harness.deploy(cameraStack(secretArn, { by: 'arn' }));
     env.emulator.kinesisVideo.scriptAgent(HUB, { updates: [EdgeAgentBehaviours.fail('H.265 is not supported'), EdgeAgentBehaviours.sync()] });
     const result = await env.harness.deploy(cameraStack(secretArn, { by: 'name', schedule: '0 0 9 ? * MON-FRI' }));
