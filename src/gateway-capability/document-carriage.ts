@@ -7,12 +7,20 @@ import { Construct, IConstruct } from 'constructs';
 import { DocumentObject, TOKEN_MARKER_PREFIX, tokenMarker } from './resource-properties';
 
 /**
- * Documents whose text is larger than this travel as an S3 object instead of inline. The
- * Provider framework hands a resource's properties, old and new on an update, to its waiter
- * state machine, whose input is limited to 256 KB; 64 KiB leaves room for both and keeps the
- * template small.
+ * The most bytes a resource's inline documents may take in its resource event, where each is a
+ * JSON string (quotes and backslashes escaped once more). The Provider framework starts its
+ * Step Functions waiter with the whole event as input, limited to 262,144 bytes; an update or
+ * its rollback carries the old and the new properties, so two resources' worth of documents
+ * (2 x 64 KiB) leave room for everything else in the event.
  */
-export const INLINE_DOCUMENT_LIMIT_BYTES = 64 * 1024;
+export const INLINE_DOCUMENTS_BUDGET_BYTES = 64 * 1024;
+
+/**
+ * What a carried document still adds to the event: its bucket and key, and for each token in
+ * it a value CloudFormation resolves at deploy time (an ARN, typically), counted at 256 bytes.
+ */
+const CARRIED_DOCUMENT_BYTES = 200;
+const TOKEN_VALUE_BYTES = 256;
 
 /** How a document reaches the handler: one of the two resolves to a value once the stack is synthesized. */
 export interface DocumentProperties {
@@ -22,70 +30,86 @@ export interface DocumentProperties {
   readonly s3: DocumentObject;
 }
 
+/** One document of the resource, and how it travels once decided. */
+interface CarriedDocument {
+  readonly id: string;
+  readonly json: string;
+  carried?: { readonly asset: s3assets.Asset; readonly text: string };
+}
+
 /**
- * Carries a capability document to the handler inline, or, when its text is larger than
- * `INLINE_DOCUMENT_LIMIT_BYTES`, as a file asset that CDK uploads with the stack.
+ * Carries a resource's capability documents to the handler: inline while, together, they take at
+ * most `INLINE_DOCUMENTS_BUDGET_BYTES` of the resource event as JSON strings; otherwise the
+ * largest travel as file assets that CDK uploads with the stack, until the rest fits.
  *
  * The choice waits for synthesis (an aspect), because typed documents render lazily: sources
- * may be added after the resource is defined. Tokens in the document (a secret's ARN, say)
+ * may be added after the resource is defined. Tokens in a carried document (a secret's ARN, say)
  * become markers in the object, and their values stay in the template for CloudFormation to
  * resolve. Those values are rendered with the template, not in the aspect, so that a reference
  * to another stack becomes an import like any other.
  */
 export class DocumentCarriage {
-  /** Set by the aspect when the document travels as an S3 object. */
-  private carried?: { readonly asset: s3assets.Asset; readonly text: string };
+  private readonly documents: CarriedDocument[] = [];
   private decided = false;
 
-  /**
-   * @param owner the construct the asset is created in
-   * @param id the asset's id, also the document's name in messages
-   * @param json the document, which may be a token
-   * @param grantRead lets the handler read the object: called with its ARN and the ARN of all the bucket's objects
-   */
-  constructor(
-    private readonly owner: Construct,
-    private readonly id: string,
-    private readonly json: string,
-    private readonly grantRead: (objectArn: string, bucketObjectsArn: string) => void,
-  ) {
+  /** @param owner the construct the assets are created in */
+  constructor(private readonly owner: Construct) {
     Aspects.of(owner).add({ visit: (node: IConstruct) => { if (node === owner) this.decide(); } }, { priority: AspectPriority.MUTATING });
   }
 
-  /** The resource properties: exactly one of them resolves to a value. */
-  public get properties(): DocumentProperties {
+  /**
+   * Adds a document, which may be a token. `id` names its asset and the document in messages.
+   * Returns the resource properties: exactly one of them resolves to a value.
+   */
+  public add(id: string, json: string): DocumentProperties {
+    const document: CarriedDocument = { id, json };
+    this.documents.push(document);
     return {
-      inline: Lazy.uncachedString({ produce: () => (this.carried ? undefined : this.json) }),
-      s3: Lazy.uncachedAny({ produce: (context) => this.carried && this.objectProperty(context) }) as unknown as DocumentObject,
+      inline: Lazy.uncachedString({ produce: () => (document.carried ? undefined : document.json) }),
+      s3: Lazy.uncachedAny({ produce: (context) => document.carried && this.objectProperty(document, context) }) as unknown as DocumentObject,
     };
   }
 
-  /** Decides once, at synthesis, whether the document is too large to be inline. */
+  /** Decides once, at synthesis, which documents travel as S3 objects: the largest first, until the rest fits the budget. */
   private decide(): void {
     if (this.decided) return;
     this.decided = true;
-    const literal = literalText(Stack.of(this.owner).resolve(this.json));
-    if (!literal || Buffer.byteLength(literal.text, 'utf8') <= INLINE_DOCUMENT_LIMIT_BYTES) return;
-    if (literal.containsMarkerPrefix) {
-      Annotations.of(this.owner).addWarningV2('cdk-edge-sync:largeDocumentInline',
-        `The ${this.id} document is larger than ${INLINE_DOCUMENT_LIMIT_BYTES / 1024} KiB but stays in the template, because its text contains ` +
-        `"${TOKEN_MARKER_PREFIX}", which marks tokens in documents carried through S3. The provider's 256 KB state machine input may not hold it.`);
-      return;
+    const stack = Stack.of(this.owner);
+    const measured = this.documents.map((document) => {
+      const literal = literalText(stack.resolve(document.json));
+      // A document that is not a literal text (a single token) has no text to carry; its size is unknown here.
+      const inlineBytes = literal ? Buffer.byteLength(JSON.stringify(literal.text), 'utf8') : 0;
+      const carriedBytes = literal ? CARRIED_DOCUMENT_BYTES + literal.tokenValues.length * TOKEN_VALUE_BYTES : inlineBytes;
+      return { document, literal, saving: inlineBytes - carriedBytes, inlineBytes };
+    });
+    let total = measured.reduce((sum, m) => sum + m.inlineBytes, 0);
+    const candidates = measured.filter((m) => m.literal && m.saving > 0).sort((a, b) => b.saving - a.saving);
+    for (const candidate of candidates) {
+      if (total <= INLINE_DOCUMENTS_BUDGET_BYTES) break;
+      if (candidate.literal!.containsMarkerPrefix) {
+        Annotations.of(this.owner).addWarningV2('cdk-edge-sync:largeDocumentInline',
+          `The ${candidate.document.id} document stays in the template, because its text contains "${TOKEN_MARKER_PREFIX}", ` +
+          'which marks tokens in documents carried through S3. The provider\'s 256 KB state machine input may not hold the resource\'s documents.');
+        continue;
+      }
+      this.carry(candidate.document, candidate.literal!.text);
+      total -= candidate.saving;
     }
-
-    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-edge-sync-'));
-    const file = path.join(directory, 'document.json');
-    fs.writeFileSync(file, literal.text);
-    const asset = new s3assets.Asset(this.owner, this.id, { path: file });
-    this.grantRead(asset.bucket.arnForObjects(asset.s3ObjectKey), asset.bucket.arnForObjects('*'));
-    this.carried = { asset, text: literal.text };
   }
 
-  private objectProperty(context: IResolveContext): DocumentObject {
-    const { asset, text } = this.carried!;
-    const literal = literalText(context.resolve(this.json));
+  private carry(document: CarriedDocument, text: string): void {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-edge-sync-'));
+    const file = path.join(directory, 'document.json');
+    fs.writeFileSync(file, text);
+    const asset = new s3assets.Asset(this.owner, document.id, { path: file });
+    document.carried = { asset, text };
+  }
+
+  private objectProperty(document: CarriedDocument, context: IResolveContext): DocumentObject {
+    const { asset, text } = document.carried!;
+    const literal = literalText(context.resolve(document.json));
     if (literal?.text !== text) {
-      throw new Error(`cdk-edge-sync: the ${this.id} document of ${this.owner.node.path} changed after it was written to its asset`);
+      throw new Error(`cdk-edge-sync: the ${document.id} document of ${this.owner.node.path} changed after it was written to its asset`);
     }
     return {
       Bucket: asset.s3BucketName,

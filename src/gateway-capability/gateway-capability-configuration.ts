@@ -147,11 +147,12 @@ export class GatewayCapabilityConfiguration extends Construct {
     const gatewayArn = (resourceName: string) => Stack.of(this).formatArn({ service: 'iotsitewise', resource: 'gateway', resourceName });
     provider.grant(HandlerRole.ON_EVENT, ['iotsitewise:UpdateGatewayCapabilityConfiguration'], gatewayArn(this.gatewayId), gatewayArn('*'));
     provider.grant(HandlerRole.IS_COMPLETE, ['iotsitewise:DescribeGatewayCapabilityConfiguration'], gatewayArn(this.gatewayId), gatewayArn('*'));
-    // Documents too large for the template travel as S3 objects, which onEvent reads.
-    const carry = (documentId: string, json: string) => new DocumentCarriage(this, documentId, json, (objectArn, bucketObjectsArn) =>
-      provider.grant(HandlerRole.ON_EVENT, ['s3:GetObject'], objectArn, bucketObjectsArn)).properties;
-    const configuration = carry('Configuration', rendered.json);
-    const reset = onDelete === ResetOnDelete.RESET && resetConfiguration !== undefined ? carry('ResetConfiguration', resetConfiguration) : undefined;
+    // Documents too large for the template and the waiter's input travel as S3 objects, which onEvent
+    // reads: the current ones, and on a rollback the previous ones, which this template cannot name.
+    provider.grantDocumentReads();
+    const carriage = new DocumentCarriage(this);
+    const configuration = carriage.add('Configuration', rendered.json);
+    const reset = onDelete === ResetOnDelete.RESET && resetConfiguration !== undefined ? carriage.add('ResetConfiguration', resetConfiguration) : undefined;
 
     const properties: GatewayCapabilityResourceProperties = {
       GatewayId: this.gatewayId,

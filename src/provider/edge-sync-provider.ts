@@ -3,6 +3,7 @@ import { ArnFormat, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { validationError } from '../shared/validation';
@@ -62,6 +63,7 @@ export class EdgeSyncProvider extends Construct {
   private readonly statements = new Map<string, { readonly arns: string[]; readonly scopeArn: string }>();
   /** Targets claimed by constructs of this stack, to refuse two resources writing one target. */
   private readonly claims = new Map<string, string>();
+  private documentReadsGranted = false;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -134,6 +136,22 @@ export class EdgeSyncProvider extends Construct {
       }));
     }
     if (!entry.arns.includes(resourceArn)) entry.arns.push(resourceArn);
+  }
+
+  /**
+   * Lets onEvent read configuration documents carried as file assets: `s3:GetObject` on the
+   * `.json` objects of the stack's file asset bucket (where CDK uploads them). Not on the exact
+   * objects of this template: the rollback of an update re-applies the previous document, whose
+   * object only the previous template names, and it runs before the policies are rolled back.
+   */
+  public grantDocumentReads(): void {
+    if (this.documentReadsGranted) return;
+    this.documentReadsGranted = true;
+    // The handlers' own code is a file asset of the same bucket.
+    const handlerCode = this.onEventHandler.node.findChild('Code') as s3assets.Asset;
+    const documents = handlerCode.bucket.arnForObjects('*.json');
+    // A list token like the other statements of this role, so that all of them share its default policy.
+    this.onEventHandler.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: Lazy.list({ produce: () => [documents] }) }));
   }
 
   /**

@@ -67,11 +67,9 @@ lifecycleTest('a 300 KB document is read from its S3 object with the secret ARN 
   expect(largestWaiterInput()).toBeLessThan(WAITER_INPUT_LIMIT_BYTES / 16);
 });
 
-// Defect (issue "Refactors, moves and rollbacks never destroy or strand a configuration", item 5):
-// the onEvent role may read only the objects of the template in force, so the rollback Update,
-// which runs before the policies are rolled back, cannot read the previous document's object:
-// s3:GetObject is denied and the stack ends UPDATE_ROLLBACK_FAILED.
-lifecycleTest.failing('an update the gateway rejects rolls back to the previous large document, read again from its object', async () => {
+// The rollback Update runs before the policies are rolled back, under the new template's: onEvent
+// may read any .json object of the asset bucket, so the previous document's object too.
+lifecycleTest('an update the gateway rejects rolls back to the previous large document, read again from its object', async () => {
   const gatewayId = env.emulator.sitewise.createGateway();
   const { apply, reject } = DeviceBehaviours;
   env.emulator.sitewise.scriptDevice(gatewayId, COLLECTOR, [apply(5_000), reject(5_000), apply(5_000)]);
@@ -90,6 +88,18 @@ lifecycleTest.failing('an update the gateway rejects rolls back to the previous 
   expect(keys[1]).not.toBe(keys[0]);
   // An update carries old and new properties: inline, two 300 KB documents would not fit.
   expect(largestWaiterInput()).toBeLessThan(WAITER_INPUT_LIMIT_BYTES / 16);
+});
+
+lifecycleTest('an update from a carried document to an inline one that the gateway rejects rolls back to the carried one', async () => {
+  const gatewayId = env.emulator.sitewise.createGateway();
+  const { apply, reject } = DeviceBehaviours;
+  env.emulator.sitewise.scriptDevice(gatewayId, COLLECTOR, [apply(5_000), reject(5_000), apply(5_000)]);
+  expect((await env.harness.deploy(plantStack(gatewayId))).status).toBe('CREATE_COMPLETE');
+  // The new template carries nothing: its policy still lets onEvent read the previous object.
+  const result = await env.harness.deploy(plantStack(gatewayId, { kilobytes: 10 }));
+
+  expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+  expect(appliedSources(gatewayId)).toHaveLength(300);
 });
 
 lifecycleTest('moving between an inline and a carried document works both ways, and delete resets the gateway', async () => {

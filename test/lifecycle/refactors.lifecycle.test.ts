@@ -163,10 +163,10 @@ describe('IoT SiteWise gateway capability configurations', () => {
     expect(device(gatewayId)).toMatchObject({ syncStatus: 'IN_SYNC', appliedConfiguration: DOCUMENT_V1 });
   });
 
-  // Defect: each document stays under the 64 KiB carriage threshold, so all of them travel inline;
-  // an Update's waiter input holds the old and new configuration and reset documents, over
-  // 262,144 bytes: StartExecution fails the update, then the rollback, UPDATE_ROLLBACK_FAILED.
-  lifecycleTest.failing('two documents just under the carriage threshold, and a custom reset document, update and roll back', async () => {
+  // Each document is just under 64 KiB, but together the configuration and reset documents are over
+  // the resource's inline budget: one travels through S3, so an Update's waiter input (old and new
+  // properties) and its rollback's stay under 262,144 bytes.
+  lifecycleTest('two documents just under the carriage threshold, and a custom reset document, update and roll back', async () => {
     const gatewayId = env.emulator.sitewise.createGateway();
     const { apply, reject } = DeviceBehaviours;
     env.emulator.sitewise.scriptDevice(gatewayId, COLLECTOR, [apply(5_000), reject(5_000), apply(5_000)]);
@@ -181,11 +181,9 @@ describe('IoT SiteWise gateway capability configurations', () => {
     expect(env.harness.waiterStarts.every((start) => start.accepted)).toBe(true);
   });
 
-  // Defect: a document's size is judged before JSON escaping. This one is 65,425 bytes, under the
-  // 64 KiB threshold, so it stays inline, but each of its 65,400 backslashes is escaped again in
-  // the resource event: as configuration and reset document it makes a Create's waiter input
-  // over 262,144 bytes, and StartExecution fails the Create after the document was written.
-  lifecycleTest.failing('a backslash-heavy document is carried so that its waiter input fits', async () => {
+  // A document is measured as the resource event holds it: this one is 65,425 bytes of text, but
+  // each of its 65,400 backslashes is escaped again in the event, so it travels through S3.
+  lifecycleTest('a backslash-heavy document is carried so that its waiter input fits', async () => {
     const gatewayId = env.emulator.sitewise.createGateway();
     const backslashes = JSON.stringify({ sources: [], note: '\\'.repeat(32_700) });
     expect(Buffer.byteLength(backslashes)).toBeLessThanOrEqual(64 * 1024);
