@@ -48,7 +48,7 @@ export interface AuthorizationRequest {
   readonly resourceTags?: Readonly<Record<string, string>>;
   /** The region the request was signed for (`aws:RequestedRegion`). */
   readonly region: string;
-  /** Service-specific condition keys. */
+  /** Service-specific and request condition keys (`aws:RequestTag/<key>`, `aws:TagKeys`). */
   readonly keys?: Readonly<Record<string, string | readonly string[]>>;
 }
 

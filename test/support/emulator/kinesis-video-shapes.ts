@@ -18,6 +18,7 @@ export const KINESIS_VIDEO_ERRORS = {
   versionMismatch: { code: 'VersionMismatchException', status: 400 },
   resourceNotFound: { code: 'ResourceNotFoundException', status: 404 },
   streamEdgeConfigurationNotFound: { code: 'StreamEdgeConfigurationNotFoundException', status: 404 },
+  tagsPerResourceExceededLimit: { code: 'TagsPerResourceExceededLimitException', status: 400 },
   // The model has no 5xx error; any 5xx is retryable for the SDK. `InternalFailure` is the code of
   // AWS's common-errors list for a 500.
   internalFailure: { code: 'InternalFailure', status: 500 },

@@ -11,7 +11,7 @@ import {
   STREAM_NAME, STREAM_VERSION, UPDATE_DATA_RETENTION_OPERATIONS, validateEdgeConfig, validateEnum, validateHubDeviceArn, validateInteger,
   validateStreamIdentifier, validateStreamTags, type EdgeConfig, type StreamIdentifier,
 } from './kinesis-video-shapes';
-import { epochSeconds, type AwsOperation, type OperationRequest, type ResourceTarget } from './protocol';
+import { epochSeconds, tagKeysOf, type AwsOperation, type OperationRequest, type ResourceTarget } from './protocol';
 import { ALPHANUMERIC, type SeededRandom } from './random';
 import type { DeviceEventLog } from './records';
 import { inScope, scopeOf, type Scope } from './scope';
@@ -73,7 +73,7 @@ interface StreamRecord extends Scope {
   readonly deviceName?: string;
   readonly mediaType?: string;
   readonly kmsKeyId: string;
-  readonly tags?: Record<string, string>;
+  readonly tags: Record<string, string>;
   edge?: StreamEdgeConfiguration;
 }
 
@@ -145,7 +145,7 @@ export class KinesisVideoEmulator {
       deviceName: stream.deviceName,
       mediaType: stream.mediaType,
       kmsKeyId: stream.kmsKeyId,
-      tags: stream.tags,
+      tags: { ...stream.tags },
       hasEdgeConfiguration: this.currentEdge(stream, this.clock.now()) !== undefined,
     };
   }
@@ -242,6 +242,9 @@ export class KinesisVideoEmulator {
       operation('DescribeEdgeConfiguration', (r) => this.onDescribeEdgeConfiguration(r), streamResource),
       operation('DeleteEdgeConfiguration', (r) => this.onDeleteEdgeConfiguration(r), streamResource),
       operation('ListEdgeAgentConfigurations', (r) => this.onListEdgeAgentConfigurations(r)),
+      operation('TagStream', (r) => this.onTagStream(r), (r) => withKeys(this.streamResource(r), tagKeysOf(r.body.Tags as Record<string, unknown> | undefined))),
+      operation('UntagStream', (r) => this.onUntagStream(r), (r) => withKeys(this.streamResource(r), tagKeysOf(undefined, listOfStrings(r.body.TagKeyList)))),
+      operation('ListTagsForStream', (r) => this.onListTagsForStream(r), streamResource),
     ];
   }
 
@@ -384,6 +387,40 @@ export class KinesisVideoEmulator {
     return {};
   }
 
+  private onTagStream(request: OperationRequest): unknown {
+    const validator = kinesisVideoValidator();
+    const id = validateStreamIdentifier(validator, request.body);
+    if (validator.required('Tags', request.body.Tags)) validateStreamTags(validator, request.body.Tags);
+    validator.throwIfInvalid();
+    const stream = this.findStream(id, scopeOf(request));
+    const merged = { ...stream.tags, ...(request.body.Tags as Record<string, string>) };
+    if (Object.keys(merged).length > MAX_STREAM_TAGS) {
+      throw kinesisVideoError('tagsPerResourceExceededLimit', `The stream ${stream.name} would have ${Object.keys(merged).length} tags; at most ${MAX_STREAM_TAGS} are allowed`);
+    }
+    Object.assign(stream.tags, request.body.Tags);
+    return {};
+  }
+
+  private onUntagStream(request: OperationRequest): unknown {
+    const validator = kinesisVideoValidator();
+    const id = validateStreamIdentifier(validator, request.body);
+    const keys = request.body.TagKeyList;
+    if (validator.required('TagKeyList', keys) && (!Array.isArray(keys) || keys.length < 1 || keys.length > MAX_STREAM_TAGS)) {
+      validator.fail(`Value at 'TagKeyList' failed to satisfy constraint: Member must be a list of 1 to ${MAX_STREAM_TAGS} tag keys`);
+    }
+    validator.throwIfInvalid();
+    const stream = this.findStream(id, scopeOf(request));
+    for (const key of keys as string[]) delete stream.tags[key];
+    return {};
+  }
+
+  private onListTagsForStream(request: OperationRequest): unknown {
+    const validator = kinesisVideoValidator();
+    const id = validateStreamIdentifier(validator, request.body);
+    validator.throwIfInvalid();
+    return { Tags: { ...this.findStream(id, scopeOf(request)).tags } };
+  }
+
   private onListEdgeAgentConfigurations(request: OperationRequest): unknown {
     const { body, now } = request;
     const validator = kinesisVideoValidator();
@@ -445,7 +482,7 @@ export class KinesisVideoEmulator {
       mediaType: MediaType as string | undefined,
       // Without KmsKeyId the service uses the Kinesis Video-managed key.
       kmsKeyId: (KmsKeyId as string | undefined) ?? `arn:aws:kms:${scope.region}:${scope.accountId}:alias/aws/kinesisvideo`,
-      tags: Tags as Record<string, string> | undefined,
+      tags: { ...(Tags as Record<string, string> | undefined) },
     };
     this.streams.set(streamKey(scope, name), stream);
     this.streamsCreated += 1;
@@ -559,4 +596,15 @@ function streamKey(scope: Scope, name: string): string {
 
 function scopeKey(scope: Scope): string {
   return `${scope.accountId}/${scope.region}`;
+}
+
+/** Tags a stream may have. */
+const MAX_STREAM_TAGS = 50;
+
+function withKeys(target: ResourceTarget | null, keys: Record<string, string | readonly string[]>): ResourceTarget | null {
+  return target && { ...target, keys };
+}
+
+function listOfStrings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }

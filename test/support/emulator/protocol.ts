@@ -50,8 +50,12 @@ export interface ResourceTarget {
   readonly arn: string;
   readonly account?: string;
   readonly tags?: Readonly<Record<string, string>>;
-  /** The action's service-specific condition keys (Service Authorization Reference), e.g. `groundstation:AgentId`. */
-  readonly keys?: Readonly<Record<string, string>>;
+  /**
+   * The action's other condition keys (Service Authorization Reference): service-specific ones
+   * such as `groundstation:AgentId`, and `aws:RequestTag/<key>` and `aws:TagKeys` of tagging
+   * operations (see `tagKeysOf`).
+   */
+  readonly keys?: Readonly<Record<string, string | readonly string[]>>;
 }
 
 /** What an operation handler sees of one request. */
@@ -110,6 +114,17 @@ export const UNRECOGNIZED_CLIENT: ModeledError & { readonly message: string } = 
   status: 403,
   message: 'The security token included in the request is invalid.',
 };
+
+/** `aws:RequestTag/<key>` and `aws:TagKeys` of a request that adds tags (or, with only keys, removes them). */
+export function tagKeysOf(
+  tags: Readonly<Record<string, unknown>> | undefined,
+  keys: readonly string[] = Object.keys(tags ?? {}),
+): Record<string, string | readonly string[]> {
+  const requestTags = Object.entries(tags ?? {})
+    .filter(([, value]) => typeof value === 'string')
+    .map(([key, value]) => [`aws:RequestTag/${key}`, value as string]);
+  return { 'aws:TagKeys': keys, ...Object.fromEntries(requestTags) };
+}
 
 /** Throw from a handler to answer with a modeled error. */
 export class AwsError extends Error {

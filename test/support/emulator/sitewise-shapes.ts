@@ -8,6 +8,7 @@ import { InputValidator } from './validation';
 
 export const SITEWISE_ERRORS = {
   accessDenied: { code: 'AccessDeniedException', status: 403 },
+  tooManyTags: { code: 'TooManyTagsException', status: 400 },
   invalidRequest: { code: 'InvalidRequestException', status: 400 },
   resourceNotFound: { code: 'ResourceNotFoundException', status: 404 },
   conflictingOperation: { code: 'ConflictingOperationException', status: 409 },
@@ -85,6 +86,9 @@ export function validateGatewayPlatform(validator: InputValidator, platform: unk
 }
 
 /** `TagMap`: 1..50 entries, key 1..128, value 0..256. */
+/** Tags a resource may have (AWS's tag limits, `TagMap` 1..50). */
+export const MAX_TAGS = 50;
+
 export function validateTags(validator: InputValidator, tags: unknown): void {
   const map = validator.object('tags', tags);
   if (!map) return;

@@ -3,12 +3,12 @@ import {
   behaviourFor, DEFAULT_SYNC_DELAY_MS, defaultContentCheck, SimulatedGatewayDevice, toDeviceScript,
   type DeviceScript, type DeviceScriptInput, type DeviceSnapshot,
 } from './devices';
-import { AwsError, epochSeconds, type AwsOperation, type OperationRequest, type ResourceTarget } from './protocol';
+import { AwsError, epochSeconds, tagKeysOf, type AwsOperation, type OperationRequest, type ResourceTarget } from './protocol';
 import type { SeededRandom } from './random';
 import type { DeviceEventLog, SiteWiseSyncStatus } from './records';
 import { inScope, scopeOf, type Scope } from './scope';
 import {
-  CAPABILITY_CONFIGURATION, GATEWAY_NAME, GATEWAY_VERSION, MAX_RESULTS, SITEWISE_ERRORS, SITEWISE_SERVICE, sitewiseValidator,
+  ARN, CAPABILITY_CONFIGURATION, GATEWAY_NAME, GATEWAY_VERSION, MAX_RESULTS, MAX_TAGS, SITEWISE_ERRORS, SITEWISE_SERVICE, sitewiseValidator,
   validateGatewayId, validateGatewayPlatform, validateNamespace, validateTags,
 } from './sitewise-shapes';
 
@@ -270,7 +270,88 @@ export class SiteWiseEmulator {
         resource: gatewayResource,
         handler: (r) => this.onDescribeCapability(r),
       },
+      // Tagging names the resource by ARN in the query (`resourceArn`); the gateway is the only taggable resource emulated.
+      {
+        service,
+        name: 'TagResource',
+        method: 'POST',
+        path: '/tags',
+        successStatus: 200,
+        resource: (r) => this.taggedResource(r, tagKeysOf(r.body.tags as Record<string, unknown> | undefined)),
+        handler: (r) => this.onTagResource(r),
+      },
+      {
+        service,
+        name: 'UntagResource',
+        method: 'DELETE',
+        path: '/tags',
+        successStatus: 200,
+        resource: (r) => this.taggedResource(r, tagKeysOf(undefined, r.query.getAll('tagKeys'))),
+        handler: (r) => this.onUntagResource(r),
+      },
+      {
+        service,
+        name: 'ListTagsForResource',
+        method: 'GET',
+        path: '/tags',
+        successStatus: 200,
+        resource: (r) => this.taggedResource(r),
+        handler: (r) => this.onListTagsForResource(r),
+      },
     ];
+  }
+
+  /** The resource a tagging request names by ARN (in whatever account and region the ARN says), with its tags if it is a gateway of the caller's. */
+  private taggedResource(request: OperationRequest, keys?: Record<string, string | readonly string[]>): ResourceTarget | null {
+    const arn = request.query.get('resourceArn');
+    if (arn === null) return null;
+    const gateway = this.gatewayOfArn(arn, scopeOf(request));
+    return { arn, tags: gateway?.tags, ...(keys ? { keys } : {}) };
+  }
+
+  private gatewayOfArn(arn: string, scope: Scope): GatewayRecord | undefined {
+    const gatewayId = /:gateway\/([^/]+)$/.exec(arn)?.[1];
+    const gateway = gatewayId === undefined ? undefined : this.gateways.get(gatewayId);
+    return gateway && gateway.gatewayArn === arn && inScope(gateway, scope) ? gateway : undefined;
+  }
+
+  /** The gateway a tagging request names; ResourceNotFoundException for any other ARN. */
+  private taggedGateway(request: OperationRequest): GatewayRecord {
+    const validator = sitewiseValidator();
+    const arn = request.query.get('resourceArn') ?? undefined;
+    if (validator.required('resourceArn', arn)) validator.string('resourceArn', arn, ARN);
+    validator.throwIfInvalid();
+    const gateway = this.gatewayOfArn(arn as string, scopeOf(request));
+    if (!gateway) throw new AwsError(SITEWISE_ERRORS.resourceNotFound.code, SITEWISE_ERRORS.resourceNotFound.status, `Resource ${arn} does not exist`);
+    return gateway;
+  }
+
+  private onTagResource(request: OperationRequest): unknown {
+    const validator = sitewiseValidator();
+    if (validator.required('tags', request.body.tags)) validateTags(validator, request.body.tags);
+    validator.throwIfInvalid();
+    const gateway = this.taggedGateway(request);
+    const merged = { ...gateway.tags, ...(request.body.tags as Record<string, string>) };
+    if (Object.keys(merged).length > MAX_TAGS) {
+      throw new AwsError(SITEWISE_ERRORS.tooManyTags.code, SITEWISE_ERRORS.tooManyTags.status,
+        `Resource ${gateway.gatewayArn} would have ${Object.keys(merged).length} tags; at most ${MAX_TAGS} are allowed`, { resourceName: gateway.gatewayArn });
+    }
+    Object.assign(gateway.tags, request.body.tags);
+    return {};
+  }
+
+  private onUntagResource(request: OperationRequest): unknown {
+    const validator = sitewiseValidator();
+    const keys = request.query.getAll('tagKeys');
+    if (keys.length < 1 || keys.length > MAX_TAGS) validator.fail(`Value at 'tagKeys' failed to satisfy constraint: Member must have between 1 and ${MAX_TAGS} entries (got ${keys.length})`);
+    validator.throwIfInvalid();
+    const gateway = this.taggedGateway(request);
+    for (const key of keys) delete gateway.tags[key];
+    return {};
+  }
+
+  private onListTagsForResource(request: OperationRequest): unknown {
+    return { tags: { ...this.taggedGateway(request).tags } };
   }
 
   /** The gateway ARN in the caller's account and region (formed from the id, whether or not the gateway exists), with its tags. */
