@@ -4,8 +4,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { mixedStack } from './support/scale-stack';
 
 /**
- * Findings acknowledged, each with its reason. All but four are on the resources of
- * aws-cdk-lib's Provider framework, which this library does not configure.
+ * Findings acknowledged, each with its reason: the resources of aws-cdk-lib's Provider framework,
+ * which this library does not configure, the handlers' log streams, a stream given by name, the
+ * asset bucket's documents and the targets this stack owns (tag-conditioned).
  */
 function acknowledge(stack: Stack): void {
   const provider = stack.node.findChild('EdgeSyncProvider');
@@ -37,10 +38,20 @@ function acknowledge(stack: Stack): void {
     reason: 'The rollback of an update re-applies the previous document, whose file asset only the previous template names, '
       + 'and runs under the new template\'s policy: onEvent reads the .json objects of the asset bucket, not only this template\'s.',
   });
-  Validations.of(provider.node.findChild('IsCompleteHandlerRole')).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kinesisvideo:us-east-1:123456789012:stream/camera-0/*]',
-    reason: 'A stream given by name only: its ARN ends with the stream\'s creation time, unknown at synth. Give streamArn to avoid it.',
-  });
+  for (const handler of ['OnEventHandler', 'IsCompleteHandler']) {
+    const role = provider.node.findChild(`${handler}Role`);
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kinesisvideo:us-east-1:123456789012:stream/camera-0/*]',
+      reason: 'A stream given by name only: its ARN ends with the stream\'s creation time, unknown at synth. Give streamArn to avoid it.',
+    });
+    for (const kind of ['iotsitewise:us-east-1:123456789012:gateway/*', 'kinesisvideo:us-east-1:123456789012:stream/*']) {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:${kind}]`,
+        reason: 'Only under the condition that the target\'s owner (or handover) tag names a resource of this stack: targets this stack '
+          + 'configured that the template no longer names, whose cleanup Delete and rollback Update run under this template\'s policies.',
+      });
+    }
+  }
 }
 
 /**
@@ -66,14 +77,19 @@ describe('cdk-nag AwsSolutions', () => {
     expect(onEventPolicy).toMatch(/"s3:GetObject".*cdk-hnb659fds-assets-123456789012-us-east-1\/\*\.json"/);
   });
 
-  test('without acknowledgements, the only findings are the framework\'s, the log streams, a stream given by name and the asset bucket\'s documents', () => {
+  test('without acknowledgements, the only findings are the framework\'s, the log streams, a stream given by name, the asset bucket\'s documents and the owned targets', () => {
     const stack = everyConstruct();
     const report = new AwsSolutionsChecks(stack).validateScope(stack);
     const outsideFramework = report.violations.flatMap((v) => v.violatingResources
       .filter((r) => !r.constructPath?.includes('/EdgeSyncProvider/Provider/'))
       .map((r) => `${v.ruleName} ${r.constructPath}`));
     expect(outsideFramework.sort()).toEqual([
+      expect.stringMatching(/^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:iotsitewise:.*:gateway\/\*\] Scale\/EdgeSyncProvider\/IsCompleteHandlerRole/),
+      expect.stringMatching(/^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:iotsitewise:.*:gateway\/\*\] Scale\/EdgeSyncProvider\/OnEventHandlerRole/),
+      expect.stringMatching(/^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:kinesisvideo:.*:stream\/\*\] Scale\/EdgeSyncProvider\/IsCompleteHandlerRole/),
+      expect.stringMatching(/^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:kinesisvideo:.*:stream\/\*\] Scale\/EdgeSyncProvider\/OnEventHandlerRole/),
       expect.stringMatching(/^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:kinesisvideo:.*:stream\/camera-0\/\*\] Scale\/EdgeSyncProvider\/IsCompleteHandlerRole/),
+      expect.stringMatching(/^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:kinesisvideo:.*:stream\/camera-0\/\*\] Scale\/EdgeSyncProvider\/OnEventHandlerRole/),
       expect.stringMatching(/^AwsSolutions-IAM5\[.*:log-group:<EdgeSyncProviderIsCompleteHandlerLogs.*>:log-stream:\*\] Scale\/EdgeSyncProvider\/IsCompleteHandlerRole/),
       expect.stringMatching(/^AwsSolutions-IAM5\[.*:log-group:<EdgeSyncProviderOnEventHandlerLogs.*>:log-stream:\*\] Scale\/EdgeSyncProvider\/OnEventHandlerRole/),
       expect.stringMatching(/^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-.*\/\*\.json\] Scale\/EdgeSyncProvider\/OnEventHandlerRole/),

@@ -94,22 +94,44 @@ describe('GatewayCapabilityConfiguration', () => {
     template.resourceCountIs('AWS::Lambda::Function', 5); // onEvent, isComplete and the framework's three
   });
 
-  test('each handler may call only its own SiteWise action, on the gateways used', () => {
+  test('each handler may call only its own SiteWise actions: on the gateways used, and on gateways whose owner tag names this stack', () => {
     const stack = newStack();
     collector(stack, 'A');
     collector(stack, 'B', { gatewayId: OTHER_GATEWAY_ID, namespace: CapabilityNamespace.PUBLISHER_V3, configuration: CapabilityConfiguration.fromJson('{"sources":[{"type":"MQTT"}],"destinations":[]}') });
     const template = Template.fromStack(stack);
     const arn = (id: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iotsitewise:eu-west-1:123456789012:gateway/${id}`]] });
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyName: Match.stringLikeRegexp('OnEventHandlerRoleDefaultPolicy'),
-      PolicyDocument: { Statement: Match.arrayWith([{ Action: 'iotsitewise:UpdateGatewayCapabilityConfiguration', Effect: 'Allow', Resource: [arn(GATEWAY_ID), arn(OTHER_GATEWAY_ID)] }]) },
-    });
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyName: Match.stringLikeRegexp('IsCompleteHandlerRoleDefaultPolicy'),
-      PolicyDocument: { Statement: Match.arrayWith([{ Action: 'iotsitewise:DescribeGatewayCapabilityConfiguration', Effect: 'Allow', Resource: [arn(GATEWAY_ID), arn(OTHER_GATEWAY_ID)] }]) },
-    });
-    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
-    expect(policies).not.toMatch(/"Resource":"\*"[^}]*iotsitewise|iotsitewise:\*/);
+    const onEventActions = [
+      'iotsitewise:UpdateGatewayCapabilityConfiguration', 'iotsitewise:DescribeGatewayCapabilityConfiguration',
+      'iotsitewise:ListTagsForResource', 'iotsitewise:TagResource', 'iotsitewise:UntagResource',
+    ];
+    const isCompleteActions = ['iotsitewise:DescribeGatewayCapabilityConfiguration', 'iotsitewise:UntagResource'];
+    const ownedBy = (namespace: string) => ({ StringLike: { [`aws:ResourceTag/cdk-edge-sync:owner:${namespace}`]: { 'Fn::Join': ['', [{ Ref: 'AWS::StackName' }, '/*']] } } });
+    const statementsOf = (role: string) => Object.values(template.findResources('AWS::IAM::Policy', {
+      Properties: { PolicyName: Match.stringLikeRegexp(`${role}RoleDefaultPolicy`) },
+    })).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(statementsOf('OnEventHandler')).toEqual(expect.arrayContaining([
+      { Action: onEventActions, Effect: 'Allow', Resource: [arn(GATEWAY_ID), arn(OTHER_GATEWAY_ID)] },
+      { Action: onEventActions, Effect: 'Allow', Resource: [arn('*')], Condition: ownedBy('iotsitewise:opcuacollector:3') },
+      { Action: onEventActions, Effect: 'Allow', Resource: [arn('*')], Condition: ownedBy('iotsitewise:publisher:3') },
+      {
+        Action: 'iotsitewise:UntagResource',
+        Effect: 'Allow',
+        Resource: [arn('*')],
+        Condition: {
+          'StringLike': { 'aws:ResourceTag/cdk-edge-sync:handover:iotsitewise:opcuacollector:3': { 'Fn::Join': ['', [{ Ref: 'AWS::StackName' }, '/*']] } },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': ['cdk-edge-sync:handover:iotsitewise:opcuacollector:3'] },
+        },
+      },
+    ]));
+    expect(statementsOf('IsCompleteHandler')).toEqual(expect.arrayContaining([
+      { Action: isCompleteActions, Effect: 'Allow', Resource: [arn(GATEWAY_ID), arn(OTHER_GATEWAY_ID)] },
+      { Action: isCompleteActions, Effect: 'Allow', Resource: [arn('*')], Condition: ownedBy('iotsitewise:opcuacollector:3') },
+    ]));
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    // gateway/* only where a condition narrows it to this stack's gateways.
+    const wide = statements.filter((st: any) => JSON.stringify(st.Resource).includes('gateway/*') && st.Condition === undefined);
+    expect(wide).toEqual([]);
+    expect(JSON.stringify(statements)).not.toMatch(/"Resource":"\*"[^}]*iotsitewise|iotsitewise:\*/);
   });
 
   test('takes the gateway id from a CfnGateway', () => {

@@ -77,25 +77,33 @@ describe('StreamEdgeConfiguration', () => {
     expect(stableTemplate(stack)).toMatchSnapshot();
   });
 
-  test('the handler may call the three edge configuration actions on that stream only', () => {
+  test('the handlers may call their Kinesis Video actions on the streams used, and on streams whose owner tag names this stack', () => {
     const stack = newStack();
     edge(stack);
     edge(stack, { streamName: undefined, streamArn: STREAM_ARN.replace('front-door', 'back-door') }, 'Back');
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyName: Match.stringLikeRegexp('IsCompleteHandlerRoleDefaultPolicy'),
-      PolicyDocument: {
-        Statement: Match.arrayWith([{
-          Action: ['kinesisvideo:StartEdgeConfigurationUpdate', 'kinesisvideo:DescribeEdgeConfiguration', 'kinesisvideo:DeleteEdgeConfiguration'],
-          Effect: 'Allow',
-          Resource: [
-            { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kinesisvideo:eu-west-1:123456789012:stream/front-door/*']] },
-            STREAM_ARN.replace('front-door', 'back-door'),
-          ],
-        }]),
-      },
-    });
-    const onEventPolicy = Template.fromStack(stack).findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('OnEventHandler') } });
-    expect(JSON.stringify(onEventPolicy)).not.toContain('kinesisvideo');
+    const template = Template.fromStack(stack);
+    const statementsOf = (role: string) => Object.values(template.findResources('AWS::IAM::Policy', {
+      Properties: { PolicyName: Match.stringLikeRegexp(`${role}RoleDefaultPolicy`) },
+    })).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const streams = [
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kinesisvideo:eu-west-1:123456789012:stream/front-door/*']] },
+      STREAM_ARN.replace('front-door', 'back-door'),
+    ];
+    const anyStream = [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kinesisvideo:eu-west-1:123456789012:stream/*']] }];
+    const ownedByThisStack = { StringLike: { 'aws:ResourceTag/cdk-edge-sync:owner': { 'Fn::Join': ['', [{ Ref: 'AWS::StackName' }, '/*']] } } };
+    const isCompleteActions = ['kinesisvideo:StartEdgeConfigurationUpdate', 'kinesisvideo:DescribeEdgeConfiguration', 'kinesisvideo:DeleteEdgeConfiguration', 'kinesisvideo:UntagStream'];
+    const onEventActions = ['kinesisvideo:ListTagsForStream', 'kinesisvideo:TagStream', 'kinesisvideo:UntagStream', 'kinesisvideo:DescribeEdgeConfiguration'];
+    expect(statementsOf('IsCompleteHandler')).toEqual(expect.arrayContaining([
+      { Action: isCompleteActions, Effect: 'Allow', Resource: streams },
+      { Action: isCompleteActions, Effect: 'Allow', Resource: anyStream, Condition: ownedByThisStack },
+    ]));
+    expect(statementsOf('OnEventHandler')).toEqual(expect.arrayContaining([
+      { Action: onEventActions, Effect: 'Allow', Resource: streams },
+      { Action: onEventActions, Effect: 'Allow', Resource: anyStream, Condition: ownedByThisStack },
+    ]));
+    const wide = [...statementsOf('OnEventHandler'), ...statementsOf('IsCompleteHandler')]
+      .filter((st: any) => JSON.stringify(st.Resource).includes(':stream/*"') && st.Condition === undefined);
+    expect(wide).toEqual([]);
   });
 
   test('takes the stream and hub device from L1 constructs', () => {

@@ -1,9 +1,10 @@
 import { CapabilityTarget, parseSettings, targetOfPhysicalId } from './settings';
-import { describeSyncStatus, isNotFound, isTransientSiteWiseError, siteWiseFailure } from './sitewise';
+import { describeSyncStatus, gatewayArn, isNotFound, isTransientSiteWiseError, siteWiseFailure, untagGateway } from './sitewise';
 import { TerminalError } from '../shared/errors';
 import { logger } from '../shared/logger';
+import { stackEnvironment } from '../shared/ownership';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse } from '../shared/types';
-import { humanDuration, PollOutcome, waitForDevice } from '../shared/wait';
+import { ANSWER_MARGIN_MS, humanDuration, PollOutcome, retryTransientErrors, waitForDevice } from '../shared/wait';
 
 /**
  * Waits until the gateway reports a terminal capabilitySyncStatus: IN_SYNC succeeds,
@@ -54,17 +55,40 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
     case 'pending':
       return { IsComplete: false };
     case 'done':
-      return deleting ? { IsComplete: true } : { IsComplete: true, Data: { SyncStatus: result.result } };
+      if (deleting) {
+        await release(event, target, context);
+        return { IsComplete: true };
+      }
+      return { IsComplete: true, Data: { SyncStatus: result.result } };
     case 'timedOut':
       if (deleting) {
         // The empty document is stored in the cloud; an offline gateway applies it when it comes
         // back. Failing here would only leave the stack in DELETE_FAILED or ROLLBACK_FAILED.
         logger.warn('the gateway did not confirm the empty document before the sync timeout; the delete succeeds', { lastSeen: result.lastSeen });
+        await release(event, target, context);
         return { IsComplete: true };
       }
       throw new TerminalError(
         `Timed out after ${humanDuration(wait.Deadline - wait.StartedAt)} waiting for gateway ${target.gatewayId} to sync ${what} of ` +
         `${target.namespace}; last seen: ${result.lastSeen}. Check that the gateway is online.`,
       );
+  }
+}
+
+/** Removes this resource's owner tag once its delete is done (shared/types.ts, WaitState.ReleaseOwnerTag). */
+async function release(event: IsCompleteRequest, target: CapabilityTarget, context: InvocationContext): Promise<void> {
+  const key = event.EdgeSyncWait?.ReleaseOwnerTag;
+  if (!key) return;
+  const arn = gatewayArn(stackEnvironment(event.StackId), target.gatewayId);
+  try {
+    await retryTransientErrors(() => untagGateway(arn, [key]), {
+      isTransient: isTransientSiteWiseError,
+      until: Date.now() + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS,
+      what: `release ${target.namespace} of gateway ${target.gatewayId}`,
+    });
+  } catch (error) {
+    if (isNotFound(error)) return;
+    if (error instanceof TerminalError) throw error;
+    throw siteWiseFailure(target, 'release', error);
   }
 }

@@ -1,6 +1,9 @@
 import {
   DescribeGatewayCapabilityConfigurationCommand,
   IoTSiteWiseClient,
+  ListTagsForResourceCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   UpdateGatewayCapabilityConfigurationCommand,
 } from '@aws-sdk/client-iotsitewise';
 import { CapabilityTarget } from './settings';
@@ -53,6 +56,38 @@ export async function describeSyncStatus(target: CapabilityTarget): Promise<stri
     capabilityNamespace: target.namespace,
   }));
   return response.capabilitySyncStatus ?? 'UNKNOWN';
+}
+
+/** The document stored for a namespace, or undefined when the namespace has none. */
+export async function storedConfiguration(target: CapabilityTarget): Promise<string | undefined> {
+  try {
+    const response = await siteWiseClient().send(new DescribeGatewayCapabilityConfigurationCommand({
+      gatewayId: target.gatewayId,
+      capabilityNamespace: target.namespace,
+    }));
+    return response.capabilityConfiguration;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/** `arn:<partition>:iotsitewise:<region>:<account>:gateway/<id>`, the resource of the gateway's tags. */
+export function gatewayArn(environment: { partition: string; region: string; accountId: string }, gatewayId: string): string {
+  return `arn:${environment.partition}:iotsitewise:${environment.region}:${environment.accountId}:gateway/${gatewayId}`;
+}
+
+export async function gatewayTags(arn: string): Promise<Record<string, string>> {
+  const response = await siteWiseClient().send(new ListTagsForResourceCommand({ resourceArn: arn }));
+  return response.tags ?? {};
+}
+
+export async function tagGateway(arn: string, tags: Record<string, string>): Promise<void> {
+  await siteWiseClient().send(new TagResourceCommand({ resourceArn: arn, tags }));
+}
+
+export async function untagGateway(arn: string, keys: string[]): Promise<void> {
+  await siteWiseClient().send(new UntagResourceCommand({ resourceArn: arn, tagKeys: keys }));
 }
 
 /** A short reason naming the gateway, the namespace and the AWS error. */

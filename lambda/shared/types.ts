@@ -34,6 +34,12 @@ export interface WaitState {
   readonly Deadline: number;
   /** The status the API answered when it accepted the configuration. */
   readonly AcceptedStatus?: string;
+  /**
+   * A delete of a target this resource owns: the owner tag to remove once the target is reset or
+   * deleted. Not before: isComplete's permissions on a target the template no longer names come
+   * from that tag.
+   */
+  readonly ReleaseOwnerTag?: string;
 }
 
 /** What onEvent returns to the framework. */

@@ -6,13 +6,14 @@ import {
   isTransientKinesisVideoError,
   kinesisVideoFailure,
   startEdgeConfigurationUpdate,
+  untagStream,
 } from './kinesis-video';
 import { NextStep, nextApplyStep, nextDeleteStep } from './reconcile';
 import { parseSettings, StreamEdgeSettings, streamIdentifier, StreamRef, streamOfPhysicalId } from './settings';
 import { TerminalError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse } from '../shared/types';
-import { humanDuration, PollOutcome, waitForDevice } from '../shared/wait';
+import { ANSWER_MARGIN_MS, humanDuration, PollOutcome, retryTransientErrors, waitForDevice } from '../shared/wait';
 
 /** DELETE_FAILED is retried this many times before the delete fails with the service's reason. */
 const MAX_DELETE_ATTEMPTS = 3;
@@ -47,7 +48,10 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
     case 'pending':
       return { IsComplete: false };
     case 'done':
-      if (deleting) return { IsComplete: true };
+      if (deleting) {
+        await release(stream, wait.ReleaseOwnerTag, context);
+        return { IsComplete: true };
+      }
       return { IsComplete: true, PhysicalResourceId: result.result.StreamARN, Data: result.result.attributes };
     case 'timedOut':
       throw new TerminalError(
@@ -160,4 +164,20 @@ function finished(description: EdgeConfigurationDescription): Finished {
       UploaderStatus: agent?.LastUploaderStatus?.UploaderStatus ?? 'NOT_REPORTED',
     },
   };
+}
+
+/** Removes this resource's owner tag once its delete is done (shared/types.ts, WaitState.ReleaseOwnerTag). */
+async function release(stream: StreamRef, key: string | undefined, context: InvocationContext): Promise<void> {
+  if (!key) return;
+  try {
+    await retryTransientErrors(() => untagStream(stream, [key]), {
+      isTransient: isTransientKinesisVideoError,
+      until: Date.now() + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS,
+      what: `release stream ${streamIdentifier(stream)}`,
+    });
+  } catch (error) {
+    if (errorName(error) === 'ResourceNotFoundException') return;
+    if (error instanceof TerminalError) throw error;
+    throw kinesisVideoFailure(stream, 'release', error);
+  }
 }

@@ -3,8 +3,11 @@ import {
   DescribeEdgeConfigurationCommand,
   DescribeEdgeConfigurationCommandOutput,
   KinesisVideoClient,
+  ListTagsForStreamCommand,
   StartEdgeConfigurationUpdateCommand,
   StartEdgeConfigurationUpdateCommandOutput,
+  TagStreamCommand,
+  UntagStreamCommand,
 } from '@aws-sdk/client-kinesis-video';
 import { StreamRef, streamIdentifier } from './settings';
 import { EdgeConfigDocument } from '../../src/stream-edge/resource-properties';
@@ -54,6 +57,19 @@ export async function startEdgeConfigurationUpdate(
 
 export async function deleteEdgeConfiguration(stream: StreamRef): Promise<void> {
   await kinesisVideoClient().send(new DeleteEdgeConfigurationCommand({ ...stream }));
+}
+
+export async function streamTags(stream: StreamRef): Promise<Record<string, string>> {
+  const response = await kinesisVideoClient().send(new ListTagsForStreamCommand({ ...stream }));
+  return response.Tags ?? {};
+}
+
+export async function tagStream(stream: StreamRef, tags: Record<string, string>): Promise<void> {
+  await kinesisVideoClient().send(new TagStreamCommand({ ...stream, Tags: tags }));
+}
+
+export async function untagStream(stream: StreamRef, keys: string[]): Promise<void> {
+  await kinesisVideoClient().send(new UntagStreamCommand({ ...stream, TagKeyList: keys }));
 }
 
 /** A short reason naming the stream and the AWS error. */

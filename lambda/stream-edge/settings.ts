@@ -71,7 +71,9 @@ export function streamOfPhysicalId(physicalId: string | undefined): StreamRef | 
  */
 export function namesSameStream(physicalId: string | undefined, stream: StreamRef): boolean {
   if (!physicalId) return false;
-  if (stream.StreamARN !== undefined) return physicalId === stream.StreamARN || (physicalId === streamNameOfArn(stream.StreamARN) && sameScope(stream.StreamARN));
+  if (stream.StreamARN !== undefined) {
+    return physicalId === stream.StreamARN || (physicalId === streamNameOfArn(stream.StreamARN) && sameScope(stream.StreamARN));
+  }
   if (physicalId === stream.StreamName) return true;
   return !checkStreamArn(physicalId) && streamNameOfArn(physicalId) === stream.StreamName && sameScope(physicalId);
 }

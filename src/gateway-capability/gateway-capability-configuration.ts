@@ -15,10 +15,22 @@ import {
 } from './resource-properties';
 import { checkGatewayId } from './rules';
 import { EdgeSyncProvider, HandlerRole, SERVICE_TIMEOUT } from '../provider/edge-sync-provider';
+import { ownershipKeys } from '../shared/ownership-tags';
 import { checkSyncTimeoutSeconds } from '../shared/rules';
 import { checkedSeconds, validationError } from '../shared/validation';
 
 /** Properties of a {@link GatewayCapabilityConfiguration}. */
+/**
+ * What onEvent calls on a gateway: the write, the owner tags around it (ownership), and the
+ * stored document when it takes a configuration over from another resource.
+ */
+const ON_EVENT_ACTIONS = [
+  'iotsitewise:UpdateGatewayCapabilityConfiguration', 'iotsitewise:DescribeGatewayCapabilityConfiguration',
+  'iotsitewise:ListTagsForResource', 'iotsitewise:TagResource', 'iotsitewise:UntagResource',
+];
+/** What isComplete calls on a gateway: the sync status, and the owner tag it removes once a delete is done. */
+const IS_COMPLETE_ACTIONS = ['iotsitewise:DescribeGatewayCapabilityConfiguration', 'iotsitewise:UntagResource'];
+
 export interface GatewayCapabilityConfigurationProps {
   /**
    * The id (a UUID) of the gateway to configure, as a string or a token.
@@ -145,8 +157,16 @@ export class GatewayCapabilityConfiguration extends Construct {
     const provider = EdgeSyncProvider.getOrCreate(this);
     provider.claim(this, `iotsitewise:${this.gatewayId}/${this.namespace}`, `capability namespace ${this.namespace} of gateway ${this.gatewayId}`);
     const gatewayArn = (resourceName: string) => Stack.of(this).formatArn({ service: 'iotsitewise', resource: 'gateway', resourceName });
-    provider.grant(HandlerRole.ON_EVENT, ['iotsitewise:UpdateGatewayCapabilityConfiguration'], gatewayArn(this.gatewayId), gatewayArn('*'));
-    provider.grant(HandlerRole.IS_COMPLETE, ['iotsitewise:DescribeGatewayCapabilityConfiguration'], gatewayArn(this.gatewayId), gatewayArn('*'));
+    provider.grant(HandlerRole.ON_EVENT, ON_EVENT_ACTIONS, gatewayArn(this.gatewayId), gatewayArn('*'));
+    provider.grant(HandlerRole.IS_COMPLETE, IS_COMPLETE_ACTIONS, gatewayArn(this.gatewayId), gatewayArn('*'));
+    // Gateways this stack configured that the template no longer names: their cleanup Delete and
+    // the rollback Update back to them run under this template's policies.
+    if (!Token.isUnresolved(this.namespace)) {
+      const keys = ownershipKeys(this.namespace);
+      provider.grantOwned(HandlerRole.ON_EVENT, ON_EVENT_ACTIONS, gatewayArn('*'), keys.owner);
+      provider.grantOwned(HandlerRole.IS_COMPLETE, IS_COMPLETE_ACTIONS, gatewayArn('*'), keys.owner);
+      provider.grantHandoverConfirmation('iotsitewise:ListTagsForResource', 'iotsitewise:UntagResource', gatewayArn('*'), keys.handover);
+    }
     // Documents too large for the template and the waiter's input travel as S3 objects, which onEvent
     // reads: the current ones, and on a rollback the previous ones, which this template cannot name.
     provider.grantDocumentReads();

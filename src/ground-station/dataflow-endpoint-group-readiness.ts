@@ -148,5 +148,6 @@ export class DataflowEndpointGroupReadiness extends Construct {
 function hasAgentEndpoint(group: groundstation.CfnDataflowEndpointGroup): boolean {
   const details = group.endpointDetails;
   if (Token.isUnresolved(details) || !Array.isArray(details)) return true;
-  return details.some((item) => Token.isUnresolved(item) || (item as groundstation.CfnDataflowEndpointGroup.EndpointDetailsProperty).awsGroundStationAgentEndpoint !== undefined);
+  return details.some((item) => Token.isUnresolved(item)
+    || (item as groundstation.CfnDataflowEndpointGroup.EndpointDetailsProperty).awsGroundStationAgentEndpoint !== undefined);
 }

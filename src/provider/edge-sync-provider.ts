@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { ArnFormat, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -64,6 +64,7 @@ export class EdgeSyncProvider extends Construct {
   /** Targets claimed by constructs of this stack, to refuse two resources writing one target. */
   private readonly claims = new Map<string, string>();
   private documentReadsGranted = false;
+  private readonly conditionalStatements = new Set<string>();
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -136,6 +137,41 @@ export class EdgeSyncProvider extends Construct {
       }));
     }
     if (!entry.arns.includes(resourceArn)) entry.arns.push(resourceArn);
+  }
+
+  /**
+   * Allows one handler to call `actions` on any resource of `anyResourceArn` (that kind in this
+   * account and region) whose owner tag `ownerTagKey` names a resource of this stack
+   * (`<stack name>/*`). That is what a target no longer in the template needs: its cleanup Delete
+   * and the rollback Update back to it run under the new template's policies, which name only the
+   * new targets.
+   */
+  public grantOwned(role: HandlerRole, actions: string[], anyResourceArn: string, ownerTagKey: string): void {
+    this.addConditionalStatement(role, actions, anyResourceArn, { StringLike: { [`aws:ResourceTag/${ownerTagKey}`]: `${Aws.STACK_NAME}/*` } });
+  }
+
+  /**
+   * Lets onEvent confirm a handover: read the tags of, and remove only the handover tag from, a
+   * target that a resource of this stack handed over to another resource (of this or another stack).
+   */
+  public grantHandoverConfirmation(listTagsAction: string, untagAction: string, anyResourceArn: string, handoverTagKey: string): void {
+    const handedOverByThisStack = { [`aws:ResourceTag/${handoverTagKey}`]: `${Aws.STACK_NAME}/*` };
+    this.addConditionalStatement(HandlerRole.ON_EVENT, [listTagsAction], anyResourceArn, { StringLike: handedOverByThisStack });
+    this.addConditionalStatement(HandlerRole.ON_EVENT, [untagAction], anyResourceArn, {
+      'StringLike': handedOverByThisStack,
+      'ForAllValues:StringEquals': { 'aws:TagKeys': [handoverTagKey] },
+    });
+  }
+
+  private addConditionalStatement(
+    role: HandlerRole, actions: string[], resourceArn: string, conditions: Record<string, Record<string, unknown>>,
+  ): void {
+    const key = `${role}:${[...actions].sort().join(',')}:${resourceArn}:${JSON.stringify(conditions)}`;
+    if (this.conditionalStatements.has(key)) return;
+    this.conditionalStatements.add(key);
+    const handler = role === HandlerRole.ON_EVENT ? this.onEventHandler : this.isCompleteHandler;
+    // A list token like the other statements of the role, so that all of them share its default policy.
+    handler.addToRolePolicy(new iam.PolicyStatement({ actions, resources: Lazy.list({ produce: () => [resourceArn] }), conditions }));
   }
 
   /**

@@ -16,14 +16,21 @@ import {
   checkStreamName,
 } from './rules';
 import { EdgeSyncProvider, HandlerRole, SERVICE_TIMEOUT } from '../provider/edge-sync-provider';
+import { ownershipKeys } from '../shared/ownership-tags';
 import { checkSyncTimeoutSeconds } from '../shared/rules';
 import { checkedSeconds, validationError } from '../shared/validation';
 
 /** The Kinesis Video actions the isComplete handler calls, on the stream's ARN only. */
-const HANDLER_ACTIONS = [
+/** What isComplete calls on a stream: the edge configuration, and the owner tag it removes once a delete is done. */
+const IS_COMPLETE_ACTIONS = [
   'kinesisvideo:StartEdgeConfigurationUpdate',
   'kinesisvideo:DescribeEdgeConfiguration',
   'kinesisvideo:DeleteEdgeConfiguration',
+  'kinesisvideo:UntagStream',
+];
+/** What onEvent calls on a stream: the owner tags (ownership), and the configuration when it takes one over from another resource. */
+const ON_EVENT_ACTIONS = [
+  'kinesisvideo:ListTagsForStream', 'kinesisvideo:TagStream', 'kinesisvideo:UntagStream', 'kinesisvideo:DescribeEdgeConfiguration',
 ];
 
 /** Kinesis Video retries an unreachable hub device this long before it reports SYNC_FAILED. */
@@ -194,7 +201,14 @@ export class StreamEdgeConfiguration extends Construct {
     const provider = EdgeSyncProvider.getOrCreate(this);
     provider.claim(this, `kinesisvideo:${this.stream}`, `the edge configuration of stream ${this.stream}`);
     const anyStream = Stack.of(this).formatArn({ service: 'kinesisvideo', resource: 'stream', resourceName: '*' });
-    provider.grant(HandlerRole.IS_COMPLETE, HANDLER_ACTIONS, stream.arnForPolicy, anyStream);
+    provider.grant(HandlerRole.IS_COMPLETE, IS_COMPLETE_ACTIONS, stream.arnForPolicy, anyStream);
+    provider.grant(HandlerRole.ON_EVENT, ON_EVENT_ACTIONS, stream.arnForPolicy, anyStream);
+    // Streams this stack configured that the template no longer names: their cleanup Delete and
+    // the rollback Update back to them run under this template's policies.
+    const keys = ownershipKeys();
+    provider.grantOwned(HandlerRole.IS_COMPLETE, IS_COMPLETE_ACTIONS, anyStream, keys.owner);
+    provider.grantOwned(HandlerRole.ON_EVENT, ON_EVENT_ACTIONS, anyStream, keys.owner);
+    provider.grantHandoverConfirmation('kinesisvideo:ListTagsForStream', 'kinesisvideo:UntagStream', anyStream, keys.handover);
 
     const properties: StreamEdgeResourceProperties = {
       StreamName: stream.name,

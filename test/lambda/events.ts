@@ -1,3 +1,5 @@
+import { IoTSiteWiseClient, ListTagsForResourceCommand, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-iotsitewise';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { isComplete, onEvent } from '../../lambda';
 import { IsCompleteRequest, OnEventRequest, OnEventResponse } from '../../lambda/shared/types';
 
@@ -101,4 +103,22 @@ export function useFakeClock(start: number, resetMock: () => void): void {
 export async function runHandlers(request: OnEventRequest, remainingMs?: number) {
   const response = await withFakeTime(() => onEvent(request, context()));
   return { response, complete: await withFakeTime(() => isComplete(isCompleteRequest(request, response), context(remainingMs))) };
+}
+
+/**
+ * A gateway's tags behind a mocked SiteWise client: TagResource, UntagResource and
+ * ListTagsForResource act on the returned record (ownership, lambda/shared/ownership.ts).
+ */
+export function mockGatewayTags(sitewise: AwsClientStub<IoTSiteWiseClient>, initial: Record<string, string> = {}): Record<string, string> {
+  const tags: Record<string, string> = { ...initial };
+  sitewise.on(ListTagsForResourceCommand).callsFake(() => ({ tags: { ...tags } }));
+  sitewise.on(TagResourceCommand).callsFake((input) => {
+    Object.assign(tags, input.tags);
+    return {};
+  });
+  sitewise.on(UntagResourceCommand).callsFake((input) => {
+    for (const key of input.tagKeys) delete tags[key];
+    return {};
+  });
+  return tags;
 }

@@ -4,7 +4,9 @@ import {
 import { GetObjectCommand, NoSuchKey, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { context, GATEWAY_ID, isCompleteRequest, NAMESPACE, onEventRequest, properties, runHandlers, useFakeClock, withFakeTime } from './events';
+import {
+  context, GATEWAY_ID, isCompleteRequest, mockGatewayTags, NAMESPACE, onEventRequest, properties, runHandlers, useFakeClock, withFakeTime,
+} from './events';
 import { isComplete, onEvent } from '../../lambda';
 
 /**
@@ -22,6 +24,7 @@ const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:opcua-u
 useFakeClock(START, () => {
   sitewise.reset();
   s3.reset();
+  mockGatewayTags(sitewise);
 });
 
 /** An OPC UA collector document of `count` sources whose user name secret is marker 0. */

