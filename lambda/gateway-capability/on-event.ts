@@ -8,7 +8,7 @@ import { ResetOnDelete } from '../../src/gateway-capability/resource-properties'
 import { TerminalError, unsupportedRequestType } from '../shared/errors';
 import { logger } from '../shared/logger';
 import {
-  applyOwnership, deleteOwnership, ownedByAnotherMessage, ownerIdOf, OwnershipKeys, ownershipKeys, stackEnvironment,
+  applyOwnership, deleteOwnership, isInventedPhysicalId, ownedByAnotherMessage, ownerIdOf, OwnershipKeys, ownershipKeys, stackEnvironment,
 } from '../shared/ownership';
 import { InvocationContext, OnEventRequest, OnEventResponse } from '../shared/types';
 import { ANSWER_MARGIN_MS, retryTransientErrors } from '../shared/wait';
@@ -62,9 +62,12 @@ async function remove(event: OnEventRequest, context: InvocationContext): Promis
     return { PhysicalResourceId: physicalId, EdgeSyncWait: { Mode: 'none', StartedAt: startedAt, Deadline: startedAt } };
   };
 
-  const target = targetOfPhysicalId(physicalId);
-  if (!target) return leaveAsIs('the physical id names no gateway capability, so nothing was applied');
   const settings = parseSettings(event.ResourceProperties, true);
+  // A Create CloudFormation stopped waiting for has an invented physical id: act on the target its
+  // properties name, and only if that Create claimed it.
+  const invented = isInventedPhysicalId(event.StackId, event.LogicalResourceId, physicalId);
+  const target = invented ? { gatewayId: settings.gatewayId, namespace: settings.namespace } : targetOfPhysicalId(physicalId);
+  if (!target) return leaveAsIs('the physical id names no gateway capability, so nothing was applied');
   // Retained on purpose: it stays owned, so that nothing else overwrites it with another document.
   if (settings.onDelete === ResetOnDelete.RETAIN) return leaveAsIs('the removal policy retains it');
 
@@ -72,6 +75,7 @@ async function remove(event: OnEventRequest, context: InvocationContext): Promis
   const until = writeUntil(startedAt, deadline, context);
   const owned = await ownership(event, target, until);
   if (owned === 'gone') return leaveAsIs('the gateway no longer exists');
+  if (invented && owned.tags[owned.keys.owner] !== owned.me) return leaveAsIs('the create that was cancelled never claimed it');
   const decision = deleteOwnership(owned.tags, owned.keys, owned.me);
   switch (decision.kind) {
     case 'leave':

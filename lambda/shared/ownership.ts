@@ -82,3 +82,14 @@ export function ownedByAnotherMessage(what: string, owner: string, keys: Ownersh
 function shortHash(text: string, length: number): string {
   return createHash('sha256').update(text).digest('hex').slice(0, length);
 }
+
+/**
+ * Whether a Delete's physical id is one CloudFormation invented (`<stack>-<logical id>-<suffix>`)
+ * for a Create it stopped waiting for when another resource failed. That Create may have claimed
+ * and configured the target its properties name; only its owner tag can tell.
+ */
+export function isInventedPhysicalId(stackId: string, logicalId: string, physicalId: string | undefined): boolean {
+  const stackName = stackId.split('/')[1] ?? stackId;
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${escape(stackName)}-${escape(logicalId)}-[A-Za-z0-9]+$`).test(physicalId ?? '');
+}

@@ -12,6 +12,7 @@ import { NextStep, nextApplyStep, nextDeleteStep } from './reconcile';
 import { parseSettings, StreamEdgeSettings, streamIdentifier, StreamRef, streamOfPhysicalId } from './settings';
 import { TerminalError } from '../shared/errors';
 import { logger } from '../shared/logger';
+import { isInventedPhysicalId } from '../shared/ownership';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse } from '../shared/types';
 import { ANSWER_MARGIN_MS, humanDuration, PollOutcome, retryTransientErrors, waitForDevice } from '../shared/wait';
 
@@ -40,7 +41,9 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
   if (!wait || wait.Mode === 'none') return { IsComplete: true };
 
   const settings = parseSettings(event.ResourceProperties, deleting);
-  const stream = (deleting ? streamOfPhysicalId(event.PhysicalResourceId) : undefined) ?? settings.stream;
+  // A Delete with an invented physical id (a cancelled Create) acts on the stream its properties name.
+  const invented = isInventedPhysicalId(event.StackId, event.LogicalResourceId, event.PhysicalResourceId);
+  const stream = (deleting && !invented ? streamOfPhysicalId(event.PhysicalResourceId) : undefined) ?? settings.stream;
   const run = deleting ? new DeleteRun(stream, settings) : new ApplyRun(stream, settings, wait.StartedAt);
 
   const result = await waitForDevice(wait, context, () => run.step(), isTransientKinesisVideoError);

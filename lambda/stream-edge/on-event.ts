@@ -5,7 +5,7 @@ import { includes } from './reconcile';
 import { namesSameStream, parseSettings, StreamEdgeSettings, streamIdentifier, streamOfPhysicalId, StreamRef } from './settings';
 import { TerminalError, unsupportedRequestType } from '../shared/errors';
 import { logger } from '../shared/logger';
-import { applyOwnership, deleteOwnership, ownedByAnotherMessage, ownerIdOf, ownershipKeys } from '../shared/ownership';
+import { applyOwnership, deleteOwnership, isInventedPhysicalId, ownedByAnotherMessage, ownerIdOf, ownershipKeys } from '../shared/ownership';
 import { InvocationContext, OnEventRequest, OnEventResponse } from '../shared/types';
 import { ANSWER_MARGIN_MS, retryTransientErrors } from '../shared/wait';
 
@@ -45,14 +45,22 @@ export async function onEvent(event: OnEventRequest, context: InvocationContext)
         logger.info('delete leaves the edge configuration: the removal policy retains it', { physicalId });
         return none;
       }
-      const stream = streamOfPhysicalId(physicalId);
+      // A Create CloudFormation stopped waiting for has an invented physical id: act on the stream its
+      // properties name, and only if that Create claimed it.
+      const invented = isInventedPhysicalId(event.StackId, event.LogicalResourceId, physicalId);
+      const stream = invented ? settings.stream : streamOfPhysicalId(physicalId);
       if (!stream) {
         logger.info('delete does nothing: the physical id names no stream', { physicalId });
         return none;
       }
       const tags = await ownerTags(stream, until);
       if (tags === 'gone') return none; // isComplete would find nothing to delete either.
-      const decision = deleteOwnership(tags, KEYS, ownerIdOf(event.StackId, event.LogicalResourceId));
+      const me = ownerIdOf(event.StackId, event.LogicalResourceId);
+      if (invented && tags[KEYS.owner] !== me) {
+        logger.info('delete does nothing: the create that was cancelled never claimed the stream', { physicalId });
+        return none;
+      }
+      const decision = deleteOwnership(tags, KEYS, me);
       switch (decision.kind) {
         case 'leave':
           if (decision.confirmHandover) await tagCall(() => untagStream(stream, [KEYS.handover]), until, 'confirm the handover of', stream);

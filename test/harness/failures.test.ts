@@ -63,7 +63,26 @@ describe('failed create', () => {
     const rollbackDelete = harness().invocations.find((invocation) => invocation.logicalResourceId === 'Slow' && invocation.requestType === 'Delete')!;
     expect(rollbackDelete.event.PhysicalResourceId).toMatch(/^HarnessFixture-Slow-[A-Z0-9]{12}$/);
 
-    // The provider keeps working on the abandoned Create; CloudFormation ignores its answer.
+    // The rollback deleted the waiter state machine: its executions end at their next transition,
+    // so the abandoned Create is polled no more and never answers.
+    await harness().idle();
+    const deleted = result.events.find((e) => e.resourceType === 'AWS::StepFunctions::StateMachine' && e.status === 'DELETE_COMPLETE')!;
+    const slowPolls = harness().invocations.filter((i) => i.logicalResourceId === 'Slow' && i.handler === 'index.isComplete');
+    expect(slowPolls.every((poll) => poll.startedAt <= deleted.at)).toBe(true);
+    expect(harness().responses.filter((response) => response.logicalResourceId === 'Slow' && response.requestType === 'Create')).toEqual([]);
+  });
+
+  test('when the provider survives (an update rolled back), the abandoned Create keeps working and CloudFormation ignores its answer', async () => {
+    await harness().deploy(scriptedStack({ resources: { Kept: {} } }));
+    const result = await harness().deploy(scriptedStack({
+      resources: {
+        Kept: {},
+        Slow: { properties: { CompleteAfterSeconds: 120 } },
+        Broken: { properties: { OnEventFails: 'Create' } },
+      },
+    }));
+
+    expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
     await harness().idle();
     const lateAnswer = harness().responses.find((response) => response.logicalResourceId === 'Slow' && response.requestType === 'Create')!;
     expect(lateAnswer.accepted).toBe(false);

@@ -461,6 +461,19 @@ describe('ownership: who configures a namespace, in tags on the gateway', () => 
     expect(sitewise).toHaveReceivedCommandWith(UntagResourceCommand, { tagKeys: [OWNER_KEY] });
   });
 
+  test('Delete with an invented physical id (a cancelled Create) resets the namespace its properties name, only if that Create claimed it', async () => {
+    acceptUpdates();
+    describeReturns('IN_SYNC');
+    const cancelled = () => onEventRequest('Delete', { PhysicalResourceId: 'test-Collector-A1B2C3D4E5F6', ResourceProperties: properties({ ResetConfiguration: '{"sources":[]}' }) });
+    await runHandlers(cancelled());
+    expect(sitewise).not.toHaveReceivedCommand(UpdateGatewayCapabilityConfigurationCommand);
+
+    gatewayTags[OWNER_KEY] = ME;
+    await runHandlers(cancelled());
+    expect(sitewise).toHaveReceivedCommandWith(UpdateGatewayCapabilityConfigurationCommand, { gatewayId: GATEWAY_ID, capabilityConfiguration: '{"sources":[]}' });
+    expect(gatewayTags).toEqual({});
+  });
+
   test('Delete of a namespace nobody owns (configured before ownership was recorded) resets it as before', async () => {
     acceptUpdates();
     describeReturns('IN_SYNC');

@@ -379,6 +379,18 @@ describe('ownership: who configures a stream, in tags on the stream', () => {
     expect(stream.tags).toEqual({ [OWNER]: 'Cameras/OldName' });
   });
 
+  test('Delete with an invented physical id (a cancelled Create) deletes from the stream its properties name, only if that Create claimed it', async () => {
+    stream.existing(edgeConfig(), 'IN_SYNC');
+    const cancelled = () => request('Delete', {}, { PhysicalResourceId: 'test-Edge-A1B2C3D4E5F6' });
+    expect(await run(cancelled())).toEqual({ IsComplete: true });
+    expect(kvs).not.toHaveReceivedCommand(DeleteEdgeConfigurationCommand);
+
+    stream.tags = { [OWNER]: ME };
+    expect(await run(cancelled())).toEqual({ IsComplete: true });
+    expect(kvs).toHaveReceivedCommandWith(DeleteEdgeConfigurationCommand, { StreamName: 'front-door' });
+    expect(stream.config).toBeUndefined();
+  });
+
   test('Delete by the owner deletes, and removes the owner tag once the configuration is gone', async () => {
     stream.existing(edgeConfig(), 'IN_SYNC');
     stream.tags = { [OWNER]: ME, team: 'security' };

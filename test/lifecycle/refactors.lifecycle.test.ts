@@ -76,6 +76,61 @@ describe('IoT SiteWise gateway capability configurations', () => {
     expect(device(gatewayId)).toMatchObject({ syncStatus: 'IN_SYNC', appliedConfiguration: DOCUMENT_V1 });
   });
 
+  lifecycleTest('a rename rolled back (another resource failed) hands the namespace back: the document stays, owned by the old name', async () => {
+    const gatewayId = env.emulator.sitewise.createGateway();
+    const rejecting = env.emulator.sitewise.createGateway();
+    env.emulator.sitewise.scriptDevice(rejecting, COLLECTOR, [DeviceBehaviours.reject(30_000), DeviceBehaviours.apply(5_000)]);
+    await env.harness.deploy(collectorStack({ gatewayId }));
+    const renamedWithAFailure = collectorStack({ gatewayId, id: 'OpcUaSources' });
+    new GatewayCapabilityConfiguration(renamedWithAFailure, 'Line2', {
+      gatewayId: rejecting, namespace: CapabilityNamespace.OPC_UA_COLLECTOR_V3, configuration: CapabilityConfiguration.fromJson(DOCUMENT_V2),
+    });
+    const result = await env.harness.deploy(renamedWithAFailure);
+
+    expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(device(gatewayId)).toMatchObject({ syncStatus: 'IN_SYNC', appliedConfiguration: DOCUMENT_V1 });
+    expect(env.emulator.sitewise.gateway(gatewayId)!.tags).toEqual({ [`cdk-edge-sync:owner:${COLLECTOR}`]: `Plant/${env.harness.resource('Collector').logicalId}` });
+  });
+
+  lifecycleTest('after a rename, destroying the stack resets the namespace and removes its tags', async () => {
+    const gatewayId = env.emulator.sitewise.createGateway();
+    await env.harness.deploy(collectorStack({ gatewayId }));
+    await env.harness.deploy(collectorStack({ gatewayId, id: 'OpcUaSources' }));
+    expect((await env.harness.destroy()).status).toBe('DELETE_COMPLETE');
+    expect(device(gatewayId)).toMatchObject({ syncStatus: 'IN_SYNC', appliedConfiguration: EMPTY });
+    expect(env.emulator.sitewise.gateway(gatewayId)!.tags).toEqual({});
+  });
+
+  // Not a lifecycleTest: the cancelled Create's waiter goes on polling in the background, as it
+  // would in AWS, until the rollback has deleted the handler's policy and then its state machine;
+  // the polls in between are denied. The stack's own operation has no denial.
+  test('a Create CloudFormation cancelled (another resource failed) is deleted by an invented id: what it claimed is reset', async () => {
+    const gatewayId = env.emulator.sitewise.createGateway();
+    const rejecting = env.emulator.sitewise.createGateway();
+    env.emulator.sitewise.scriptDevice(gatewayId, COLLECTOR, DeviceBehaviours.apply(300_000));
+    // Late enough that the collector's onEvent has claimed and written: a Delete that CloudFormation
+    // sends while that Create's onEvent still runs cannot see its claim (aws/aws-cdk#26139).
+    env.emulator.sitewise.scriptDevice(rejecting, COLLECTOR, [DeviceBehaviours.reject(60_000), DeviceBehaviours.apply(5_000)]);
+    const stack = collectorStack({ gatewayId });
+    new GatewayCapabilityConfiguration(stack, 'Line2', {
+      gatewayId: rejecting, namespace: CapabilityNamespace.OPC_UA_COLLECTOR_V3, configuration: CapabilityConfiguration.fromJson(DOCUMENT_V2),
+    });
+    const result = await env.harness.deploy(stack);
+    await env.harness.idle();
+
+    expect(result.status).toBe('ROLLBACK_COMPLETE');
+    const collector = result.events.filter((e) => e.logicalId.startsWith('Collector'));
+    expect(collector.find((e) => e.status === 'CREATE_FAILED')?.reason).toBe('Resource creation cancelled');
+    expect(collector.find((e) => e.status === 'DELETE_COMPLETE')?.physicalId).toMatch(/^Plant-Collector.*-[A-Z0-9]{12}$/);
+    expect(device(gatewayId).cloudConfiguration).toBe(EMPTY);
+    expect(env.emulator.sitewise.gateway(gatewayId)!.tags).toEqual({});
+    const rolledBack = result.events.find((e) => e.status === 'ROLLBACK_COMPLETE')!;
+    const policyDeleted = result.events.find((e) => e.logicalId.startsWith('EdgeSyncProviderIsCompleteHandlerRoleDefaultPolicy') && e.status === 'DELETE_COMPLETE')!;
+    expect(env.emulator.iam.denials.filter((denial) => denial.at < policyDeleted.at)).toEqual([]);
+    expect(env.emulator.iam.denials.every((denial) => denial.action === 'iotsitewise:DescribeGatewayCapabilityConfiguration'
+      && denial.principal.includes('IsCompleteHandler') && denial.at <= rolledBack.at + 300_000)).toBe(true);
+  });
+
   // As the rename: wrapping the construct in a new parent changes its logical id too.
   lifecycleTest('wrapping the construct in a new parent keeps the document on the gateway, in sync', async () => {
     const gatewayId = env.emulator.sitewise.createGateway();
@@ -257,6 +312,25 @@ describe('Kinesis Video edge configurations', () => {
     expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
     expect(edge()).toMatchObject({ syncStatus: 'IN_SYNC' });
     expect(env.harness.resource('FrontDoor').physicalId).toBe(env.emulator.kinesisVideo.stream('front-door')!.arn);
+  });
+
+  lifecycleTest('a second stack with another configuration for the same stream fails its deploy, naming the owner', async () => {
+    await env.harness.deploy(cameraStack(secretArn));
+    const other = env.newHarness();
+    const intruder = new Stack(new App(), 'Intruder');
+    new StreamEdgeConfiguration(intruder, 'FrontDoor', {
+      streamName: 'front-door',
+      hubDeviceArn: HUB,
+      recorder: {
+        mediaUriSecret: secretsmanager.Secret.fromSecretCompleteArn(intruder, 'Camera', secretArn),
+        schedule: EdgeSchedule.cron('0 0 20 ? * MON-FRI', Duration.hours(1)),
+      },
+    });
+    const result = await other.deploy(intruder);
+
+    expect(result.status).toBe('ROLLBACK_COMPLETE');
+    expect(failureReason(result.events, 'FrontDoor')).toContain(`is configured by Cameras/${env.harness.resource('FrontDoor').logicalId}`);
+    expect(edge()).toMatchObject({ syncStatus: 'IN_SYNC', updates: 1 });
   });
 
   // The old stream is no longer in the template, but tagged as this stack's: its cleanup Delete is allowed.

@@ -81,6 +81,7 @@ export function providerForServiceToken(resources: readonly DeployedResource[], 
     userOnEventFunctionArn: onEventArn,
     userIsCompleteFunctionArn: typeof isCompleteArn === 'string' ? isCompleteArn : undefined,
     waiter: typeof waiterArn === 'string' ? waiterRetryPolicy(resources, waiterArn) : undefined,
+    waiterStateMachineArn: typeof waiterArn === 'string' ? waiterArn : undefined,
   };
 }
 

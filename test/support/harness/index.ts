@@ -13,7 +13,7 @@ import { CreateOperation, CustomResourceDriver, LambdaFunctionDriver, ProvidedRe
 import { CloudFormationStack } from './stack';
 import { DeployedResource } from './stack-state';
 import { checkExecutionInput } from './step-functions';
-import { CfnTemplate, isCustomResourceType, LAMBDA_FUNCTION_TYPE } from './template';
+import { CfnTemplate, isCustomResourceType, LAMBDA_FUNCTION_TYPE, STATE_MACHINE_TYPE } from './template';
 import { HarnessDisposedError, sleep } from './time';
 import { InvocationRecord, RequestType, ResourceProvider, ResponseRecord, StackEvent, StackOperationResult, StackStatus, WaiterStartRecord } from './types';
 
@@ -280,6 +280,8 @@ export class CloudFormationHarness {
       },
       putResponse: async (responseUrl, body) => this.endpoint.put(responseUrl, body),
       sleep: (ms) => sleep(clock, ms, this.abort.signal),
+      stateMachineExists: (arn) => resources().some((resource) => resource.type === STATE_MACHINE_TYPE
+        && (resource.physicalId === arn || resource.attributes.Arn === arn)),
       startExecution: async (input, execution) => {
         const event = JSON.parse(input) as { LogicalResourceId: string; RequestType: RequestType };
         const record = { at: clock.now(), logicalResourceId: event.LogicalResourceId, requestType: event.RequestType, bytes: Buffer.byteLength(input, 'utf8') };

@@ -28,6 +28,8 @@ export interface ProviderFrameworkConfiguration {
   /** Absent for a synchronous Provider (no isCompleteHandler). */
   readonly userIsCompleteFunctionArn?: string;
   readonly waiter?: WaiterRetryPolicy;
+  /** ARN of the waiter state machine. */
+  readonly waiterStateMachineArn?: string;
 }
 
 export interface FrameworkServices {
@@ -42,6 +44,11 @@ export interface FrameworkServices {
    * over 262,144 bytes), else runs `execution` in the background and returns at once.
    */
   startExecution(input: string, execution: () => Promise<void>): Promise<void>;
+  /**
+   * Whether the waiter state machine still exists. A deleted state machine's executions are
+   * terminated on their next state transition (DeleteStateMachine's API reference).
+   */
+  stateMachineExists(stateMachineArn: string): boolean;
 }
 
 /** Framework event: the CloudFormation request plus whatever the user onEvent returned. */
@@ -110,7 +117,9 @@ export class ProviderFramework {
    */
   private async runWaiterExecution(input: string): Promise<void> {
     const waiter = this.config.waiter ?? { intervalSeconds: 5, maxAttempts: 360, backoffRate: 1 };
+    const stateMachine = this.config.waiterStateMachineArn;
     for (let retries = 0; ; retries++) {
+      if (stateMachine !== undefined && !this.services.stateMachineExists(stateMachine)) return;
       try {
         await this.safeHandler(JSON.parse(input) as FrameworkEvent, (event) => this.isComplete(event));
         return;
