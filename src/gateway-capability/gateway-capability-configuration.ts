@@ -19,7 +19,6 @@ import { ownershipKeys } from '../shared/ownership-tags';
 import { checkSyncTimeoutSeconds } from '../shared/rules';
 import { checkedSeconds, validationError } from '../shared/validation';
 
-/** Properties of a {@link GatewayCapabilityConfiguration}. */
 /**
  * What onEvent calls on a gateway: the write, the owner tags around it (ownership), and the
  * stored document when it takes a configuration over from another resource.
@@ -31,6 +30,7 @@ const ON_EVENT_ACTIONS = [
 /** What isComplete calls on a gateway: the sync status, and the owner tag it removes once a delete is done. */
 const IS_COMPLETE_ACTIONS = ['iotsitewise:DescribeGatewayCapabilityConfiguration', 'iotsitewise:UntagResource'];
 
+/** Properties of a {@link GatewayCapabilityConfiguration}. */
 export interface GatewayCapabilityConfigurationProps {
   /**
    * The id (a UUID) of the gateway to configure, as a string or a token.

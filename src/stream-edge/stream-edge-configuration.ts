@@ -20,8 +20,7 @@ import { ownershipKeys } from '../shared/ownership-tags';
 import { checkSyncTimeoutSeconds } from '../shared/rules';
 import { checkedSeconds, validationError } from '../shared/validation';
 
-/** The Kinesis Video actions the isComplete handler calls, on the stream's ARN only. */
-/** What isComplete calls on a stream: the edge configuration, and the owner tag it removes once a delete is done. */
+/** What isComplete calls on a stream: it starts, follows and deletes the edge configuration, and removes the owner tag once a delete is done. */
 const IS_COMPLETE_ACTIONS = [
   'kinesisvideo:StartEdgeConfigurationUpdate',
   'kinesisvideo:DescribeEdgeConfiguration',

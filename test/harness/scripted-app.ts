@@ -25,7 +25,10 @@ export interface ScriptedAppOptions {
   readonly queryInterval?: Duration;
   /** Default 5 minutes. */
   readonly totalTimeout?: Duration;
-  /** Lambda Timeout of the onEvent function; default 60 seconds. */
+  /**
+   * Lambda Timeout of the onEvent function; default 5 minutes. At the tests' time scale a minute
+   * is 100 ms of real time, too short for a first SDK call on a loaded machine.
+   */
   readonly onEventTimeout?: Duration;
   /** A synchronous Provider (no isComplete handler). */
   readonly synchronous?: boolean;
@@ -48,14 +51,14 @@ export function scriptedStack(options: ScriptedAppOptions): Stack {
     runtime: lambda.Runtime.NODEJS_22_X,
     handler: 'index.onEvent',
     code,
-    timeout: options.onEventTimeout ?? Duration.seconds(60),
+    timeout: options.onEventTimeout ?? Duration.minutes(5),
   });
   options.onEventStatements?.forEach((statement) => onEvent.addToRolePolicy(statement));
   const isComplete = options.synchronous ? undefined : new lambda.Function(stack, 'IsComplete', {
     runtime: lambda.Runtime.NODEJS_22_X,
     handler: 'index.isComplete',
     code,
-    timeout: Duration.seconds(30),
+    timeout: Duration.minutes(2),
   });
   const provider = new cr.Provider(stack, 'Provider', {
     onEventHandler: onEvent,
