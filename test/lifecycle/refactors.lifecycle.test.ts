@@ -258,10 +258,12 @@ interface CameraOptions {
   readonly streamName?: string;
   readonly schedule?: string;
   readonly removalPolicy?: RemovalPolicy;
+  /** @default 'Cameras' */
+  readonly stackName?: string;
 }
 
 function cameraStack(secretArn: string, options: CameraOptions = {}): Stack {
-  const stack = new Stack(new App(), 'Cameras');
+  const stack = new Stack(new App(), options.stackName ?? 'Cameras');
   const streamName = options.streamName ?? 'front-door';
   new StreamEdgeConfiguration(stack, options.id ?? 'FrontDoor', {
     ...(options.by === 'arn' ? { streamArn: env.emulator.kinesisVideo.stream(streamName)!.arn } : { streamName }),
@@ -316,17 +318,7 @@ describe('Kinesis Video edge configurations', () => {
 
   lifecycleTest('a second stack with another configuration for the same stream fails its deploy, naming the owner', async () => {
     await env.harness.deploy(cameraStack(secretArn));
-    const other = env.newHarness();
-    const intruder = new Stack(new App(), 'Intruder');
-    new StreamEdgeConfiguration(intruder, 'FrontDoor', {
-      streamName: 'front-door',
-      hubDeviceArn: HUB,
-      recorder: {
-        mediaUriSecret: secretsmanager.Secret.fromSecretCompleteArn(intruder, 'Camera', secretArn),
-        schedule: EdgeSchedule.cron('0 0 20 ? * MON-FRI', Duration.hours(1)),
-      },
-    });
-    const result = await other.deploy(intruder);
+    const result = await env.newHarness().deploy(cameraStack(secretArn, { stackName: 'Intruder', schedule: '0 0 20 ? * MON-FRI' }));
 
     expect(result.status).toBe('ROLLBACK_COMPLETE');
     expect(failureReason(result.events, 'FrontDoor')).toContain(`is configured by Cameras/${env.harness.resource('FrontDoor').logicalId}`);
