@@ -6,10 +6,15 @@ import { ScaledClock } from '../clock';
 import { resolveAssetPlaceholders, synthesizeStack, SynthesizedStack } from './cloud-assembly';
 import { CustomResourceEndpoint } from './custom-resource-endpoint';
 import { findFunctionByArn, lambdaConfiguration, providerForServiceToken, providerUserFunctionIds } from './deployed-functions';
-import { RoleSessionRegistry, rolePolicies, roleNameOf, sessionCredentials, SessionCredentials, WildcardGrant, wildcardGrants } from './iam-policies';
+import {
+  IAM_MANAGED_POLICY_TYPE, IAM_POLICY_TYPE, IAM_ROLE_POLICY_TYPE, IAM_ROLE_TYPE, RoleSessionRegistry, rolePolicies, roleNameOf, sessionCredentials,
+  SessionCredentials, WildcardGrant, wildcardGrants,
+} from './iam-policies';
 import { LambdaFunctionConfiguration, LambdaService, LambdaServiceError } from './lambda-runner';
 import { ProviderFramework } from './provider-framework';
-import { CreateOperation, CustomResourceDriver, LambdaFunctionDriver, ProvidedResourceDriver, ResourceDriver, StubResourceDriver } from './resource-drivers';
+import {
+  CreateOperation, CustomResourceDriver, IamResourceDriver, LambdaFunctionDriver, ProvidedResourceDriver, ResourceDriver, StubResourceDriver,
+} from './resource-drivers';
 import { CloudFormationStack } from './stack';
 import { DeployedResource } from './stack-state';
 import { checkExecutionInput } from './step-functions';
@@ -26,6 +31,10 @@ export type { AssetEnvironment, FileAssetDestination, SynthesizedStack } from '.
 export { resolveAssetPlaceholders } from './cloud-assembly';
 export type { CfnTemplate } from './template';
 export { HarnessDisposedError } from './time';
+export { IAM_QUOTAS } from './iam-quotas';
+
+/** Resource types whose operations IAM's quotas can refuse. */
+const IAM_TYPES = new Set([IAM_ROLE_TYPE, IAM_POLICY_TYPE, IAM_ROLE_POLICY_TYPE, IAM_MANAGED_POLICY_TYPE]);
 
 export interface CloudFormationHarnessOptions {
   /** Simulated time for every wait: waiter polling, ServiceTimeout, Lambda timeouts, and the handlers' own clock. */
@@ -113,6 +122,7 @@ export class CloudFormationHarness {
     readonly customResource: ResourceDriver;
     readonly lambdaFunction: ResourceDriver;
     readonly stub: ResourceDriver;
+    readonly iam: ResourceDriver;
     readonly provided: Map<string, ResourceDriver>;
   };
   /** Functions some Provider invokes, in the template being deployed: booted when created. */
@@ -148,6 +158,7 @@ export class CloudFormationHarness {
       lambdaFunction: new LambdaFunctionDriver(this.stubEnvironment(),
         (operation, physicalId, attributes) => this.activateFunction(operation, physicalId, attributes)),
       stub: new StubResourceDriver(this.stubEnvironment()),
+      iam: new IamResourceDriver(this.stubEnvironment(), () => this.stack?.resources.values() ?? []),
       provided: new Map(Object.entries(options.resourceProviders ?? {}).map(([type, provider]) => [
         type,
         new ProvidedResourceDriver(provider, (logicalId) => ({
@@ -332,7 +343,8 @@ export class CloudFormationHarness {
     if (isCustomResourceType(type)) return this.drivers.customResource;
     const provided = this.drivers.provided.get(type);
     if (provided) return provided;
-    return type === LAMBDA_FUNCTION_TYPE ? this.drivers.lambdaFunction : this.drivers.stub;
+    if (type === LAMBDA_FUNCTION_TYPE) return this.drivers.lambdaFunction;
+    return IAM_TYPES.has(type) ? this.drivers.iam : this.drivers.stub;
   }
 
   /** Boots a Provider user function's container while the function is "being created". */

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'crypto';
 import { CustomResourceEndpoint, DEFAULT_SERVICE_TIMEOUT_SECONDS } from './custom-resource-endpoint';
+import { iamQuotaViolation, IamResourceState } from './iam-quotas';
 import { ProviderFramework } from './provider-framework';
 import { toResourceProperties } from './stack-state';
 import { StubEnvironment, stubIdentity } from './stub-resources';
@@ -175,6 +176,23 @@ export class StubResourceDriver implements ResourceDriver {
 
   public async delete(operation: DeleteOperation): Promise<OperationOutcome> {
     return { status: 'COMPLETE', physicalId: operation.physicalId, attributes: {} };
+  }
+}
+
+/**
+ * IAM roles and policies: stubs that fail, as IAM does, when the role's policies would exceed
+ * IAM's quotas (`iam-quotas.ts`) once the operation is done.
+ */
+export class IamResourceDriver extends StubResourceDriver {
+  constructor(environment: StubEnvironment, private readonly stackResources: () => Iterable<IamResourceState>) {
+    super(environment);
+  }
+
+  public async create(operation: CreateOperation): Promise<OperationOutcome> {
+    const outcome = await super.create(operation);
+    if (outcome.status !== 'COMPLETE') return outcome;
+    const violation = iamQuotaViolation(this.stackResources(), { ...operation, physicalId: outcome.physicalId });
+    return violation === undefined ? outcome : { status: 'FAILED', reason: violation };
   }
 }
 
