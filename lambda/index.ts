@@ -4,13 +4,16 @@
  */
 import { gatewayCapabilityHandler } from './gateway-capability';
 import { endpointReadinessHandler } from './ground-station';
-import { describeError, TerminalError } from './shared/errors';
+import { cutReason, describeError, TerminalError } from './shared/errors';
 import { logger } from './shared/logger';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse, ResourceHandler } from './shared/types';
 import { streamEdgeHandler } from './stream-edge';
 import { GATEWAY_CAPABILITY_RESOURCE_TYPE } from '../src/gateway-capability/resource-properties';
 import { ENDPOINT_READINESS_RESOURCE_TYPE } from '../src/ground-station/resource-properties';
 import { STREAM_EDGE_RESOURCE_TYPE } from '../src/stream-edge/resource-properties';
+
+/** A failure reason is logged whole up to this length (a device's details can be long, but not without end). */
+const MAX_LOGGED_REASON_CHARS = 16_384;
 
 const HANDLERS: Record<string, ResourceHandler> = {
   [GATEWAY_CAPABILITY_RESOURCE_TYPE]: gatewayCapabilityHandler,
@@ -42,8 +45,11 @@ async function handle<T>(step: string, event: OnEventRequest, run: (handler: Res
     logger.info(`${step} finished`, { result: summarize(result) });
     return result;
   } catch (error) {
-    logger.error(`${step} failed`, { error: describeError(error) });
-    throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    logger.error(`${step} failed`, { error: describeError(error), reason: message.slice(0, MAX_LOGGED_REASON_CHARS) });
+    // The framework sends the message to CloudFormation as the reason: keep the response under its 4 KB.
+    const reason = cutReason(message);
+    throw reason === message ? error : new TerminalError(reason);
   }
 }
 

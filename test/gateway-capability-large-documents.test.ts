@@ -81,25 +81,41 @@ describe('GatewayCapabilityConfiguration documents too large for the template', 
     expect(assetText(app, properties.CapabilityConfigurationS3.Key)).toBe(document);
   });
 
-  test('onEvent may read the .json objects of the asset bucket, in every stack with a gateway configuration: a rollback reads the previous document\'s object', () => {
-    for (const document of [documentOf(100), documentOf(BUDGET + 1)]) {
-      const { stack } = withDocument(document);
-      const template = Template.fromStack(stack);
-      template.hasResourceProperties('AWS::IAM::Policy', {
-        Roles: [{ Ref: Match.stringLikeRegexp('OnEventHandlerRole') }],
-        PolicyDocument: {
-          Statement: Match.arrayWith([{
-            Action: 's3:GetObject',
-            Effect: 'Allow',
-            Resource: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::cdk-hnb659fds-assets-123456789012-eu-west-1/*.json']] }],
-          }]),
-        },
-      });
-      const isCompletePolicy = Object.values(template.findResources('AWS::IAM::Policy', {
-        Properties: { Roles: [{ Ref: Match.stringLikeRegexp('IsCompleteHandlerRole') }] },
-      }));
-      expect(JSON.stringify(isCompletePolicy)).not.toContain('s3:');
-    }
+  test('onEvent may read exactly the carried objects, in a managed policy named by them that the resource depends on', () => {
+    const { stack } = withDocument(documentOf(BUDGET + 1));
+    const template = Template.fromStack(stack);
+    const key = resourceProperties(stack).CapabilityConfigurationS3.Key;
+    const policies = template.findResources('AWS::IAM::ManagedPolicy');
+    expect(Object.keys(policies)).toEqual([expect.stringMatching(/^EdgeSyncDocumentReads[0-9A-F]{16}$/)]);
+    const [[policyId, policy]] = Object.entries(policies) as Array<[string, any]>;
+    expect(policy.Properties.Roles).toEqual([{ Ref: expect.stringMatching(/OnEventHandlerRole/) }]);
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([{
+      Action: 's3:GetObject',
+      Effect: 'Allow',
+      Resource: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::cdk-hnb659fds-assets-123456789012-eu-west-1/${key}`]] }],
+    }]);
+    const [customResource] = Object.values(template.findResources(RESOURCE_TYPE)) as any[];
+    expect(customResource.DependsOn).toContain(policyId);
+    // No other grant on the bucket, and none for isComplete.
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('s3:');
+  });
+
+  test('a stack without carried documents grants no S3 read', () => {
+    const { stack } = withDocument(documentOf(100));
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+    expect(JSON.stringify(template.toJSON())).not.toContain('s3:GetObject');
+  });
+
+  // The policy's logical id follows the objects: CloudFormation creates the new policy before the
+  // update and deletes the old one in the cleanup, so a rollback can still read the old object.
+  test('a changed document changes the policy\'s logical id; the same document keeps it', () => {
+    const policyIdOf = (json: string) => Object.keys(Template.fromStack(withDocument(json).stack).findResources('AWS::IAM::ManagedPolicy'));
+    const first = policyIdOf(documentOf(BUDGET + 1));
+    expect(policyIdOf(documentOf(BUDGET + 1))).toEqual(first);
+    const changed = policyIdOf(documentOf(BUDGET + 2));
+    expect(changed).toHaveLength(1);
+    expect(changed).not.toEqual(first);
   });
 
   test('a document is measured as the event holds it: escaped backslashes and quotes count twice', () => {
@@ -223,22 +239,43 @@ describe('GatewayCapabilityConfiguration documents too large for the template', 
     expect(properties.CapabilityConfigurationS3).toBeUndefined();
   });
 
-  test('many large documents in one stack share the one statement', () => {
-    const app = new App();
-    const stack = new Stack(app, 'Stack', { env: ENV });
-    for (let i = 0; i < 21; i++) {
-      new GatewayCapabilityConfiguration(stack, `Collector${i}`, {
-        gatewayId: uuid(0, i),
-        namespace: CapabilityNamespace.OPC_UA_COLLECTOR_V3,
-        configuration: CapabilityConfiguration.fromJson(JSON.stringify({ n: i, padding: 'x'.repeat(BUDGET) })),
-      });
+  test('41 carried documents take two policies, each of at most 40 objects and under 6,144 characters resolved', () => {
+    const stack = stackOfLargeDocuments(41);
+    const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy')) as any[];
+    const resources = policies.map((policy) => [policy.Properties.PolicyDocument.Statement[0].Resource].flat());
+    expect(resources.map((list) => list.length).sort()).toEqual([1, 40]);
+    // Resolved in the longest partition and region, with a 10-character bootstrap qualifier.
+    const resolve = (value: unknown) => JSON.stringify(value)
+      .replace(/\{"Ref":"AWS::Partition"\}/g, '"aws-us-gov"')
+      .replace(/cdk-hnb659fds-assets-123456789012-eu-west-1/g, 'cdk-qualifier1-assets-123456789012-ap-southeast-5');
+    for (const policy of policies) {
+      const document = JSON.parse(resolve(policy.Properties.PolicyDocument).replace(/\{"Fn::Join":\["",\[((?:"[^"]*",?)+)\]\]\}/g,
+        (_: string, parts: string) => JSON.stringify((JSON.parse(`[${parts}]`) as string[]).join(''))));
+      expect(JSON.stringify(document)).not.toContain('Fn::');
+      expect(JSON.stringify(document).length).toBeLessThan(6_144);
     }
-    const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
-      .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement)
-      .filter((statement: any) => statement.Action === 's3:GetObject');
-    expect(statements).toHaveLength(1);
+    const [customResource] = Object.values(Template.fromStack(stack).findResources(RESOURCE_TYPE)) as any[];
+    expect(customResource.DependsOn).toEqual(expect.arrayContaining(Object.keys(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy'))));
+  });
+
+  test('more than 200 carried documents in one stack are refused at synth, naming the limit', () => {
+    expect(() => Template.fromStack(stackOfLargeDocuments(201)))
+      .toThrow(/201 configuration documents travel through S3 in this stack; the onEvent handler may read at most 200/);
   });
 });
+
+/** A stack of `count` collectors, each with its own document just over the inline budget. */
+function stackOfLargeDocuments(count: number): Stack {
+  const stack = new Stack(new App(), 'Stack', { env: ENV });
+  for (let i = 0; i < count; i++) {
+    new GatewayCapabilityConfiguration(stack, `Collector${i}`, {
+      gatewayId: uuid(0, i),
+      namespace: CapabilityNamespace.OPC_UA_COLLECTOR_V3,
+      configuration: CapabilityConfiguration.fromJson(JSON.stringify({ n: i, padding: 'x'.repeat(BUDGET) })),
+    });
+  }
+  return stack;
+}
 
 describe('a bootstrap bucket encrypted with a customer managed key', () => {
   test('the README\'s grant gives the onEvent handler kms:Decrypt on the key', () => {

@@ -47,3 +47,27 @@ export function describeError(error: unknown): string {
   const text = `${e?.name ?? 'Error'}: ${e?.message || e?.Message || String(error)}`;
   return text.length > 300 ? `${text.slice(0, 297)}...` : text;
 }
+
+/**
+ * The most bytes of a failure reason the handlers answer. CloudFormation refuses a response body
+ * over 4,096 bytes; the framework adds its own words, the stack id, the logical and physical ids
+ * (a stream ARN takes up to 1,024) around the reason.
+ */
+export const MAX_REASON_BYTES = 1_024;
+
+const CUT_MARK = ' ... (cut; the handler log has the whole reason)';
+
+/** `reason` if it fits `MAX_REASON_BYTES` as UTF-8, else its start (whole characters) and a mark saying it was cut. */
+export function cutReason(reason: string): string {
+  if (Buffer.byteLength(reason, 'utf8') <= MAX_REASON_BYTES) return reason;
+  const budget = MAX_REASON_BYTES - Buffer.byteLength(CUT_MARK, 'utf8');
+  let bytes = 0;
+  let end = 0;
+  for (const character of reason) {
+    const size = Buffer.byteLength(character, 'utf8');
+    if (bytes + size > budget) break;
+    bytes += size;
+    end += character.length;
+  }
+  return `${reason.slice(0, end)}${CUT_MARK}`;
+}

@@ -52,8 +52,11 @@ export class DocumentCarriage {
   private readonly documents: CarriedDocument[] = [];
   private decided = false;
 
-  /** @param owner the construct the assets are created in */
-  constructor(private readonly owner: Construct) {
+  /**
+   * @param owner the construct the assets are created in
+   * @param onCarried called with each asset written, to let the handler read it
+   */
+  constructor(private readonly owner: Construct, private readonly onCarried: (asset: s3assets.Asset) => void) {
     Aspects.of(owner).add({ visit: (node: IConstruct) => { if (node === owner) this.decide(); } }, { priority: AspectPriority.MUTATING });
   }
 
@@ -103,6 +106,7 @@ export class DocumentCarriage {
     fs.writeFileSync(file, text);
     const asset = new s3assets.Asset(this.owner, document.id, { path: file });
     document.carried = { asset, text };
+    this.onCarried(asset);
   }
 
   private objectProperty(document: CarriedDocument, context: IResolveContext): DocumentObject {

@@ -167,10 +167,8 @@ export class GatewayCapabilityConfiguration extends Construct {
       provider.grantOwned(HandlerRole.IS_COMPLETE, IS_COMPLETE_ACTIONS, gatewayArn('*'), keys.owner);
       provider.grantHandoverConfirmation('iotsitewise:ListTagsForResource', 'iotsitewise:UntagResource', gatewayArn('*'), keys.handover);
     }
-    // Documents too large for the template and the waiter's input travel as S3 objects, which onEvent
-    // reads: the current ones, and on a rollback the previous ones, which this template cannot name.
-    provider.grantDocumentReads();
-    const carriage = new DocumentCarriage(this);
+    // Documents too large for the template and the waiter's input travel as S3 objects, which onEvent reads.
+    const carriage = new DocumentCarriage(this, (asset) => provider.grantDocumentRead(this, asset));
     const configuration = carriage.add('Configuration', rendered.json);
     const reset = onDelete === ResetOnDelete.RESET && resetConfiguration !== undefined ? carriage.add('ResetConfiguration', resetConfiguration) : undefined;
 

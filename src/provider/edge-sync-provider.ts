@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
+import { DocumentReadPolicies } from './document-read-policies';
 import { validationError } from '../shared/validation';
 
 /** The handler bundle built by the `bundle` task from lambda/ and shipped in the npm package. */
@@ -63,7 +64,7 @@ export class EdgeSyncProvider extends Construct {
   private readonly statements = new Map<string, { readonly arns: string[]; readonly scopeArn: string }>();
   /** Targets claimed by constructs of this stack, to refuse two resources writing one target. */
   private readonly claims = new Map<string, string>();
-  private documentReadsGranted = false;
+  private documentReadPolicies?: DocumentReadPolicies;
   private readonly conditionalStatements = new Set<string>();
 
   private constructor(scope: Construct, id: string) {
@@ -175,19 +176,12 @@ export class EdgeSyncProvider extends Construct {
   }
 
   /**
-   * Lets onEvent read configuration documents carried as file assets: `s3:GetObject` on the
-   * `.json` objects of the stack's file asset bucket (where CDK uploads them). Not on the exact
-   * objects of this template: the rollback of an update re-applies the previous document, whose
-   * object only the previous template names, and it runs before the policies are rolled back.
+   * Lets onEvent read `asset`, a configuration document carried as a file asset, for `reader`
+   * (see DocumentReadPolicies).
    */
-  public grantDocumentReads(): void {
-    if (this.documentReadsGranted) return;
-    this.documentReadsGranted = true;
-    // The handlers' own code is a file asset of the same bucket.
-    const handlerCode = this.onEventHandler.node.findChild('Code') as s3assets.Asset;
-    const documents = handlerCode.bucket.arnForObjects('*.json');
-    // A list token like the other statements of this role, so that all of them share its default policy.
-    this.onEventHandler.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: Lazy.list({ produce: () => [documents] }) }));
+  public grantDocumentRead(reader: IConstruct, asset: s3assets.Asset): void {
+    this.documentReadPolicies ??= new DocumentReadPolicies(this, 'DocumentReads', this.onEventHandler.role!);
+    this.documentReadPolicies.grant(reader, asset);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { CfnWaitConditionHandle } from 'aws-cdk-lib';
 import { calls, eventOf, useHarness } from './helpers';
 import { scriptedStack } from './scripted-app';
 
@@ -59,4 +60,19 @@ test('a FAILED Update in onEvent answers the request\'s own id, so the rollback 
   const rollback = harness().invocations.filter((i) => i.handler === 'index.onEvent' && i.requestType === 'Update')[1];
   expect(rollback.event.PhysicalResourceId).toBe('p-one');
   expect(calls(harness().invocations, 'Res').filter((c) => c.startsWith('Delete'))).toEqual([]);
+});
+
+// The recorded id was created from the failed update's template: its Delete runs before the
+// resources it depends on there are deleted (in the rollback cleanup too).
+test('the recorded id is deleted before what it depended on in the failed update\'s template', async () => {
+  await harness().deploy(stack({ PhysicalIdPrefix: 'p', Name: 'one' }));
+  const failing = stack({ PhysicalIdPrefix: 'p', Name: 'two', IsCompleteFails: 'Update' });
+  const needed = new CfnWaitConditionHandle(failing, 'NeededByTwo');
+  failing.node.findChild('Res').node.addDependency(needed);
+
+  const result = await harness().deploy(failing);
+
+  expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+  const deletions = result.events.filter((e) => e.status === 'DELETE_COMPLETE').map((e) => `${e.logicalId} ${e.physicalId}`);
+  expect(deletions).toEqual(['Res p-two', expect.stringMatching(/^NeededByTwo /)]);
 });

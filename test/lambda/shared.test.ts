@@ -1,7 +1,7 @@
 import { isTransientSiteWiseError } from '../../lambda/gateway-capability/sitewise';
 import { backoffDelay } from '../../lambda/shared/backoff';
 import { hasConfiguredEndpoint } from '../../lambda/shared/endpoint';
-import { TerminalError } from '../../lambda/shared/errors';
+import { cutReason, MAX_REASON_BYTES, TerminalError } from '../../lambda/shared/errors';
 import { pollInterval } from '../../lambda/shared/wait';
 
 describe('hasConfiguredEndpoint', () => {
@@ -75,5 +75,19 @@ describe('timing', () => {
 
   test('polls every second for a minute, every 2 s to five minutes, then every 5 s', () => {
     expect([0, 59_999, 60_000, 299_999, 300_000, 3_000_000].map(pollInterval)).toEqual([1_000, 1_000, 2_000, 2_000, 5_000, 5_000]);
+  });
+});
+
+describe('cutReason', () => {
+  test('a reason of up to 1,024 bytes is kept whole', () => {
+    const reason = 'x'.repeat(MAX_REASON_BYTES);
+    expect(cutReason(reason)).toBe(reason);
+  });
+
+  test('a longer one keeps its start, in whole characters, and says it was cut, within 1,024 bytes', () => {
+    const cut = cutReason(`SYNC_FAILED: ${'é'.repeat(600)}`);
+    expect(cut).toMatch(/^SYNC_FAILED: é+ \.\.\. \(cut; the handler log has the whole reason\)$/);
+    expect(Buffer.byteLength(cut, 'utf8')).toBeLessThanOrEqual(MAX_REASON_BYTES);
+    expect(Buffer.byteLength(cut, 'utf8')).toBeGreaterThan(MAX_REASON_BYTES - 2);
   });
 });

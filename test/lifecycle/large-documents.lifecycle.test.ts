@@ -17,13 +17,23 @@ const COLLECTOR = 'iotsitewise:opcuacollector:3';
 /** The Step Functions input limit of the Provider framework's waiter, which carries every isComplete event. */
 const WAITER_INPUT_LIMIT_BYTES = 256 * 1024;
 
+interface PlantOptions {
+  /** Sources of about 1 KB in the configuration. @default 300 */
+  readonly kilobytes?: number;
+  /** Sources of about 1 KB in a custom reset document. @default the namespace's empty document */
+  readonly resetKilobytes?: number;
+}
+
 /** A stack whose collector has `kilobytes` sources of about 1 KB; the first logs in with the stack's secret. */
-function plantStack(gatewayId: string, options: { kilobytes?: number } = {}): Stack {
+function plantStack(gatewayId: string, options: PlantOptions = {}): Stack {
   const stack = new Stack(new App(), 'Plant');
   const secret = new secretsmanager.Secret(stack, 'PlcUser');
   const [first, ...rest] = largeCollectorSources(options.kilobytes ?? 300);
   const configuration = OpcUaCollectorConfiguration.v3({ sources: [{ ...first, identity: OpcUaIdentity.username(secret) }, ...rest] });
-  new GatewayCapabilityConfiguration(stack, 'Collector', { gatewayId, configuration });
+  const resetConfiguration = options.resetKilobytes === undefined
+    ? undefined
+    : OpcUaCollectorConfiguration.v3({ sources: largeCollectorSources(options.resetKilobytes, 9) });
+  new GatewayCapabilityConfiguration(stack, 'Collector', { gatewayId, configuration, resetConfiguration });
   return stack;
 }
 
@@ -67,8 +77,8 @@ lifecycleTest('a 300 KB document is read from its S3 object with the secret ARN 
   expect(largestWaiterInput()).toBeLessThan(WAITER_INPUT_LIMIT_BYTES / 16);
 });
 
-// The rollback Update runs before the policies are rolled back, under the new template's: onEvent
-// may read any .json object of the asset bucket, so the previous document's object too.
+// The rollback Update runs before the policies are rolled back, under the new template's. The
+// policy naming the previous object has a logical id of its own, deleted only in the cleanup.
 lifecycleTest('an update the gateway rejects rolls back to the previous large document, read again from its object', async () => {
   const gatewayId = env.emulator.sitewise.createGateway();
   const { apply, reject } = DeviceBehaviours;
@@ -100,6 +110,67 @@ lifecycleTest('an update from a carried document to an inline one that the gatew
 
   expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
   expect(appliedSources(gatewayId)).toHaveLength(300);
+});
+
+// The cleanup Delete of the old gateway reads the reset document it was created with, under the new
+// template's policies: the policy naming that object is deleted after it, in the same cleanup.
+lifecycleTest('a move to another gateway with a new large reset document resets the old gateway with its previous one', async () => {
+  const oldGateway = env.emulator.sitewise.createGateway();
+  const newGateway = env.emulator.sitewise.createGateway();
+  expect((await env.harness.deploy(plantStack(oldGateway, { resetKilobytes: 100 }))).status).toBe('CREATE_COMPLETE');
+  const result = await env.harness.deploy(plantStack(newGateway, { resetKilobytes: 101 }));
+
+  expect(result.status).toBe('UPDATE_COMPLETE');
+  expect(result.events.filter((event) => event.status === 'DELETE_FAILED')).toEqual([]);
+  expect(appliedSources(newGateway)).toHaveLength(300);
+  expect(appliedSources(oldGateway)).toHaveLength(100);
+});
+
+// The rollback's cleanup deletes the new gateway's resource with the properties it was created
+// with: its reset document is the new one, still readable until the new policy goes.
+lifecycleTest('a move to a gateway that rejects the document rolls back, and the new gateway is reset with the new reset document', async () => {
+  const oldGateway = env.emulator.sitewise.createGateway();
+  const rejecting = env.emulator.sitewise.createGateway();
+  env.emulator.sitewise.scriptDevice(rejecting, COLLECTOR, [DeviceBehaviours.reject(5_000), DeviceBehaviours.apply(5_000)]);
+  expect((await env.harness.deploy(plantStack(oldGateway, { resetKilobytes: 100 }))).status).toBe('CREATE_COMPLETE');
+  const result = await env.harness.deploy(plantStack(rejecting, { kilobytes: 301, resetKilobytes: 101 }));
+
+  expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+  expect(result.events.filter((event) => event.status === 'DELETE_FAILED')).toEqual([]);
+  expect(appliedSources(oldGateway)).toHaveLength(300);
+  expect(appliedSources(rejecting)).toHaveLength(101);
+});
+
+/** A stack of one collector per gateway, each with its own document of about 70 KB (carried); `changed` gets one source more. */
+function fleetStack(gatewayIds: readonly string[], changed?: string): Stack {
+  const stack = new Stack(new App(), 'Plant');
+  gatewayIds.forEach((gatewayId, line) => {
+    const configuration = OpcUaCollectorConfiguration.v3({ sources: largeCollectorSources(gatewayId === changed ? 71 : 70, line) });
+    new GatewayCapabilityConfiguration(stack, `Collector${line}`, { gatewayId, configuration });
+  });
+  return stack;
+}
+
+// 41 objects take two managed policies (40 objects each at most); the update and its rollback
+// attach old and new ones at once, within IAM's 10 per role (the harness refuses an eleventh).
+lifecycleTest('41 carried documents: an update the gateway rejects rolls back, reading every previous object under exact grants', async () => {
+  const gatewayIds = Array.from({ length: 41 }, () => env.emulator.sitewise.createGateway());
+  const rejecting = gatewayIds[17];
+  const { apply, reject } = DeviceBehaviours;
+  env.emulator.sitewise.scriptDevice(rejecting, COLLECTOR, [apply(2_000), reject(2_000), apply(2_000)]);
+  expect((await env.harness.deploy(fleetStack(gatewayIds))).status).toBe('CREATE_COMPLETE');
+  const managedPolicies = () => env.harness.resources().filter((r) => r.type === 'AWS::IAM::ManagedPolicy');
+  expect(managedPolicies()).toHaveLength(2);
+  const before = managedPolicies().map((r) => r.logicalId).sort();
+
+  const result = await env.harness.deploy(fleetStack(gatewayIds, rejecting));
+
+  expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+  expect(appliedSources(rejecting)).toHaveLength(70);
+  expect(managedPolicies().map((r) => r.logicalId).sort()).toEqual(before);
+  const statements = managedPolicies().flatMap((r) => (r.properties as any).PolicyDocument.Statement);
+  expect(statements.flatMap((statement) => statement.Resource)).toHaveLength(41);
+  expect(statements.flatMap((statement) => statement.Resource).every((arn: string) => /\/[0-9a-f]{64}\.json$/.test(arn))).toBe(true);
 });
 
 lifecycleTest('moving between an inline and a carried document works both ways, and delete resets the gateway', async () => {

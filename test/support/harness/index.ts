@@ -240,6 +240,12 @@ export class CloudFormationHarness {
     return { logicalId, type, physicalId, attributes, properties };
   }
 
+  /** Every resource currently deployed. */
+  public resources(): ResourceView[] {
+    return [...(this.stack?.resources.values() ?? [])]
+      .map(({ logicalId, type, physicalId, attributes, properties }) => ({ logicalId, type, physicalId, attributes, properties }));
+  }
+
   /** Whether a resource (by logical id or unique prefix) is currently deployed. */
   public has(logicalIdOrPrefix: string): boolean {
     const ids = [...(this.stack?.resources.keys() ?? [])];

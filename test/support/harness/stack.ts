@@ -25,13 +25,19 @@ type Change =
   | { readonly kind: 'created'; readonly record: DeployedResource }
   /** `record` carries the physical id CloudFormation will delete during rollback, if it has one. */
   | { readonly kind: 'create-failed'; readonly logicalId: string; readonly record?: DeployedResource }
-  | { readonly kind: 'updated'; readonly previous: DeployedResource; readonly attempted: Record<string, unknown> }
+  | { readonly kind: 'updated'; readonly previous: DeployedResource; readonly attempted: Record<string, unknown>; readonly attemptedDependencies: string[] }
   /**
    * `attempted` is absent when no request was sent (template error). `recordedPhysicalId`: the
    * physical id of the FAILED response, which CloudFormation records (and sends the rollback
    * Update to), when it differs from the previous one.
    */
-  | { readonly kind: 'update-failed'; readonly previous: DeployedResource; readonly attempted?: Record<string, unknown>; readonly recordedPhysicalId?: string }
+  | {
+    readonly kind: 'update-failed';
+    readonly previous: DeployedResource;
+    readonly attempted?: Record<string, unknown>;
+    readonly attemptedDependencies: string[];
+    readonly recordedPhysicalId?: string;
+  }
   | { readonly kind: 'replaced'; readonly previous: DeployedResource; readonly record: DeployedResource }
   /** Nothing sent; only template attributes (DeletionPolicy...) or dependencies changed. */
   | { readonly kind: 'unchanged'; readonly previous: DeployedResource };
@@ -40,6 +46,8 @@ type Change =
 interface Revert {
   readonly previous: DeployedResource;
   readonly attempted: Record<string, unknown>;
+  /** Its dependencies in the template of the failed update. */
+  readonly attemptedDependencies: string[];
   /** The physical id CloudFormation has on record for it now, which the rollback Update is sent with. */
   readonly physicalId: string;
 }
@@ -179,10 +187,12 @@ export class CloudFormationStack {
     const reverts = new Map<string, Revert>();
     for (const change of changes) {
       if (change.kind === 'updated') {
-        reverts.set(change.previous.logicalId, { previous: change.previous, attempted: change.attempted, physicalId: change.previous.physicalId });
+        const { previous, attempted, attemptedDependencies } = change;
+        reverts.set(previous.logicalId, { previous, attempted, attemptedDependencies, physicalId: previous.physicalId });
       } else if (change.kind === 'update-failed' && change.attempted) {
         const physicalId = change.recordedPhysicalId ?? change.previous.physicalId;
-        reverts.set(change.previous.logicalId, { previous: change.previous, attempted: change.attempted, physicalId });
+        const { previous, attempted, attemptedDependencies } = change;
+        reverts.set(previous.logicalId, { previous, attempted, attemptedDependencies, physicalId });
       }
     }
     // In reverse dependency order: a resource is rolled back before what it depends on, so a custom
@@ -197,9 +207,11 @@ export class CloudFormationStack {
         const revert = reverts.get(logicalId)!;
         const answered = await this.rollbackUpdate(revert);
         // The rollback answered another physical id than the one on record: the recorded one is
-        // deleted in the rollback's cleanup, with the properties it was created with.
+        // deleted in the rollback's cleanup, with the properties it was created with, in the order
+        // of the template it was created from (before what it depended on there).
         if (answered !== undefined && answered !== revert.physicalId) {
-          const record = { ...revert.previous, physicalId: revert.physicalId, properties: revert.attempted };
+          const { previous, physicalId, attempted, attemptedDependencies } = revert;
+          const record = { ...previous, physicalId, properties: attempted, dependencies: attemptedDependencies };
           superseded.push({ record, createdInThisOperation: true });
         }
         return answered !== undefined;
@@ -264,14 +276,14 @@ export class CloudFormationStack {
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
       this.resourceEvent(logicalId, definition.Type, previous ? 'UPDATE_FAILED' : 'CREATE_FAILED', previous?.physicalId, err.message);
-      return previous ? { change: { kind: 'update-failed', previous }, ok: false } : { change: { kind: 'create-failed', logicalId }, ok: false };
+      return previous ? { change: { kind: 'update-failed', previous, attemptedDependencies: [] }, ok: false } : { change: { kind: 'create-failed', logicalId }, ok: false };
     }
 
     if (!previous) return this.createResource(model, logicalId, definition, properties, dependencies, cancelled);
     if (previous.type !== definition.Type) {
       this.resourceEvent(logicalId, definition.Type, 'UPDATE_FAILED', previous.physicalId,
         `Update of resource type is not permitted. The new template modifies resource type of the following resources: [${logicalId}]`);
-      return { change: { kind: 'update-failed', previous }, ok: false };
+      return { change: { kind: 'update-failed', previous, attemptedDependencies: [] }, ok: false };
     }
     if (JSON.stringify(previous.properties) === JSON.stringify(properties)) {
       // Unchanged after resolution: nothing is sent (attributes like DeletionPolicy are taken over silently).
@@ -350,7 +362,7 @@ export class CloudFormationStack {
         this.resourceEvent(logicalId, type, 'UPDATE_COMPLETE', outcome.physicalId);
         const change: Change = outcome.physicalId !== previous.physicalId
           ? { kind: 'replaced', previous, record: updated }
-          : { kind: 'updated', previous, attempted: properties };
+          : { kind: 'updated', previous, attempted: properties, attemptedDependencies: dependencies };
         return { change, ok: true };
       }
       case 'FAILED': {
@@ -358,11 +370,11 @@ export class CloudFormationStack {
         const recordedPhysicalId = outcome.physicalId ?? previous.physicalId;
         if (recordedPhysicalId !== previous.physicalId) this.resources.set(logicalId, { ...previous, physicalId: recordedPhysicalId });
         this.resourceEvent(logicalId, type, 'UPDATE_FAILED', recordedPhysicalId, outcome.reason);
-        return { change: { kind: 'update-failed', previous, attempted: properties, recordedPhysicalId }, ok: false };
+        return { change: { kind: 'update-failed', previous, attempted: properties, attemptedDependencies: dependencies, recordedPhysicalId }, ok: false };
       }
       case 'CANCELLED':
         this.resourceEvent(logicalId, type, 'UPDATE_FAILED', previous.physicalId, 'Resource update cancelled');
-        return { change: { kind: 'update-failed', previous, attempted: properties }, ok: false, cancelledByOthers: true };
+        return { change: { kind: 'update-failed', previous, attempted: properties, attemptedDependencies: dependencies }, ok: false, cancelledByOthers: true };
     }
   }
 
