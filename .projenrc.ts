@@ -52,6 +52,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
     'esbuild@^0.28',
+    // Handler only (bundled by esbuild): compares configuration documents as JSON, whatever their key order and spacing.
+    'fast-json-stable-stringify@^2.1.0',
   ],
 
   jestOptions: {

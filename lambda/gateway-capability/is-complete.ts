@@ -1,5 +1,6 @@
+import { documentDigest } from './document-digest';
 import { CapabilityTarget, parseSettings, targetOfPhysicalId } from './settings';
-import { describeSyncStatus, gatewayArn, isNotFound, isTransientSiteWiseError, siteWiseFailure, untagGateway } from './sitewise';
+import { describeCapability, DescribedCapability, gatewayArn, isNotFound, isTransientSiteWiseError, siteWiseFailure, untagGateway } from './sitewise';
 import { TerminalError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { stackEnvironment } from '../shared/ownership';
@@ -9,7 +10,9 @@ import { ANSWER_MARGIN_MS, humanDuration, PollOutcome, retryTransientErrors, wai
 /**
  * Waits until the gateway reports a terminal capabilitySyncStatus: IN_SYNC succeeds,
  * SYNC_FAILED fails, NOT_APPLICABLE succeeds unless the resource says otherwise, and
- * OUT_OF_SYNC or UNKNOWN keep waiting until the sync timeout.
+ * OUT_OF_SYNC or UNKNOWN keep waiting until the sync timeout. Each status counts only while the
+ * namespace stores the document this operation wrote: once another writer has replaced it, an
+ * apply fails saying so, and a reset is over (nothing this resource wrote is left).
  */
 export async function isComplete(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse> {
   const wait = event.EdgeSyncWait;
@@ -24,13 +27,25 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
   const what = deleting ? 'the empty configuration' : 'the configuration';
 
   const poll = async (): Promise<PollOutcome<string>> => {
-    let status: string;
+    let described: DescribedCapability;
     try {
-      status = await describeSyncStatus(target);
+      described = await describeCapability(target);
     } catch (error) {
       if (deleting && isNotFound(error)) return { done: true, result: 'DELETED' };
       if (isTransientSiteWiseError(error)) throw error;
       throw siteWiseFailure(target, 'read the sync status of', error);
+    }
+    const status = described.syncStatus;
+    if (wait.AppliedDigest !== undefined && described.configuration !== undefined && documentDigest(described.configuration) !== wait.AppliedDigest) {
+      if (deleting) {
+        logger.info('another writer replaced the empty document: the delete is over', { syncStatus: status });
+        return { done: true, result: 'REPLACED' };
+      }
+      throw new TerminalError(
+        `Gateway ${target.gatewayId} stores another document for ${target.namespace} than the one this deploy applied ` +
+        `(capabilitySyncStatus ${status}): another writer (the console, the API, another tool) replaced it while the deploy ` +
+        'waited for the gateway. Find that writer, then deploy again.',
+      );
     }
     switch (status) {
       case 'IN_SYNC':

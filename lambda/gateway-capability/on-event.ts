@@ -1,11 +1,14 @@
+import { documentDigest, sameDocument } from './document-digest';
 import { documentText } from './documents';
-import { CapabilityTarget, checkConfiguration, checkResetConfiguration, parseSettings, physicalIdOf, targetOfPhysicalId } from './settings';
+import {
+  CapabilityTarget, checkConfiguration, checkResetConfiguration, GatewayCapabilitySettings, parseSettings, physicalIdOf, targetOfPhysicalId,
+} from './settings';
 import {
   gatewayArn, gatewayTags, isNotFound, isTransientSiteWiseError, siteWiseFailure, storedConfiguration, tagGateway, untagGateway,
   updateCapabilityConfiguration,
 } from './sitewise';
 import { ResetOnDelete } from '../../src/gateway-capability/resource-properties';
-import { TerminalError, unsupportedRequestType } from '../shared/errors';
+import { describeError, TerminalError, unsupportedRequestType } from '../shared/errors';
 import { logger } from '../shared/logger';
 import {
   applyOwnership, deleteOwnership, isInventedPhysicalId, ownedByAnotherMessage, ownerIdOf, OwnershipKeys, ownershipKeys, stackEnvironment,
@@ -50,7 +53,9 @@ async function apply(event: OnEventRequest, context: InvocationContext): Promise
   logger.info('configuration accepted', { capabilitySyncStatus: accepted, waitForSync: settings.waitForSync });
   return {
     PhysicalResourceId: physicalId,
-    EdgeSyncWait: { Mode: settings.waitForSync ? 'wait' : 'none', StartedAt: startedAt, Deadline: deadline, AcceptedStatus: accepted },
+    EdgeSyncWait: {
+      Mode: settings.waitForSync ? 'wait' : 'none', StartedAt: startedAt, Deadline: deadline, AcceptedStatus: accepted, AppliedDigest: documentDigest(configuration),
+    },
   };
 }
 
@@ -92,6 +97,10 @@ async function remove(event: OnEventRequest, context: InvocationContext): Promis
     if (decision.release) await tagCall(() => untagGateway(owned.arn, [owned.keys.owner]), until, 'release', target);
     return leaveAsIs(settings.namespace !== target.namespace ? 'the reset document belongs to another namespace' : `no empty document is known for ${target.namespace}`);
   }
+  if (await replacedByAnotherWriter(settings, target, until)) {
+    if (decision.release) await tagCall(() => untagGateway(owned.arn, [owned.keys.owner]), until, 'release', target);
+    return leaveAsIs('another writer (the console, the API) replaced this resource\'s document; what it wrote is not this resource\'s to remove');
+  }
   const resetConfiguration = await documentText(settings.resetConfiguration, until);
   checkResetConfiguration(resetConfiguration);
   try {
@@ -107,8 +116,33 @@ async function remove(event: OnEventRequest, context: InvocationContext): Promis
   // isComplete removes the owner tag once the gateway has the empty document.
   return {
     PhysicalResourceId: physicalId,
-    EdgeSyncWait: { Mode: 'wait', StartedAt: startedAt, Deadline: deadline, ...(decision.release ? { ReleaseOwnerTag: owned.keys.owner } : {}) },
+    EdgeSyncWait: {
+      Mode: 'wait',
+      StartedAt: startedAt,
+      Deadline: deadline,
+      AppliedDigest: documentDigest(resetConfiguration),
+      ...(decision.release ? { ReleaseOwnerTag: owned.keys.owner } : {}),
+    },
   };
+}
+
+/**
+ * Whether the namespace stores a document other than this resource's configuration: another
+ * writer replaced it (while a Create waited, which then failed, or since). A configuration that
+ * cannot be read any more (its S3 object removed) cannot tell: the reset goes ahead.
+ */
+async function replacedByAnotherWriter(settings: GatewayCapabilitySettings, target: CapabilityTarget, until: number): Promise<boolean> {
+  if (settings.gatewayId !== target.gatewayId || settings.namespace !== target.namespace) return false;
+  const stored = await tagCall(() => storedConfiguration(target), until, 'read the configuration of', target);
+  if (stored === undefined) return false;
+  let mine: string;
+  try {
+    mine = await documentText(settings.configuration, until);
+  } catch (error) {
+    logger.warn('could not read this resource\'s configuration to compare it with the stored one; resetting', { error: describeError(error) });
+    return false;
+  }
+  return !sameDocument(stored, mine);
 }
 
 /** The namespace's ownership tags on the gateway, and who this resource is; `gone` when the gateway no longer exists. */
@@ -141,7 +175,7 @@ async function claim(event: OnEventRequest, target: CapabilityTarget, configurat
       return;
     case 'others': {
       const stored = await tagCall(() => storedConfiguration(target), until, 'read the configuration of', target);
-      if (stored !== configuration) {
+      if (!sameDocument(stored, configuration)) {
         throw new TerminalError(ownedByAnotherMessage(`Capability namespace ${target.namespace} of gateway ${target.gatewayId}`, found.owner, owned.keys));
       }
       logger.info('taking over the configuration, which the gateway already stores', { from: found.owner, to: owned.me });

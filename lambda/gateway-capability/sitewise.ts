@@ -49,13 +49,19 @@ export async function updateCapabilityConfiguration(target: CapabilityTarget, do
   return response.capabilitySyncStatus ?? 'UNKNOWN';
 }
 
-/** Reads the sync status of a namespace's configuration. */
-export async function describeSyncStatus(target: CapabilityTarget): Promise<string> {
+/** A namespace's configuration as SiteWise stores it: the document and its sync status. */
+export interface DescribedCapability {
+  readonly syncStatus: string;
+  readonly configuration?: string;
+}
+
+/** Reads a namespace's stored document and its sync status. */
+export async function describeCapability(target: CapabilityTarget): Promise<DescribedCapability> {
   const response = await siteWiseClient().send(new DescribeGatewayCapabilityConfigurationCommand({
     gatewayId: target.gatewayId,
     capabilityNamespace: target.namespace,
   }));
-  return response.capabilitySyncStatus ?? 'UNKNOWN';
+  return { syncStatus: response.capabilitySyncStatus ?? 'UNKNOWN', configuration: response.capabilityConfiguration };
 }
 
 /** The document stored for a namespace, or undefined when the namespace has none. */

@@ -35,6 +35,12 @@ export interface WaitState {
   /** The status the API answered when it accepted the configuration. */
   readonly AcceptedStatus?: string;
   /**
+   * SiteWise: the digest of the document this operation wrote (the configuration, or the reset
+   * document). The gateway being IN_SYNC counts only while it stores that document: another
+   * writer may have replaced it meanwhile.
+   */
+  readonly AppliedDigest?: string;
+  /**
    * A delete of a target this resource owns: the owner tag to remove once the target is reset or
    * deleted. Not before: isComplete's permissions on a target the template no longer names come
    * from that tag.

@@ -18,6 +18,7 @@ import {
   withFakeTime,
 } from './events';
 import { isComplete, onEvent } from '../../lambda';
+import { documentDigest } from '../../lambda/gateway-capability/document-digest';
 
 const sitewise = mockClient(IoTSiteWiseClient);
 const START = Date.parse('2026-11-21T10:00:00Z');
@@ -31,20 +32,25 @@ useFakeClock(START, () => {
   gatewayTags = mockGatewayTags(sitewise);
 });
 
+/** The document the last UpdateGatewayCapabilityConfiguration wrote, which Describe returns. */
+let storedDocument: string | undefined;
+
 function acceptUpdates(status = 'OUT_OF_SYNC') {
-  sitewise.on(UpdateGatewayCapabilityConfigurationCommand).resolves({ capabilityNamespace: NAMESPACE, capabilitySyncStatus: status as any });
+  storedDocument = undefined;
+  sitewise.on(UpdateGatewayCapabilityConfigurationCommand).callsFake((input) => {
+    storedDocument = input.capabilityConfiguration;
+    return { capabilityNamespace: NAMESPACE, capabilitySyncStatus: status as any };
+  });
 }
 
+/** Describe answers `statuses` in turn, then the last one again, with the stored document. */
 function describeReturns(...statuses: string[]) {
-  let mock = sitewise.on(DescribeGatewayCapabilityConfigurationCommand);
-  for (const status of statuses) {
-    mock = mock.resolvesOnce(described(status));
-  }
-  mock.resolves(described(statuses[statuses.length - 1]));
+  let calls = 0;
+  sitewise.on(DescribeGatewayCapabilityConfigurationCommand).callsFake(() => described(statuses[Math.min(calls++, statuses.length - 1)]));
 }
 
 function described(status: string) {
-  return { gatewayId: GATEWAY_ID, capabilityNamespace: NAMESPACE, capabilityConfiguration: DOCUMENT, capabilitySyncStatus: status as any };
+  return { gatewayId: GATEWAY_ID, capabilityNamespace: NAMESPACE, capabilityConfiguration: storedDocument ?? DOCUMENT, capabilitySyncStatus: status as any };
 }
 
 describe('onEvent Create and Update', () => {
@@ -57,7 +63,9 @@ describe('onEvent Create and Update', () => {
     });
     expect(response).toEqual({
       PhysicalResourceId: PHYSICAL_ID,
-      EdgeSyncWait: { Mode: 'wait', StartedAt: START, Deadline: START + 900_000, AcceptedStatus: 'OUT_OF_SYNC' },
+      EdgeSyncWait: {
+        Mode: 'wait', StartedAt: START, Deadline: START + 900_000, AcceptedStatus: 'OUT_OF_SYNC', AppliedDigest: documentDigest(DOCUMENT),
+      },
     });
   });
 
@@ -204,6 +212,27 @@ describe('isComplete', () => {
     );
   });
 
+  test('a document replaced by another writer while the deploy waits fails at once, saying so, even when IN_SYNC', async () => {
+    acceptUpdates();
+    sitewise.on(DescribeGatewayCapabilityConfigurationCommand)
+      .resolvesOnce(described('OUT_OF_SYNC'))
+      .resolves({ ...described('IN_SYNC'), capabilityConfiguration: OLD_DOCUMENT });
+    await expect(runHandlers(onEventRequest('Create'))).rejects.toThrow(
+      `Gateway ${GATEWAY_ID} stores another document for ${NAMESPACE} than the one this deploy applied (capabilitySyncStatus IN_SYNC): ` +
+      'another writer',
+    );
+    expect(sitewise).toHaveReceivedCommandTimes(DescribeGatewayCapabilityConfigurationCommand, 2);
+  });
+
+  test('the document stored with another key order and spacing is the one applied', async () => {
+    acceptUpdates();
+    const reformatted = JSON.stringify({ sources: [{ endpoint: { endpointUri: 'opc.tcp://203.0.113.0:49320' }, name: 'Line 1' }] }, null, 2);
+    expect(reformatted).not.toBe(DOCUMENT);
+    sitewise.on(DescribeGatewayCapabilityConfigurationCommand).resolves({ ...described('IN_SYNC'), capabilityConfiguration: reformatted });
+    const { complete } = await runHandlers(onEventRequest('Create'));
+    expect(complete).toEqual({ IsComplete: true, Data: { SyncStatus: 'IN_SYNC' } });
+  });
+
   test('NOT_APPLICABLE succeeds by default', async () => {
     acceptUpdates('NOT_APPLICABLE');
     describeReturns('NOT_APPLICABLE');
@@ -340,9 +369,10 @@ describe('onEvent Delete', () => {
 
   test('a gateway deleted out of band counts as deleted', async () => {
     sitewise.on(UpdateGatewayCapabilityConfigurationCommand).rejects(new ResourceNotFoundException({ message: 'Gateway not found', ...meta }));
-    const { complete } = await runHandlers(onEventRequest('Delete'));
+    sitewise.on(DescribeGatewayCapabilityConfigurationCommand).rejects(new ResourceNotFoundException({ message: 'Gateway not found', ...meta }));
+    const { response, complete } = await runHandlers(onEventRequest('Delete'));
+    expect(response.EdgeSyncWait.Mode).toBe('none');
     expect(complete).toEqual({ IsComplete: true });
-    expect(sitewise).toHaveReceivedCommandTimes(DescribeGatewayCapabilityConfigurationCommand, 0);
   });
 
   test('a gateway deleted while the reset syncs counts as deleted', async () => {
@@ -459,6 +489,26 @@ describe('ownership: who configures a namespace, in tags on the gateway', () => 
     expect(sitewise).toHaveReceivedCommandWith(UpdateGatewayCapabilityConfigurationCommand, { capabilityConfiguration: '{"sources":[]}' });
     expect(gatewayTags).toEqual({});
     expect(sitewise).toHaveReceivedCommandWith(UntagResourceCommand, { tagKeys: [OWNER_KEY] });
+  });
+
+  test('a reset another writer replaced while the delete waits is over: the delete succeeds and releases the owner tag', async () => {
+    acceptUpdates();
+    gatewayTags[OWNER_KEY] = ME;
+    sitewise.on(DescribeGatewayCapabilityConfigurationCommand).resolves({ ...described('OUT_OF_SYNC'), capabilityConfiguration: OLD_DOCUMENT });
+    const response = await withFakeTime(() => onEvent(deleteRequest(), context()));
+    expect(await withFakeTime(() => isComplete(isCompleteRequest(deleteRequest(), response), context()))).toEqual({ IsComplete: true });
+    expect(sitewise).toHaveReceivedCommandTimes(DescribeGatewayCapabilityConfigurationCommand, 1);
+    expect(gatewayTags).toEqual({});
+  });
+
+  test('Delete of a namespace whose document another writer replaced leaves that document, and releases the owner tag', async () => {
+    acceptUpdates();
+    gatewayTags[OWNER_KEY] = ME;
+    sitewise.on(DescribeGatewayCapabilityConfigurationCommand).resolves({ ...described('IN_SYNC'), capabilityConfiguration: OLD_DOCUMENT });
+    const { response } = await runHandlers(deleteRequest());
+    expect(response.EdgeSyncWait.Mode).toBe('none');
+    expect(sitewise).not.toHaveReceivedCommand(UpdateGatewayCapabilityConfigurationCommand);
+    expect(gatewayTags).toEqual({});
   });
 
   test('Delete with an invented physical id (a cancelled Create) resets the namespace its properties name, only if that Create claimed it', async () => {

@@ -3,6 +3,7 @@
  * CloudFormation's lifecycle by the harness, talking to the local SiteWise endpoint over HTTP
  * through AWS_ENDPOINT_URL, with simulated gateways. Time runs 60 times faster.
  */
+import { IoTSiteWiseClient, UpdateGatewayCapabilityConfigurationCommand } from '@aws-sdk/client-iotsitewise';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iotsitewise from 'aws-cdk-lib/aws-iotsitewise';
 import { CapabilityConfiguration, CapabilityNamespace, GatewayCapabilityConfiguration } from '../../src';
@@ -231,4 +232,35 @@ lifecycleTest('handlers reach the endpoint only through AWS_ENDPOINT_URL, with S
     'POST /20200301/gateways/{gatewayId}/capability',
     'GET /20200301/gateways/{gatewayId}/capability/iotsitewise%3Aopcuacollector%3A3',
   ]));
+});
+
+// The document in sync must be the one this deploy applied: a console edit (or any other writer)
+// while the deploy waits is reported, and the rollback's Delete leaves that writer's document.
+lifecycleTest('another writer replacing the document while the create waits fails it; the rollback leaves their document', async () => {
+  const gatewayId = gatewayWith(DeviceBehaviours.apply(300_000), DeviceBehaviours.apply(5_000));
+  const deploying = env.harness.deploy(plantStack({ gatewayId }));
+  // Once the handler has written its document, another writer writes theirs.
+  const written = () => env.emulator.requests.some((r) => r.operation === 'UpdateGatewayCapabilityConfiguration' && r.status < 300);
+  while (!written()) await new Promise((resolve) => setTimeout(resolve, 5));
+  const otherWriter = new IoTSiteWiseClient(env.emulator.clientConfig());
+  const write = new UpdateGatewayCapabilityConfigurationCommand({ gatewayId, capabilityNamespace: COLLECTOR, capabilityConfiguration: DOCUMENT_V2 });
+  // The gateway processes one update at a time: wait until it has taken the handler's.
+  for (;;) {
+    try {
+      await otherWriter.send(write);
+      break;
+    } catch (error) {
+      if ((error as Error).name !== 'ConflictingOperationException') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+  const result = await deploying;
+
+  expect(result.status).toBe('ROLLBACK_COMPLETE');
+  expect(failureReason(result.events, 'Collector')).toContain(
+    `Gateway ${gatewayId} stores another document for ${COLLECTOR} than the one this deploy applied`,
+  );
+  expect(env.emulator.sitewise.device(gatewayId, COLLECTOR).cloudConfiguration).toBe(DOCUMENT_V2);
+  expect(env.emulator.requests.filter((r) => r.operation === 'UpdateGatewayCapabilityConfiguration')).toHaveLength(2);
+  expect(env.emulator.sitewise.gateway(gatewayId)!.tags).toEqual({});
 });
