@@ -50,7 +50,8 @@ function describeReturns(...statuses: string[]) {
 }
 
 function described(status: string) {
-  return { gatewayId: GATEWAY_ID, capabilityNamespace: NAMESPACE, capabilityConfiguration: storedDocument ?? DOCUMENT, capabilitySyncStatus: status as any };
+  const capabilityConfiguration = storedDocument ?? DOCUMENT;
+  return { gatewayId: GATEWAY_ID, capabilityNamespace: NAMESPACE, capabilityConfiguration, capabilitySyncStatus: status as any };
 }
 
 describe('onEvent Create and Update', () => {

@@ -261,6 +261,8 @@ lifecycleTest('another writer replacing the document while the create waits fail
     `Gateway ${gatewayId} stores another document for ${COLLECTOR} than the one this deploy applied`,
   );
   expect(env.emulator.sitewise.device(gatewayId, COLLECTOR).cloudConfiguration).toBe(DOCUMENT_V2);
-  expect(env.emulator.requests.filter((r) => r.operation === 'UpdateGatewayCapabilityConfiguration')).toHaveLength(2);
+  // The handler wrote once; the rollback's Delete wrote nothing.
+  const writers = env.emulator.requests.filter((r) => r.operation === 'UpdateGatewayCapabilityConfiguration' && r.status < 300).map((r) => r.principal);
+  expect(writers).toEqual([expect.stringContaining(':assumed-role/Plant-EdgeSyncProviderOnEventHandlerRole'), 'arn:aws:iam::123456789012:root']);
   expect(env.emulator.sitewise.gateway(gatewayId)!.tags).toEqual({});
 });
