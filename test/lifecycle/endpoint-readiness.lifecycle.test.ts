@@ -68,8 +68,7 @@ function receiverStackV2(timeout?: Duration): Stack {
       },
     ],
   });
-  // Defect (issue 12, item 6): the gate does not support CfnDataflowEndpointGroupV2 yet.
-  new DataflowEndpointGroupReadiness(stack, 'AgentReady', { dataflowEndpointGroup: group as unknown as groundstation.CfnDataflowEndpointGroup, timeout });
+  new DataflowEndpointGroupReadiness(stack, 'AgentReady', { dataflowEndpointGroup: group, timeout });
   return stack;
 }
 
@@ -146,8 +145,7 @@ lifecycleTest('destroy does nothing in AWS for the gate: only the endpoint group
   expect(gsCalls()).toBe(before);
 });
 
-// Defect (issue 12, item 6): V2 dataflow endpoint groups are not supported by the gate.
-lifecycleTest.failing('a V2 group: the agent of its uplink and downlink endpoints reports healthy, and the deploy is released', async () => {
+lifecycleTest('a V2 group: the agent of its uplink and downlink endpoints reports healthy, and the deploy is released', async () => {
   const { harness, emulator } = await withAgent(GroundStationAgentScripts.healthyAfter(20_000, 30_000));
   const result = await harness.deploy(receiverStackV2());
 
@@ -162,8 +160,7 @@ lifecycleTest.failing('a V2 group: the agent of its uplink and downlink endpoint
   expect(response.at).toBeGreaterThanOrEqual(Math.max(...healthy.map((e) => e.at)));
 });
 
-// Defect (issue 12, item 6): V2 dataflow endpoint groups are not supported by the gate.
-lifecycleTest.failing('a V2 group whose agent reports FAILED fails the deploy at once, naming its endpoints', async () => {
+lifecycleTest('a V2 group whose agent reports FAILED fails the deploy at once, naming its endpoints', async () => {
   const { harness } = await withAgent(GroundStationAgentScripts.aggregateFailed(10_000));
   const result = await harness.deploy(receiverStackV2());
 
