@@ -69,8 +69,10 @@ export interface DataflowEndpointGroupReadinessProps {
 /**
  * A readiness gate: the deploy waits until every AWS Ground Station Agent endpoint of a dataflow
  * endpoint group is ready (healthStatus HEALTHY, audit results not UNHEALTHY, agent status not
- * FAILED), as GetDataflowEndpointGroup shows what the agents report. The agent endpoints of a V2
- * group (CfnDataflowEndpointGroupV2), uplink and downlink, count like those of a V1 group.
+ * FAILED), as GetDataflowEndpointGroup shows what the agents report.
+ *
+ * The uplink and downlink endpoints of a V2 group (CfnDataflowEndpointGroupV2) are AWS Ground
+ * Station Agent endpoints and count like those of a V1 group.
  *
  * It fails at once on reasons that waiting does not heal (INVALID_IP_OWNERSHIP,
  * NOT_AUTHORIZED_TO_CREATE_SLR, DATAPLANE_FAILURE, an agent reporting FAILED) and keeps waiting

@@ -223,7 +223,9 @@ export function elasticIpProvider(): ResourceProvider {
 function pascalCase(value: any): any {
   if (Array.isArray(value)) return value.map(pascalCase);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([key, v]) => [key.charAt(0).toUpperCase() + key.slice(1), pascalCase(v)]));
+  return Object.fromEntries(Object.entries(value)
+    .filter(([, v]) => v !== undefined)
+    .map(([key, v]) => [key.charAt(0).toUpperCase() + key.slice(1), pascalCase(v)]));
 }
 
 function camelCase(value: any): any {

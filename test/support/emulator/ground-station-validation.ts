@@ -1,7 +1,7 @@
 import {
-  AGENT_CPU_CORES_LIST, AGENT_STATUSES, CAPABILITY_ARN_LIST, COMPONENT_STATUS_LIST, COMPONENT_TYPE, COMPONENT_VERSION_LIST, CREATE_ENDPOINT_DETAILS_LIST,
-  ENDPOINT_DETAILS_LIST, ENDPOINT_STATUSES, GROUND_STATION_ERRORS, INSTANCE_ID, INSTANCE_TYPE, IP_ADDRESS_LIST, IPV4_ADDRESS, MTU,
-  PASS_DURATION_SECONDS, PORT, SAFE_NAME, UUID, VERSION_STRING, VERSION_STRING_LIST,
+  AGENT_CPU_CORES_LIST, AGENT_STATUSES, CAPABILITY_ARN_LIST, COMPONENT_STATUS_LIST, COMPONENT_TYPE, COMPONENT_VERSION_LIST,
+  CREATE_ENDPOINT_DETAILS_LIST, ENDPOINT_DETAILS_LIST, ENDPOINT_STATUSES, GROUND_STATION_ERRORS, INSTANCE_ID, INSTANCE_TYPE, IP_ADDRESS_LIST,
+  IPV4_ADDRESS, MTU, PASS_DURATION_SECONDS, PORT, SAFE_NAME, UUID, VERSION_STRING, VERSION_STRING_LIST,
 } from './ground-station-shapes';
 import { listItem, ParameterValidator } from './parameter-validation';
 
@@ -175,7 +175,9 @@ function validateCreateEndpointDetails(validator: ParameterValidator, path: stri
 
   // UplinkDataflowDetails and DownlinkDataflowDetails are unions with one member, agentConnectionDetails.
   const dataflowPath = `${endpointPath}.dataflowDetails`;
-  const dataflow = validator.required(dataflowPath, endpoint.dataflowDetails) ? validator.structure(dataflowPath, endpoint.dataflowDetails) : undefined;
+  const dataflow = validator.required(dataflowPath, endpoint.dataflowDetails)
+    ? validator.structure(dataflowPath, endpoint.dataflowDetails)
+    : undefined;
   if (dataflow && exactlyOneOf(validator, dataflowPath, dataflow, ['agentConnectionDetails'])) {
     const connectionPath = `${dataflowPath}.agentConnectionDetails`;
     const connection = validator.structure(connectionPath, dataflow.agentConnectionDetails);

@@ -691,7 +691,12 @@ function storedEndpointV2(item: CreateEndpointDetailsInput): StoredEndpointDetai
     return {
       uplinkAwsGroundStationAgentEndpoint: {
         name,
-        dataflowDetails: { agentConnectionDetails: { ingressAddressAndPort: connection(ingressAddressAndPort), agentIpAndPortAddress: connection(agentIpAndPortAddress) } },
+        dataflowDetails: {
+          agentConnectionDetails: {
+            ingressAddressAndPort: connection(ingressAddressAndPort),
+            agentIpAndPortAddress: connection(agentIpAndPortAddress),
+          },
+        },
       } as UplinkAgentEndpoint,
     };
   }
@@ -700,7 +705,12 @@ function storedEndpointV2(item: CreateEndpointDetailsInput): StoredEndpointDetai
   return {
     downlinkAwsGroundStationAgentEndpoint: {
       name,
-      dataflowDetails: { agentConnectionDetails: { agentIpAndPortAddress: connection(agentIpAndPortAddress), egressAddressAndPort: connection(egressAddressAndPort) } },
+      dataflowDetails: {
+        agentConnectionDetails: {
+          agentIpAndPortAddress: connection(agentIpAndPortAddress),
+          egressAddressAndPort: connection(egressAddressAndPort),
+        },
+      },
     } as DownlinkAgentEndpoint,
   };
 }
