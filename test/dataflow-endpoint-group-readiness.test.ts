@@ -2,6 +2,7 @@ import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as groundstation from 'aws-cdk-lib/aws-groundstation';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
   DataflowEndpointGroupReadiness, DataflowEndpointGroupReadinessProps, GroundStationAgent, GroundStationAgentStatus,
 } from '../src';
@@ -28,6 +29,33 @@ function agentGroup(stack: Stack): groundstation.CfnDataflowEndpointGroup {
       },
     }],
   });
+}
+
+const UPLINK: groundstation.CfnDataflowEndpointGroupV2.CreateEndpointDetailsProperty = {
+  uplinkAwsGroundStationAgentEndpoint: {
+    name: 'uplink-1',
+    dataflowDetails: {
+      agentConnectionDetails: {
+        ingressAddressAndPort: { socketAddress: { name: '10.0.0.10', port: 50000 } },
+        agentIpAndPortAddress: { socketAddress: { name: '203.0.113.10', portRange: { minimum: 42000, maximum: 42100 } } },
+      },
+    },
+  },
+};
+const DOWNLINK: groundstation.CfnDataflowEndpointGroupV2.CreateEndpointDetailsProperty = {
+  downlinkAwsGroundStationAgentEndpoint: {
+    name: 'downlink-1',
+    dataflowDetails: {
+      agentConnectionDetails: {
+        agentIpAndPortAddress: { socketAddress: { name: '203.0.113.10', portRange: { minimum: 43000, maximum: 43100 } } },
+        egressAddressAndPort: { socketAddress: { name: '10.0.0.10', port: 55000 } },
+      },
+    },
+  },
+};
+
+function groupV2(stack: Stack, endpoints: groundstation.CfnDataflowEndpointGroupV2Props['endpoints'] = [UPLINK, DOWNLINK], id: string = 'Group'): groundstation.CfnDataflowEndpointGroupV2 {
+  return new groundstation.CfnDataflowEndpointGroupV2(stack, id, { endpoints });
 }
 
 describe('DataflowEndpointGroupReadiness', () => {
@@ -102,6 +130,62 @@ describe('DataflowEndpointGroupReadiness', () => {
     [{ readyAgentStatuses: [] }, 'Stack/Ready: readyAgentStatuses must list at least one status, got none'],
   ])('rejects %j', (props, message) => {
     expect(() => gate(newStack(), props)).toThrow(message);
+  });
+
+  describe('a CfnDataflowEndpointGroupV2', () => {
+    test('gives the group id and is scoped to exactly its ARN; the gate depends on the group', () => {
+      const stack = newStack();
+      const readiness = gate(stack, { dataflowEndpointGroupId: undefined, dataflowEndpointGroup: groupV2(stack) });
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties(RESOURCE_TYPE, { DataflowEndpointGroupId: { 'Fn::GetAtt': ['Group', 'Id'] } });
+      expect(stack.resolve(readiness.dataflowEndpointGroupId)).toEqual({ 'Fn::GetAtt': ['Group', 'Id'] });
+      const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+        .filter((statement) => statement.Action === 'groundstation:GetDataflowEndpointGroup');
+      expect(statements).toEqual([{ Action: 'groundstation:GetDataflowEndpointGroup', Effect: 'Allow', Resource: [{ 'Fn::GetAtt': ['Group', 'Arn'] }] }]);
+      // CloudFormation creates the group first: the gate's properties name it.
+      const [gateResource] = Object.values(template.findResources(RESOURCE_TYPE));
+      expect(JSON.stringify(gateResource.Properties)).toContain('"Fn::GetAtt":["Group","Id"]');
+    });
+
+    test.each([
+      ['an uplink agent endpoint', [UPLINK]],
+      ['a downlink agent endpoint', [DOWNLINK]],
+      ['endpoints that are a token', Token.asAny({ 'Fn::Split': [',', 'x'] })],
+      ['an endpoint that is a token', [Token.asAny({ Ref: 'Endpoint' })]],
+    ])('with %s counts as having an agent endpoint', (_what, endpoints) => {
+      const stack = newStack();
+      expect(() => gate(stack, { dataflowEndpointGroupId: undefined, dataflowEndpointGroup: groupV2(stack, endpoints as any) })).not.toThrow();
+    });
+
+    test.each([
+      ['no endpoints', []],
+      ['endpoints left out', undefined],
+      ['an item with neither member', [{}]],
+    ])('with %s is refused at synth: nothing could report it ready', (_what, endpoints) => {
+      const stack = newStack();
+      const group = new groundstation.CfnDataflowEndpointGroupV2(stack, 'Group', { endpoints: endpoints as any });
+      expect(() => gate(stack, { dataflowEndpointGroupId: undefined, dataflowEndpointGroup: group })).toThrow(
+        'Stack/Ready: dataflowEndpointGroup Stack/Group (a CfnDataflowEndpointGroupV2) has no uplinkAwsGroundStationAgentEndpoint or '
+        + 'downlinkAwsGroundStationAgentEndpoint in its endpoints, so no AWS Ground Station Agent can report it ready: give it one, or remove the readiness gate',
+      );
+    });
+
+    test('rejects both a group id and a V2 group', () => {
+      const stack = newStack();
+      expect(() => gate(stack, { dataflowEndpointGroup: groupV2(stack) })).toThrow('give exactly one of dataflowEndpointGroupId and dataflowEndpointGroup, got both');
+    });
+  });
+
+  test('a resource that is not a dataflow endpoint group is refused, naming it and its type', () => {
+    const stack = newStack();
+    const bucket = new s3.CfnBucket(stack, 'Bucket');
+    expect(() => gate(stack, { dataflowEndpointGroupId: undefined, dataflowEndpointGroup: bucket })).toThrow(
+      'Stack/Ready: dataflowEndpointGroup must be a CfnDataflowEndpointGroup (AWS::GroundStation::DataflowEndpointGroup) or a '
+      + 'CfnDataflowEndpointGroupV2 (AWS::GroundStation::DataflowEndpointGroupV2), got Stack/Bucket (AWS::S3::Bucket)',
+    );
+    expect(() => gate(stack, { dataflowEndpointGroupId: undefined, dataflowEndpointGroup: new s3.Bucket(stack, 'L2') as any }, 'L2Ready'))
+      .toThrow(/must be a CfnDataflowEndpointGroup .* got /);
   });
 
   test('rejects both a group id and a group', () => {

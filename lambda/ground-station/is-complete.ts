@@ -29,7 +29,7 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
       // Nothing reports readiness: "every endpoint is ready" would hold at once, and tell nothing.
       throw new TerminalError(
         `Dataflow endpoint group ${settings.groupId} has no AWS Ground Station Agent endpoint, so no agent can report it ready. ` +
-        'Give the group an awsGroundStationAgentEndpoint, or remove the readiness gate.',
+        'Give the group an awsGroundStationAgentEndpoint (a V2 group: an uplink or downlink agent endpoint), or remove the readiness gate.',
       );
     }
     const verdicts = endpoints.map((endpoint) => judgeEndpoint(endpoint, settings));

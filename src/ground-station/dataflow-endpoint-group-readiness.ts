@@ -1,5 +1,6 @@
-import { CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
-import * as groundstation from 'aws-cdk-lib/aws-groundstation';
+import { CfnResource, CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
+// Types only: CfnDataflowEndpointGroupV2 is not in every aws-cdk-lib this library supports.
+import type * as groundstation from 'aws-cdk-lib/aws-groundstation';
 import { Construct } from 'constructs';
 import { checkDataflowEndpointGroupId, ENDPOINT_READINESS_RESOURCE_TYPE, EndpointReadinessResourceProperties } from './resource-properties';
 import { EdgeSyncProvider, HandlerRole, SERVICE_TIMEOUT } from '../provider/edge-sync-provider';
@@ -29,11 +30,18 @@ export interface DataflowEndpointGroupReadinessProps {
   readonly dataflowEndpointGroupId?: string;
 
   /**
-   * The dataflow endpoint group, defined in this app.
+   * The dataflow endpoint group, defined in this app: a `CfnDataflowEndpointGroup`, or a
+   * `CfnDataflowEndpointGroupV2` (whose uplink and downlink endpoints are all AWS Ground Station
+   * Agent endpoints). Give the L1 itself; the gate reads its id, ARN and endpoints and depends on it.
+   *
+   * Typed as the two classes' common base, `CfnResource`: jsii has no union types, and
+   * `CfnDataflowEndpointGroupV2` is newer than the oldest aws-cdk-lib this library supports
+   * (2.200.0), so naming it would break apps on older aws-cdk-lib. Any other resource is refused
+   * at synth.
    *
    * @default - from `dataflowEndpointGroupId`
    */
-  readonly dataflowEndpointGroup?: groundstation.CfnDataflowEndpointGroup;
+  readonly dataflowEndpointGroup?: CfnResource;
 
   /**
    * The agent statuses that count as ready.
@@ -62,6 +70,9 @@ export interface DataflowEndpointGroupReadinessProps {
  * A readiness gate: the deploy waits until every AWS Ground Station Agent endpoint of a dataflow
  * endpoint group is ready (healthStatus HEALTHY, audit results not UNHEALTHY, agent status not
  * FAILED), as GetDataflowEndpointGroup shows what the agents report.
+ *
+ * The uplink and downlink endpoints of a V2 group (CfnDataflowEndpointGroupV2) are AWS Ground
+ * Station Agent endpoints and count like those of a V1 group.
  *
  * It fails at once on reasons that waiting does not heal (INVALID_IP_OWNERSHIP,
  * NOT_AUTHORIZED_TO_CREATE_SLR, DATAPLANE_FAILURE, an agent reporting FAILED) and keeps waiting
@@ -101,11 +112,9 @@ export class DataflowEndpointGroupReadiness extends Construct {
     if ((props.dataflowEndpointGroupId === undefined) === (props.dataflowEndpointGroup === undefined)) {
       throw validationError(this, `give exactly one of dataflowEndpointGroupId and dataflowEndpointGroup, got ${props.dataflowEndpointGroupId === undefined ? 'neither' : 'both'}`);
     }
-    this.dataflowEndpointGroupId = props.dataflowEndpointGroupId ?? props.dataflowEndpointGroup!.attrId;
-    if (props.dataflowEndpointGroup && !hasAgentEndpoint(props.dataflowEndpointGroup)) {
-      throw validationError(this, 'dataflowEndpointGroup has no awsGroundStationAgentEndpoint in its endpointDetails, '
-        + 'so no AWS Ground Station Agent can report it ready: give it one, or remove the readiness gate');
-    }
+    const group = props.dataflowEndpointGroup;
+    if (group) this.checkGroup(group);
+    this.dataflowEndpointGroupId = props.dataflowEndpointGroupId ?? Token.asString(group!.getAtt('Id'));
     if (!Token.isUnresolved(this.dataflowEndpointGroupId)) {
       const problem = checkDataflowEndpointGroupId(this.dataflowEndpointGroupId);
       if (problem) throw validationError(this, problem);
@@ -121,7 +130,7 @@ export class DataflowEndpointGroupReadiness extends Construct {
     const provider = EdgeSyncProvider.getOrCreate(this);
     const groupArn = (resourceName: string) => Stack.of(this).formatArn({ service: 'groundstation', resource: 'dataflow-endpoint-group', resourceName });
     provider.grant(HandlerRole.IS_COMPLETE, ['groundstation:GetDataflowEndpointGroup'],
-      props.dataflowEndpointGroup?.attrArn ?? groupArn(this.dataflowEndpointGroupId), groupArn('*'));
+      group ? Token.asString(group.getAtt('Arn')) : groupArn(this.dataflowEndpointGroupId), groupArn('*'));
 
     const properties: EndpointReadinessResourceProperties = {
       DataflowEndpointGroupId: this.dataflowEndpointGroupId,
@@ -139,7 +148,27 @@ export class DataflowEndpointGroupReadiness extends Construct {
     this.attrEndpointStatuses = resource.getAttString('EndpointStatuses');
     this.attrOmittedEndpointCount = resource.getAttString('OmittedEndpointCount');
   }
+
+  /** A V1 or V2 dataflow endpoint group with an AWS Ground Station Agent endpoint, or endpoints the handler judges at deploy time. */
+  private checkGroup(group: CfnResource): void {
+    if (!CfnResource.isCfnResource(group) || (group.cfnResourceType !== V1_GROUP_TYPE && group.cfnResourceType !== V2_GROUP_TYPE)) {
+      const got = CfnResource.isCfnResource(group) ? `${group.node.path} (${group.cfnResourceType})` : String(group);
+      throw validationError(this, `dataflowEndpointGroup must be a CfnDataflowEndpointGroup (${V1_GROUP_TYPE}) or a CfnDataflowEndpointGroupV2 `
+        + `(${V2_GROUP_TYPE}), got ${got}`);
+    }
+    if (group.cfnResourceType === V1_GROUP_TYPE && !hasAgentEndpoint(group as groundstation.CfnDataflowEndpointGroup)) {
+      throw validationError(this, 'dataflowEndpointGroup has no awsGroundStationAgentEndpoint in its endpointDetails, '
+        + 'so no AWS Ground Station Agent can report it ready: give it one, or remove the readiness gate');
+    }
+    if (group.cfnResourceType === V2_GROUP_TYPE && !hasAgentEndpointV2(group as unknown as groundstation.CfnDataflowEndpointGroupV2)) {
+      throw validationError(this, `dataflowEndpointGroup ${group.node.path} (a CfnDataflowEndpointGroupV2) has no uplinkAwsGroundStationAgentEndpoint `
+        + 'or downlinkAwsGroundStationAgentEndpoint in its endpoints, so no AWS Ground Station Agent can report it ready: give it one, or remove the readiness gate');
+    }
+  }
 }
+
+const V1_GROUP_TYPE = 'AWS::GroundStation::DataflowEndpointGroup';
+const V2_GROUP_TYPE = 'AWS::GroundStation::DataflowEndpointGroupV2';
 
 /**
  * Whether a group defined in this app has an AWS Ground Station Agent endpoint, or may have one
@@ -150,4 +179,20 @@ function hasAgentEndpoint(group: groundstation.CfnDataflowEndpointGroup): boolea
   if (Token.isUnresolved(details) || !Array.isArray(details)) return true;
   return details.some((item) => Token.isUnresolved(item)
     || (item as groundstation.CfnDataflowEndpointGroup.EndpointDetailsProperty).awsGroundStationAgentEndpoint !== undefined);
+}
+
+/**
+ * The same for a V2 group: every item of its `endpoints` is an uplink or a downlink AWS Ground
+ * Station Agent endpoint, so it has one unless it has no endpoints at all (the service requires
+ * 1 to 12). Endpoints that are tokens are judged by the handler.
+ */
+function hasAgentEndpointV2(group: groundstation.CfnDataflowEndpointGroupV2): boolean {
+  const endpoints = group.endpoints;
+  if (Token.isUnresolved(endpoints)) return true;
+  if (!Array.isArray(endpoints)) return false;
+  return endpoints.some((item) => {
+    if (Token.isUnresolved(item)) return true;
+    const details = item as groundstation.CfnDataflowEndpointGroupV2.CreateEndpointDetailsProperty;
+    return details.uplinkAwsGroundStationAgentEndpoint !== undefined || details.downlinkAwsGroundStationAgentEndpoint !== undefined;
+  });
 }

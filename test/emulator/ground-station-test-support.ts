@@ -72,3 +72,34 @@ export async function eventually(condition: () => boolean, what: string, timeout
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }
+
+/** A raw restJson1 answer: status, `x-amzn-ErrorType`, parsed body. */
+export interface RawGroundStationResponse {
+  readonly status: number;
+  readonly errorType: string | null;
+  readonly body: Record<string, any>;
+}
+
+/**
+ * CreateDataflowEndpointGroupV2 is newer than the Ground Station SDK here (3.523 has no command for
+ * it), so tests send it as a newer SDK would: restJson1 `POST /dataflowEndpointGroupV2` with a JSON
+ * body, signed only as far as the emulator looks (access key and credential scope).
+ */
+export async function createDataflowEndpointGroupV2(
+  emulator: LocalAwsEndpoint,
+  input: unknown,
+  signer: { readonly accessKeyId?: string; readonly region?: string } = {},
+): Promise<RawGroundStationResponse> {
+  const accessKeyId = signer.accessKeyId ?? EMULATOR_CREDENTIALS.accessKeyId;
+  const region = signer.region ?? 'us-east-1';
+  const response = await fetch(`${emulator.url}/dataflowEndpointGroupV2`, {
+    method: 'POST',
+    headers: {
+      'authorization': `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20261121/${region}/groundstation/aws4_request, SignedHeaders=host;x-amz-date, Signature=00ff`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify(input),
+  });
+  const text = await response.text();
+  return { status: response.status, errorType: response.headers.get('x-amzn-errortype'), body: text === '' ? {} : JSON.parse(text) };
+}

@@ -8,6 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { context, customResourceRequest, runHandlers, useFakeClock } from './events';
 import { onEvent } from '../../lambda';
+import { agentEndpointViews } from '../../lambda/ground-station/ground-station';
 import { endpointAttributes, judgeEndpoint } from '../../lambda/ground-station/readiness';
 import { OnEventRequest } from '../../lambda/shared/types';
 
@@ -47,6 +48,33 @@ function group(...endpoints: EndpointState[]): any {
       },
       healthStatus: e.healthStatus as any,
       healthReasons: e.healthReasons as any,
+    })),
+  };
+}
+
+/**
+ * A V2 group (CreateDataflowEndpointGroupV2) as GetDataflowEndpointGroup answers it: the first
+ * endpoint an uplink agent endpoint, the others downlink ones, in the members the 3.523 SDK has no
+ * types for (its deserializer passes them through: see the SDK test below).
+ */
+function groupV2(...endpoints: EndpointState[]): any {
+  const ranged = { socketAddress: { name: '203.0.113.10', portRange: { minimum: 42000, maximum: 42100 } } };
+  const customer = { socketAddress: { name: '10.0.0.10', port: 55000 } };
+  return {
+    dataflowEndpointGroupId: GROUP_ID,
+    endpointsDetails: endpoints.map((e, i) => ({
+      [i === 0 ? 'uplinkAwsGroundStationAgentEndpoint' : 'downlinkAwsGroundStationAgentEndpoint']: {
+        name: e.name,
+        dataflowDetails: {
+          agentConnectionDetails: i === 0
+            ? { ingressAddressAndPort: customer, agentIpAndPortAddress: ranged }
+            : { agentIpAndPortAddress: ranged, egressAddressAndPort: customer },
+        },
+        agentStatus: e.agentStatus,
+        auditResults: e.auditResults,
+      },
+      healthStatus: e.healthStatus,
+      healthReasons: e.healthReasons,
     })),
   };
 }
@@ -164,6 +192,78 @@ test('a failure reason for 500 failing endpoints stays short', async () => {
   const error: Error = await run(request('Create')).catch((e) => e);
   expect(error.message).toMatch(/^500 AWS Ground Station Agent endpoints .* cannot become ready: receiver-0: UNHEALTHY \[DATAPLANE_FAILURE\]; .*; and \d+ more$/);
   expect(Buffer.byteLength(error.message)).toBeLessThan(1_800);
+});
+
+describe('V2 groups: uplink and downlink AWS Ground Station Agent endpoints are judged like V1 ones', () => {
+  const UPLINK = { ...HEALTHY, name: 'uplink-1' };
+  const DOWNLINK = { ...HEALTHY, name: 'downlink-1' };
+
+  test('waits through NO_REGISTERED_AGENT and INITIALIZING_DATAPLANE until both are ready', async () => {
+    gs.on(GetGroup)
+      .resolvesOnce(groupV2({ ...NO_AGENT, name: 'uplink-1' }, { ...NO_AGENT, name: 'downlink-1' }))
+      .resolvesOnce(groupV2(UPLINK, { ...INITIALIZING, name: 'downlink-1' }))
+      .resolves(groupV2(UPLINK, { ...DOWNLINK, agentStatus: 'ACTIVE' }));
+    expect(await run(request('Create'))).toEqual({
+      IsComplete: true,
+      Data: { EndpointCount: '2', EndpointStatuses: '{"uplink-1":"HEALTHY/SUCCESS","downlink-1":"HEALTHY/ACTIVE"}', OmittedEndpointCount: '0' },
+    });
+    expect(gs).toHaveReceivedCommandTimes(GetGroup, 3);
+  });
+
+  test('UNVERIFIED_IP_OWNERSHIP keeps waiting', async () => {
+    gs.on(GetGroup)
+      .resolvesOnce(groupV2(UPLINK, { name: 'downlink-1', healthStatus: 'UNHEALTHY', healthReasons: ['UNVERIFIED_IP_OWNERSHIP'] }))
+      .resolves(groupV2(UPLINK, DOWNLINK));
+    expect((await run(request('Create'))).IsComplete).toBe(true);
+    expect(gs).toHaveReceivedCommandTimes(GetGroup, 2);
+  });
+
+  test.each(['INVALID_IP_OWNERSHIP', 'NOT_AUTHORIZED_TO_CREATE_SLR', 'DATAPLANE_FAILURE'])('%s fails at once, naming the endpoint', async (reason) => {
+    gs.on(GetGroup).resolves(groupV2(UPLINK, { name: 'downlink-1', healthStatus: 'UNHEALTHY', healthReasons: [reason] }));
+    await expect(run(request('Create'))).rejects.toThrow(
+      `1 AWS Ground Station Agent endpoint of dataflow endpoint group ${GROUP_ID} cannot become ready: downlink-1: UNHEALTHY [${reason}]`,
+    );
+    expect(gs).toHaveReceivedCommandTimes(GetGroup, 1);
+  });
+
+  test('an agent reporting FAILED on the uplink endpoint fails at once, with its status and audit', async () => {
+    gs.on(GetGroup).resolves(groupV2({ ...UPLINK, agentStatus: 'FAILED', auditResults: 'UNHEALTHY' }, DOWNLINK));
+    await expect(run(request('Create'))).rejects.toThrow('cannot become ready: uplink-1: HEALTHY [HEALTHY], agent FAILED, audit UNHEALTHY');
+    expect(gs).toHaveReceivedCommandTimes(GetGroup, 1);
+  });
+
+  test('an agent that never registers fails at the timeout with the reasons per endpoint', async () => {
+    gs.on(GetGroup).resolves(groupV2({ ...NO_AGENT, name: 'uplink-1' }, { ...INITIALIZING, name: 'downlink-1' }));
+    await expect(run(request('Create', { TimeoutSeconds: '120' }), 900_000)).rejects.toThrow(
+      'last seen: uplink-1: UNHEALTHY [NO_REGISTERED_AGENT]; downlink-1: UNHEALTHY [INITIALIZING_DATAPLANE]',
+    );
+  });
+
+  test('configured agent statuses and a required healthy audit read the V2 agentStatus and auditResults', async () => {
+    gs.on(GetGroup)
+      .resolvesOnce(groupV2(UPLINK, { ...DOWNLINK, agentStatus: 'INACTIVE' }))
+      .resolvesOnce(groupV2(UPLINK, { ...DOWNLINK, auditResults: undefined }))
+      .resolves(groupV2(UPLINK, DOWNLINK));
+    const result = await run(request('Create', { ReadyAgentStatuses: '["SUCCESS"]', RequireHealthyAudit: 'true' }));
+    expect(result.IsComplete).toBe(true);
+    expect(gs).toHaveReceivedCommandTimes(GetGroup, 3);
+  });
+
+  test('agentEndpointViews: every kind of agent endpoint, in group order; dataflow endpoints and unknown members left out', () => {
+    const views = agentEndpointViews([
+      { awsGroundStationAgentEndpoint: { name: 'v1', agentStatus: 'ACTIVE' }, healthStatus: 'HEALTHY' },
+      { endpoint: { name: 'classic' } } as any,
+      { uplinkAwsGroundStationAgentEndpoint: { name: 'up', auditResults: 'HEALTHY' }, healthStatus: 'UNHEALTHY', healthReasons: ['INITIALIZING_DATAPLANE'] },
+      { futureAgentEndpoint: { name: 'future' } } as any,
+      { downlinkAwsGroundStationAgentEndpoint: {} },
+      { uplinkAwsGroundStationAgentEndpoint: null } as any,
+    ]);
+    expect(views).toEqual([
+      { name: 'v1', healthStatus: 'HEALTHY', healthReasons: undefined, agentStatus: 'ACTIVE', auditResults: undefined },
+      { name: 'up', healthStatus: 'UNHEALTHY', healthReasons: ['INITIALIZING_DATAPLANE'], agentStatus: undefined, auditResults: 'HEALTHY' },
+      { name: 'downlink agent endpoint 3', healthStatus: undefined, healthReasons: undefined, agentStatus: undefined, auditResults: undefined },
+    ]);
+  });
 });
 
 test('judgeEndpoint: no status reported yet is ready by default once healthy', () => {

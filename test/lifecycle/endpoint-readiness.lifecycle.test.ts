@@ -39,6 +39,39 @@ function receiverStack(timeout?: Duration, endpoints: number = 1): Stack {
   return stack;
 }
 
+/** A receiver with a V2 group: one uplink and one downlink AWS Ground Station Agent endpoint. */
+function receiverStackV2(timeout?: Duration): Stack {
+  const stack = new Stack(new App(), 'Receiver');
+  const group = new groundstation.CfnDataflowEndpointGroupV2(stack, 'EndpointGroup', {
+    endpoints: [
+      {
+        uplinkAwsGroundStationAgentEndpoint: {
+          name: 'uplink-1',
+          dataflowDetails: {
+            agentConnectionDetails: {
+              ingressAddressAndPort: { socketAddress: { name: '127.0.0.1', port: 50000 } },
+              agentIpAndPortAddress: { socketAddress: { name: '203.0.113.10', portRange: { minimum: 42000, maximum: 42050 } } },
+            },
+          },
+        },
+      },
+      {
+        downlinkAwsGroundStationAgentEndpoint: {
+          name: 'downlink-1',
+          dataflowDetails: {
+            agentConnectionDetails: {
+              agentIpAndPortAddress: { socketAddress: { name: '203.0.113.10', portRange: { minimum: 43000, maximum: 43050 } } },
+              egressAddressAndPort: { socketAddress: { name: '127.0.0.1', port: 55000 } },
+            },
+          },
+        },
+      },
+    ],
+  });
+  new DataflowEndpointGroupReadiness(stack, 'AgentReady', { dataflowEndpointGroup: group, timeout });
+  return stack;
+}
+
 const reason = (events: readonly StackEvent[]) => failureReason(events, 'AgentReady');
 
 lifecycleTest('an agent that registers after a delay and reports healthy releases the deploy', async () => {
@@ -110,4 +143,31 @@ lifecycleTest('destroy does nothing in AWS for the gate: only the endpoint group
 
   expect(result.status).toBe('DELETE_COMPLETE');
   expect(gsCalls()).toBe(before);
+});
+
+lifecycleTest('a V2 group: the agent of its uplink and downlink endpoints reports healthy, and the deploy is released', async () => {
+  const { harness, emulator } = await withAgent(GroundStationAgentScripts.healthyAfter(20_000, 30_000));
+  const result = await harness.deploy(receiverStackV2());
+
+  expect(result.status).toBe('CREATE_COMPLETE');
+  expect(emulator.groundStation.group(harness.resource('EndpointGroup').physicalId)?.createdWith).toBe('CreateDataflowEndpointGroupV2');
+  expect(harness.resource('AgentReady').attributes).toEqual({
+    EndpointCount: '2', EndpointStatuses: '{"uplink-1":"HEALTHY/SUCCESS","downlink-1":"HEALTHY/SUCCESS"}', OmittedEndpointCount: '0',
+  });
+  const healthy = emulator.eventsOf('groundstation').filter((e) => e.to.startsWith('HEALTHY'));
+  expect(healthy.map((e) => e.endpointName).sort()).toEqual(['downlink-1', 'uplink-1']);
+  const response = harness.responses.find((r) => r.logicalResourceId.startsWith('AgentReady') && r.requestType === 'Create')!;
+  expect(response.at).toBeGreaterThanOrEqual(Math.max(...healthy.map((e) => e.at)));
+});
+
+lifecycleTest('a V2 group whose agent reports FAILED fails the deploy at once, naming its endpoints', async () => {
+  const { harness } = await withAgent(GroundStationAgentScripts.aggregateFailed(10_000));
+  const result = await harness.deploy(receiverStackV2());
+
+  expect(result.status).toBe('ROLLBACK_COMPLETE');
+  expect(reason(result.events)).toMatch(
+    /2 AWS Ground Station Agent endpoints of dataflow endpoint group [0-9a-f-]{36} cannot become ready: uplink-1: UNHEALTHY \[DATAPLANE_FAILURE\], agent FAILED, audit UNHEALTHY; downlink-1: UNHEALTHY \[DATAPLANE_FAILURE\], agent FAILED, audit UNHEALTHY/,
+  );
+  const failed = result.events.find((e) => e.status === 'CREATE_FAILED')!;
+  expect(failed.at - result.events[0].at).toBeLessThan(5 * 60_000);
 });

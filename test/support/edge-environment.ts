@@ -61,6 +61,7 @@ export async function startEdgeEnvironment(options: EdgeEnvironmentOptions = {})
         'AWS::SecretsManager::Secret': secretProvider(emulator),
         'AWS::IoT::Thing': iotThingProvider(),
         'AWS::GroundStation::DataflowEndpointGroup': dataflowEndpointGroupProvider(emulator, startAgent),
+        'AWS::GroundStation::DataflowEndpointGroupV2': dataflowEndpointGroupV2Provider(emulator, startAgent),
         'AWS::EC2::EIP': elasticIpProvider(),
       },
       // Like `cdk deploy`, each deploy first uploads the stack's file assets (large documents) to the bootstrap bucket.
@@ -179,6 +180,34 @@ export function dataflowEndpointGroupProvider(emulator: LocalAwsEndpoint, create
   };
 }
 
+/**
+ * Creates `AWS::GroundStation::DataflowEndpointGroupV2` resources on the local endpoint as
+ * CreateDataflowEndpointGroupV2 (template `Endpoints` are the API's `endpoints`, `Tags` a list of
+ * key and value) and calls `created` with the group's ARN. Attributes: `Id`, `Arn` and
+ * `EndpointDetails` (the uplink and downlink endpoints as GetDataflowEndpointGroup shows them at
+ * creation, PascalCase like the CloudFormation attribute).
+ */
+export function dataflowEndpointGroupV2Provider(emulator: LocalAwsEndpoint, created: (arn: string) => void): ResourceProvider {
+  return {
+    async create(properties) {
+      const { tags, ...input } = camelCase(properties);
+      const group = emulator.groundStation.createDataflowEndpointGroupV2({
+        ...input,
+        tags: Array.isArray(tags) ? Object.fromEntries(tags.map((tag: { key: string; value: string }) => [tag.key, tag.value])) : tags,
+      });
+      created(group.arn);
+      const endpointDetails = emulator.groundStation.group(group.id)!.endpointsDetails.map((details) => pascalCase({
+        uplinkAwsGroundStationAgentEndpoint: details.uplinkAwsGroundStationAgentEndpoint,
+        downlinkAwsGroundStationAgentEndpoint: details.downlinkAwsGroundStationAgentEndpoint,
+      }));
+      return { physicalId: group.id, attributes: { Id: group.id, Arn: group.arn, EndpointDetails: endpointDetails } };
+    },
+    async delete(physicalId) {
+      if (emulator.groundStation.group(physicalId)) emulator.groundStation.deleteGroupOutOfBand(physicalId);
+    },
+  };
+}
+
 /** `AWS::EC2::EIP`: `Ref` is the public address. */
 export function elasticIpProvider(): ResourceProvider {
   let allocated = 0;
@@ -189,6 +218,14 @@ export function elasticIpProvider(): ResourceProvider {
     },
     async delete() {},
   };
+}
+
+function pascalCase(value: any): any {
+  if (Array.isArray(value)) return value.map(pascalCase);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value)
+    .filter(([, v]) => v !== undefined)
+    .map(([key, v]) => [key.charAt(0).toUpperCase() + key.slice(1), pascalCase(v)]));
 }
 
 function camelCase(value: any): any {

@@ -6,6 +6,11 @@ import { AwsError, UNRECOGNIZED_CLIENT, type AwsServiceDefinition, type ModeledE
  * botocore's service-2.json as of the SDK this repository has (@aws-sdk/client-groundstation
  * 3.523; see /work/shared/reference/aws-apis.md §3). Where newer botocore is stricter and valid
  * values are the same (Uuid is 36 characters either way), the newer constraint is used.
+ *
+ * CreateDataflowEndpointGroupV2 and the V2 endpoint details (uplink and downlink AWS Ground
+ * Station Agent endpoints) are newer than that SDK: they follow the current Smithy model
+ * (aws-sdk-js-v3 `codegen/sdk-codegen/aws-models/groundstation.json`, with the azimuth-elevation
+ * ephemerides of late 2025).
  */
 
 export const GROUND_STATION_ERRORS = {
@@ -19,6 +24,8 @@ export const GROUND_STATION_ERRORS = {
   throttling: { code: 'ThrottlingException', status: 400 },
   // Not modeled either: AWS's common error for an IAM denial (see ASSUMPTIONS.md).
   accessDenied: { code: 'AccessDeniedException', status: 403 },
+  /** CreateDataflowEndpointGroupV2 only: "Request would cause a service quota to be exceeded." Carries `parameterName`. */
+  serviceQuotaExceeded: { code: 'ServiceQuotaExceededException', status: 402 },
 } as const satisfies Record<string, ModeledError>;
 
 export type GroundStationErrorName = keyof typeof GROUND_STATION_ERRORS;
@@ -57,6 +64,8 @@ export const MTU = { min: 1400, max: 1500 };
 export const PORT = { min: 1, max: 65535 };
 
 export const ENDPOINT_DETAILS_LIST = { min: 0, max: 500 };
+/** `CreateEndpointDetailsList`: the endpoints of CreateDataflowEndpointGroupV2. */
+export const CREATE_ENDPOINT_DETAILS_LIST = { min: 1, max: 12 };
 export const IP_ADDRESS_LIST = { min: 1, max: 20 };
 export const CAPABILITY_ARN_LIST = { min: 1, max: 20 };
 export const COMPONENT_VERSION_LIST = { min: 1, max: 20 };
@@ -85,14 +94,52 @@ export interface SocketAddress {
   readonly port: number;
 }
 
+/** `ConnectionDetails`: a socket address with an optional MTU (a plain Integer). */
+export interface ConnectionDetails {
+  readonly socketAddress: SocketAddress;
+  readonly mtu?: number;
+}
+
+/** `RangedConnectionDetails`: an IPv4 address with a port range, MTU 1400..1500. */
+export interface RangedConnectionDetails {
+  readonly socketAddress: { readonly name: string; readonly portRange: { readonly minimum: number; readonly maximum: number } };
+  readonly mtu?: number;
+}
+
+/** `AwsGroundStationAgentEndpoint` (CreateDataflowEndpointGroup) without its output-only members. */
 export interface AgentEndpoint {
   readonly name: string;
-  readonly egressAddress: { readonly socketAddress: SocketAddress; readonly mtu?: number };
-  readonly ingressAddress: {
-    readonly socketAddress: { readonly name: string; readonly portRange: { readonly minimum: number; readonly maximum: number } };
-    readonly mtu?: number;
+  readonly egressAddress: ConnectionDetails;
+  readonly ingressAddress: RangedConnectionDetails;
+}
+
+/**
+ * `UplinkAwsGroundStationAgentEndpoint` (CreateDataflowEndpointGroupV2): the customer sends to the
+ * agent at `ingressAddressAndPort`, the agent to Ground Station from `agentIpAndPortAddress`.
+ * `dataflowDetails` is a union whose only member is `agentConnectionDetails`.
+ */
+export interface UplinkAgentEndpoint {
+  readonly name: string;
+  readonly dataflowDetails: {
+    readonly agentConnectionDetails: { readonly ingressAddressAndPort: ConnectionDetails; readonly agentIpAndPortAddress: RangedConnectionDetails };
   };
 }
+
+/**
+ * `DownlinkAwsGroundStationAgentEndpoint` (CreateDataflowEndpointGroupV2): Ground Station sends to
+ * the agent at `agentIpAndPortAddress`, the agent to the customer at `egressAddressAndPort`.
+ */
+export interface DownlinkAgentEndpoint {
+  readonly name: string;
+  readonly dataflowDetails: {
+    readonly agentConnectionDetails: { readonly agentIpAndPortAddress: RangedConnectionDetails; readonly egressAddressAndPort: ConnectionDetails };
+  };
+}
+
+/** `CreateEndpointDetails`, a union: one item of CreateDataflowEndpointGroupV2's `endpoints`. */
+export type CreateEndpointDetailsInput =
+  | { readonly uplinkAwsGroundStationAgentEndpoint: UplinkAgentEndpoint; readonly downlinkAwsGroundStationAgentEndpoint?: never }
+  | { readonly downlinkAwsGroundStationAgentEndpoint: DownlinkAgentEndpoint; readonly uplinkAwsGroundStationAgentEndpoint?: never };
 
 /** A dataflow endpoint that Ground Station reaches through elastic network interfaces (no agent). */
 export interface DataflowEndpoint {
@@ -114,6 +161,10 @@ export interface EndpointDetailsInput {
   readonly endpoint?: DataflowEndpoint;
   readonly securityDetails?: SecurityDetails;
 }
+
+/** The three members of `EndpointDetails` that hold an AWS Ground Station Agent endpoint (V1, V2 uplink, V2 downlink). */
+export const AGENT_ENDPOINT_MEMBERS = ['awsGroundStationAgentEndpoint', 'uplinkAwsGroundStationAgentEndpoint', 'downlinkAwsGroundStationAgentEndpoint'] as const;
+export type AgentEndpointMember = typeof AGENT_ENDPOINT_MEMBERS[number];
 
 /** `ComponentStatusData` of UpdateAgentStatus. */
 export interface ComponentStatus {
@@ -158,6 +209,55 @@ export function agentEndpointDetails(name: string, options: AgentEndpointOptions
           portRange: options.portRange ?? { minimum: 42000, maximum: 42050 },
         },
         mtu: options.mtu ?? 1500,
+      },
+    },
+  };
+}
+
+/** Options of the V2 fixtures; the agent's address defaults like the V1 ingress address. */
+export interface AgentEndpointV2Options {
+  /** The agent's public IPv4 address towards Ground Station (`agentIpAndPortAddress`); default DEFAULT_INGRESS_ADDRESS. */
+  readonly agentAddress?: string;
+  /** Default 42000..42050. */
+  readonly portRange?: { readonly minimum: number; readonly maximum: number };
+  /** The customer side: uplink `ingressAddressAndPort`, downlink `egressAddressAndPort`; default 127.0.0.1:55000. */
+  readonly customerAddress?: SocketAddress;
+  /** MTU of `agentIpAndPortAddress`; default 1500. */
+  readonly mtu?: number;
+}
+
+function agentAddress(options: AgentEndpointV2Options): RangedConnectionDetails {
+  return {
+    socketAddress: { name: options.agentAddress ?? DEFAULT_INGRESS_ADDRESS, portRange: options.portRange ?? { minimum: 42000, maximum: 42050 } },
+    mtu: options.mtu ?? 1500,
+  };
+}
+
+/** An `endpoints` item with an uplink AWS Ground Station Agent endpoint, as CreateDataflowEndpointGroupV2 takes it. */
+export function uplinkEndpointDetails(name: string, options: AgentEndpointV2Options = {}): CreateEndpointDetailsInput {
+  return {
+    uplinkAwsGroundStationAgentEndpoint: {
+      name,
+      dataflowDetails: {
+        agentConnectionDetails: {
+          ingressAddressAndPort: { socketAddress: options.customerAddress ?? { name: '127.0.0.1', port: 55000 }, mtu: 1500 },
+          agentIpAndPortAddress: agentAddress(options),
+        },
+      },
+    },
+  };
+}
+
+/** An `endpoints` item with a downlink AWS Ground Station Agent endpoint, as CreateDataflowEndpointGroupV2 takes it. */
+export function downlinkEndpointDetails(name: string, options: AgentEndpointV2Options = {}): CreateEndpointDetailsInput {
+  return {
+    downlinkAwsGroundStationAgentEndpoint: {
+      name,
+      dataflowDetails: {
+        agentConnectionDetails: {
+          agentIpAndPortAddress: agentAddress(options),
+          egressAddressAndPort: { socketAddress: options.customerAddress ?? { name: '127.0.0.1', port: 55000 }, mtu: 1500 },
+        },
       },
     },
   };

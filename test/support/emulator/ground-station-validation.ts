@@ -1,7 +1,7 @@
 import {
   AGENT_CPU_CORES_LIST, AGENT_STATUSES, CAPABILITY_ARN_LIST, COMPONENT_STATUS_LIST, COMPONENT_TYPE, COMPONENT_VERSION_LIST,
-  ENDPOINT_DETAILS_LIST, ENDPOINT_STATUSES, GROUND_STATION_ERRORS, INSTANCE_ID, INSTANCE_TYPE, IP_ADDRESS_LIST, IPV4_ADDRESS, MTU,
-  PASS_DURATION_SECONDS, PORT, SAFE_NAME, UUID, VERSION_STRING, VERSION_STRING_LIST,
+  CREATE_ENDPOINT_DETAILS_LIST, ENDPOINT_DETAILS_LIST, ENDPOINT_STATUSES, GROUND_STATION_ERRORS, INSTANCE_ID, INSTANCE_TYPE, IP_ADDRESS_LIST,
+  IPV4_ADDRESS, MTU, PASS_DURATION_SECONDS, PORT, SAFE_NAME, UUID, VERSION_STRING, VERSION_STRING_LIST,
 } from './ground-station-shapes';
 import { listItem, ParameterValidator } from './parameter-validation';
 
@@ -75,24 +75,28 @@ function validateEndpointDetails(validator: ParameterValidator, path: string, it
 /** `AwsGroundStationAgentEndpoint`; agentStatus and auditResults are what the service reports and are ignored on input. */
 function validateAgentEndpoint(validator: ParameterValidator, path: string, endpoint: Record<string, unknown>): void {
   if (validator.required(`${path}.name`, endpoint.name)) validator.string(`${path}.name`, endpoint.name, SAFE_NAME);
+  validateConnectionDetails(validator, `${path}.egressAddress`, endpoint.egressAddress);
+  validateRangedConnectionDetails(validator, `${path}.ingressAddress`, endpoint.ingressAddress);
+}
 
-  const egressPath = `${path}.egressAddress`;
-  const egress = validator.required(egressPath, endpoint.egressAddress) ? validator.structure(egressPath, endpoint.egressAddress) : undefined;
-  if (egress) {
-    // ConnectionDetails.mtu is a plain Integer in the model, unlike the ingress side.
-    validator.integer(`${egressPath}.mtu`, egress.mtu);
-    const socket = validator.required(`${egressPath}.socketAddress`, egress.socketAddress)
-      ? validator.structure(`${egressPath}.socketAddress`, egress.socketAddress)
-      : undefined;
-    if (socket) validateSocketAddress(validator, `${egressPath}.socketAddress`, socket);
-  }
+/** A required `ConnectionDetails`: a socket address (any name, a port) and an MTU that is a plain Integer in the model. */
+function validateConnectionDetails(validator: ParameterValidator, path: string, value: unknown): void {
+  const details = validator.required(path, value) ? validator.structure(path, value) : undefined;
+  if (!details) return;
+  validator.integer(`${path}.mtu`, details.mtu);
+  const socket = validator.required(`${path}.socketAddress`, details.socketAddress)
+    ? validator.structure(`${path}.socketAddress`, details.socketAddress)
+    : undefined;
+  if (socket) validateSocketAddress(validator, `${path}.socketAddress`, socket);
+}
 
-  const ingressPath = `${path}.ingressAddress`;
-  const ingress = validator.required(ingressPath, endpoint.ingressAddress) ? validator.structure(ingressPath, endpoint.ingressAddress) : undefined;
-  if (!ingress) return;
-  validator.integer(`${ingressPath}.mtu`, ingress.mtu, MTU);
-  const socketPath = `${ingressPath}.socketAddress`;
-  const socket = validator.required(socketPath, ingress.socketAddress) ? validator.structure(socketPath, ingress.socketAddress) : undefined;
+/** A required `RangedConnectionDetails`: an IPv4 address with a port range, MTU 1400..1500. */
+function validateRangedConnectionDetails(validator: ParameterValidator, path: string, value: unknown): void {
+  const details = validator.required(path, value) ? validator.structure(path, value) : undefined;
+  if (!details) return;
+  validator.integer(`${path}.mtu`, details.mtu, MTU);
+  const socketPath = `${path}.socketAddress`;
+  const socket = validator.required(socketPath, details.socketAddress) ? validator.structure(socketPath, details.socketAddress) : undefined;
   if (!socket) return;
   if (validator.required(`${socketPath}.name`, socket.name)) validator.string(`${socketPath}.name`, socket.name, IPV4_ADDRESS);
   const rangePath = `${socketPath}.portRange`;
@@ -125,6 +129,78 @@ function validateSecurityDetails(validator: ParameterValidator, path: string, se
     validator.stringList(`${path}.securityGroupIds`, security.securityGroupIds, {});
   }
   if (validator.required(`${path}.subnetIds`, security.subnetIds)) validator.stringList(`${path}.subnetIds`, security.subnetIds, {});
+}
+
+// ---- CreateDataflowEndpointGroupV2 ----------------------------------------------------------------
+
+/** The members of union `CreateEndpointDetails` and what each holds. */
+const CREATE_ENDPOINT_MEMBERS = ['uplinkAwsGroundStationAgentEndpoint', 'downlinkAwsGroundStationAgentEndpoint'] as const;
+
+/**
+ * CreateDataflowEndpointGroupV2 as the current Smithy model defines it: `endpoints` 1..12 items of
+ * the union `CreateEndpointDetails` (an uplink or a downlink AWS Ground Station Agent endpoint),
+ * pre- and post-pass durations 30..480, tags.
+ */
+export function validateCreateDataflowEndpointGroupV2(validator: ParameterValidator, body: Record<string, unknown>): void {
+  const endpoints = validator.required('endpoints', body.endpoints)
+    ? validator.list('endpoints', body.endpoints, CREATE_ENDPOINT_DETAILS_LIST)
+    : undefined;
+  const names: string[] = [];
+  endpoints?.forEach((item, index) => {
+    const name = validateCreateEndpointDetails(validator, listItem('endpoints', index), item);
+    if (name !== undefined) names.push(name);
+  });
+  // Assumption, as for CreateDataflowEndpointGroup: a mission profile's DataflowEndpointConfig picks an endpoint by name.
+  const duplicates = names.filter((name, index) => names.indexOf(name) !== index);
+  if (duplicates.length > 0) {
+    validator.fail('endpoints', `Value at 'endpoints' failed to satisfy constraint: endpoint names must be unique (${[...new Set(duplicates)].join(', ')})`);
+  }
+  validator.integer('contactPrePassDurationSeconds', body.contactPrePassDurationSeconds, PASS_DURATION_SECONDS);
+  validator.integer('contactPostPassDurationSeconds', body.contactPostPassDurationSeconds, PASS_DURATION_SECONDS);
+  validateTags(validator, body.tags);
+}
+
+/** One `CreateEndpointDetails` (a union: exactly one member set); returns the endpoint's name. */
+function validateCreateEndpointDetails(validator: ParameterValidator, path: string, item: unknown): string | undefined {
+  if (!validator.required(path, item)) return undefined;
+  const members = validator.structure(path, item);
+  if (!members) return undefined;
+  if (!exactlyOneOf(validator, path, members, CREATE_ENDPOINT_MEMBERS)) return undefined;
+  const uplink = members.uplinkAwsGroundStationAgentEndpoint !== undefined && members.uplinkAwsGroundStationAgentEndpoint !== null;
+  const member = uplink ? 'uplinkAwsGroundStationAgentEndpoint' : 'downlinkAwsGroundStationAgentEndpoint';
+  const endpointPath = `${path}.${member}`;
+  const endpoint = validator.structure(endpointPath, members[member]);
+  if (!endpoint) return undefined;
+  if (validator.required(`${endpointPath}.name`, endpoint.name)) validator.string(`${endpointPath}.name`, endpoint.name, SAFE_NAME);
+
+  // UplinkDataflowDetails and DownlinkDataflowDetails are unions with one member, agentConnectionDetails.
+  const dataflowPath = `${endpointPath}.dataflowDetails`;
+  const dataflow = validator.required(dataflowPath, endpoint.dataflowDetails)
+    ? validator.structure(dataflowPath, endpoint.dataflowDetails)
+    : undefined;
+  if (dataflow && exactlyOneOf(validator, dataflowPath, dataflow, ['agentConnectionDetails'])) {
+    const connectionPath = `${dataflowPath}.agentConnectionDetails`;
+    const connection = validator.structure(connectionPath, dataflow.agentConnectionDetails);
+    if (connection && uplink) {
+      validateConnectionDetails(validator, `${connectionPath}.ingressAddressAndPort`, connection.ingressAddressAndPort);
+      validateRangedConnectionDetails(validator, `${connectionPath}.agentIpAndPortAddress`, connection.agentIpAndPortAddress);
+    } else if (connection) {
+      validateRangedConnectionDetails(validator, `${connectionPath}.agentIpAndPortAddress`, connection.agentIpAndPortAddress);
+      validateConnectionDetails(validator, `${connectionPath}.egressAddressAndPort`, connection.egressAddressAndPort);
+    }
+  }
+  return typeof endpoint.name === 'string' ? endpoint.name : undefined;
+}
+
+/**
+ * A union value sets exactly one of its members (Smithy); records the violation otherwise. Members
+ * the model does not know are ignored, as JSON protocols ignore unknown members.
+ */
+function exactlyOneOf(validator: ParameterValidator, path: string, members: Record<string, unknown>, names: readonly string[]): boolean {
+  const set = names.filter((name) => members[name] !== undefined && members[name] !== null);
+  if (set.length === 1) return true;
+  validator.fail(path, `Value at '${path}' failed to satisfy constraint: Member must have exactly one of ${names.join(', ')} set (got ${set.length === 0 ? 'none' : set.join(', ')})`);
+  return false;
 }
 
 // ---- RegisterAgent --------------------------------------------------------------------------------

@@ -2,13 +2,15 @@ import type { ScaledClock } from '../clock';
 import { RegisteredAgent, type AgentRegistration, type AgentStatusReport, type GroundStationAgentSnapshot } from './ground-station-agents';
 import { describeHealth, observeEndpointHealth, type EndpointHealth, type EndpointHealthOverride } from './ground-station-health';
 import {
-  agentEndpointDetails, CAPABILITY_HEALTH, CAPABILITY_HEALTH_REASONS, dataflowEndpointGroupArn, GROUND_STATION_SERVICE, groundStationError,
-  type AgentEndpoint, type AgentStatus, type ComponentStatus, type EndpointDetailsInput,
+  agentEndpointDetails, CAPABILITY_HEALTH, CAPABILITY_HEALTH_REASONS, dataflowEndpointGroupArn, downlinkEndpointDetails, GROUND_STATION_SERVICE,
+  groundStationError, type AgentEndpointMember, type AgentStatus, type ComponentStatus, type CreateEndpointDetailsInput, type DownlinkAgentEndpoint,
+  type EndpointDetailsInput, type UplinkAgentEndpoint,
 } from './ground-station-shapes';
 import {
-  groundStationValidator, validateCreateDataflowEndpointGroup, validateRegisterAgent, validateUpdateAgentStatus, validateUuid,
+  groundStationValidator, validateCreateDataflowEndpointGroup, validateCreateDataflowEndpointGroupV2, validateRegisterAgent,
+  validateUpdateAgentStatus, validateUuid,
 } from './ground-station-validation';
-import type { AwsOperation, OperationRequest, ResourceTarget } from './protocol';
+import { tagKeysOf, type AwsOperation, type OperationRequest, type ResourceTarget } from './protocol';
 import type { SeededRandom } from './random';
 import type { DeviceEventLog, GroundStationHealthCause } from './records';
 import { inScope, scopeOf, type Scope } from './scope';
@@ -44,6 +46,19 @@ export interface CreateDataflowEndpointGroupInput {
   readonly accountId?: string;
 }
 
+/** Input of the `createDataflowEndpointGroupV2` test helper; validated like CreateDataflowEndpointGroupV2. */
+export interface CreateDataflowEndpointGroupV2Input {
+  /** Default: one downlink agent endpoint, `downlinkEndpointDetails('emulated-endpoint-<n>')`. */
+  readonly endpoints?: readonly CreateEndpointDetailsInput[];
+  readonly contactPrePassDurationSeconds?: number;
+  readonly contactPostPassDurationSeconds?: number;
+  readonly tags?: Record<string, string>;
+  /** Default: the emulator's home region. */
+  readonly region?: string;
+  /** Default: the emulator's home account. */
+  readonly accountId?: string;
+}
+
 export interface CreatedDataflowEndpointGroup {
   readonly id: string;
   readonly arn: string;
@@ -52,10 +67,18 @@ export interface CreatedDataflowEndpointGroup {
 /** Observed health of one agent endpoint, with what identifies it. */
 export interface AgentEndpointHealth extends EndpointHealth {
   readonly name: string;
+  /** The `EndpointDetails` member that holds it: a V1 agent endpoint, or a V2 uplink or downlink one. */
+  readonly member: AgentEndpointMember;
+  /**
+   * The agent's public address that Ground Station exchanges data with, whose ownership the
+   * service verifies: a V1 endpoint's `ingressAddress`, a V2 endpoint's `agentIpAndPortAddress`.
+   */
   readonly ingressAddress: string;
 }
 
 export interface DataflowEndpointGroupSnapshot {
+  /** The operation that created the group. */
+  readonly createdWith: GroupCreateOperation;
   readonly dataflowEndpointGroupId: string;
   readonly dataflowEndpointGroupArn: string;
   readonly contactPrePassDurationSeconds?: number;
@@ -69,11 +92,28 @@ export interface DataflowEndpointGroupSnapshot {
   readonly agentEndpoints: readonly AgentEndpointHealth[];
 }
 
+type GroupCreateOperation = 'CreateDataflowEndpointGroup' | 'CreateDataflowEndpointGroupV2';
+
+/** One stored `EndpointDetails` item without output-only members: a V1 item, or a V2 uplink or downlink endpoint. */
+interface StoredEndpointDetails extends EndpointDetailsInput {
+  readonly uplinkAwsGroundStationAgentEndpoint?: UplinkAgentEndpoint;
+  readonly downlinkAwsGroundStationAgentEndpoint?: DownlinkAgentEndpoint;
+}
+
+/** An AWS Ground Station Agent endpoint of any kind, reduced to what the health model needs. */
+interface AgentEndpointRef {
+  readonly member: AgentEndpointMember;
+  readonly name: string;
+  /** See AgentEndpointHealth.ingressAddress. */
+  readonly address: string;
+}
+
 interface GroupRecord extends Scope {
   readonly id: string;
   readonly arn: string;
+  readonly createdWith: GroupCreateOperation;
   readonly creationTime: number;
-  readonly endpointDetails: readonly EndpointDetailsInput[];
+  readonly endpointDetails: readonly StoredEndpointDetails[];
   readonly contactPrePassDurationSeconds?: number;
   readonly contactPostPassDurationSeconds?: number;
   readonly tags: Record<string, string>;
@@ -112,6 +152,8 @@ export class GroundStationEmulator {
   private readonly registeredAgents = new Map<string, RegisteredAgent>();
   private readonly overrides = new Map<string, ActiveOverride>();
   private readonly ipValidationMs: number;
+  /** Dataflow endpoint groups per account and region that CreateDataflowEndpointGroupV2 allows; undefined: no limit. */
+  private groupQuota: number | undefined;
   /** Validations that ended up to this instant have been settled. */
   private validationsSettledUntil: number;
   private groupsCreated = 0;
@@ -144,15 +186,43 @@ export class GroundStationEmulator {
     return { id: group.id, arn: group.arn };
   }
 
+  /**
+   * Creates a dataflow endpoint group directly as CreateDataflowEndpointGroupV2 would (no HTTP):
+   * validated like it, and refused like it when the group quota is reached.
+   */
+  public createDataflowEndpointGroupV2(input: CreateDataflowEndpointGroupV2Input = {}): CreatedDataflowEndpointGroup {
+    const now = this.clock.now();
+    this.settle(now);
+    const group = this.addGroupV2({
+      endpoints: input.endpoints ?? [downlinkEndpointDetails(`emulated-endpoint-${this.groupsCreated + 1}`)],
+      contactPrePassDurationSeconds: input.contactPrePassDurationSeconds,
+      contactPostPassDurationSeconds: input.contactPostPassDurationSeconds,
+      tags: input.tags,
+    }, now, { region: input.region ?? this.region, accountId: input.accountId ?? this.accountId });
+    return { id: group.id, arn: group.arn };
+  }
+
+  /**
+   * Sets how many dataflow endpoint groups an account may have per region before
+   * CreateDataflowEndpointGroupV2 answers ServiceQuotaExceededException (402); undefined: no limit
+   * (the default). CreateDataflowEndpointGroup does not model the error and is never refused.
+   */
+  public setDataflowEndpointGroupQuota(limit: number | undefined): void {
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) throw new Error(`the group quota must be a whole number >= 0, got ${limit}`);
+    this.groupQuota = limit;
+  }
+
   public group(groupId: string): DataflowEndpointGroupSnapshot | undefined {
     this.settleAll();
     const group = this.groups.get(groupId);
     return group && {
       ...this.describeGroup(group),
+      createdWith: group.createdWith,
       creationTime: group.creationTime,
       agentEndpoints: agentEndpointsOf(group).map((endpoint) => ({
         name: endpoint.name,
-        ingressAddress: endpoint.ingressAddress.socketAddress.name,
+        member: endpoint.member,
+        ingressAddress: endpoint.address,
         ...this.healthOf(group, endpoint),
       })),
     };
@@ -239,6 +309,7 @@ export class GroundStationEmulator {
     this.registeredAgents.clear();
     this.overrides.clear();
     this.groupsCreated = 0;
+    this.groupQuota = undefined;
     this.verifyIpOwnership = this.initialVerifyIpOwnership;
     this.validationsSettledUntil = this.clock.now();
   }
@@ -255,7 +326,8 @@ export class GroundStationEmulator {
    * traits; all answer 200). IAM (Service Authorization Reference, list_groundstation): group
    * operations act on `DataflowEndpointGroup*`, `arn:aws:groundstation:<region>:<account>:dataflow-endpoint-group/<id>`
    * (with `aws:ResourceTag/<key>`), agent operations on `Agent*`, `...:agent/<agentId>`;
-   * CreateDataflowEndpointGroup and RegisterAgent have no resource type (`*`).
+   * CreateDataflowEndpointGroup, CreateDataflowEndpointGroupV2 and RegisterAgent have no resource
+   * type (`*`); CreateDataflowEndpointGroupV2 evaluates `aws:RequestTag/<key>` and `aws:TagKeys`.
    */
   public operations(): AwsOperation[] {
     const service = GROUND_STATION_SERVICE.signingName;
@@ -280,6 +352,10 @@ export class GroundStationEmulator {
     });
     return [
       operation('CreateDataflowEndpointGroup', 'POST', '/dataflowEndpointGroup', (r) => this.onCreateGroup(r)),
+      operation('CreateDataflowEndpointGroupV2', 'POST', '/dataflowEndpointGroupV2', (r) => this.onCreateGroupV2(r), (r) => ({
+        arn: '*',
+        keys: tagKeysOf(isPlainObject(r.body.tags) ? r.body.tags : undefined),
+      })),
       operation('GetDataflowEndpointGroup', 'GET', '/dataflowEndpointGroup/{dataflowEndpointGroupId}', (r) => this.onGetGroup(r), groupResource),
       operation('DeleteDataflowEndpointGroup', 'DELETE', '/dataflowEndpointGroup/{dataflowEndpointGroupId}', (r) => this.onDeleteGroup(r), groupResource),
       operation('RegisterAgent', 'POST', '/agent', (r) => this.onRegisterAgent(r)),
@@ -302,6 +378,10 @@ export class GroundStationEmulator {
 
   private onCreateGroup(request: OperationRequest): unknown {
     return { dataflowEndpointGroupId: this.addGroup(request.body, request.now, scopeOf(request)).id };
+  }
+
+  private onCreateGroupV2(request: OperationRequest): unknown {
+    return { dataflowEndpointGroupId: this.addGroupV2(request.body, request.now, scopeOf(request)).id };
   }
 
   private onGetGroup(request: OperationRequest): unknown {
@@ -368,14 +448,34 @@ export class GroundStationEmulator {
     const validator = groundStationValidator();
     validateCreateDataflowEndpointGroup(validator, body);
     validator.throwIfInvalid();
+    return this.storeGroup('CreateDataflowEndpointGroup', (body.endpointDetails as EndpointDetailsInput[]).map(storedEndpointDetails), body, now, scope);
+  }
+
+  /** CreateDataflowEndpointGroupV2: the model's validation, then the group quota (assumed to count V1 and V2 groups alike). */
+  private addGroupV2(body: Record<string, unknown>, now: number, scope: Scope): GroupRecord {
+    const validator = groundStationValidator();
+    validateCreateDataflowEndpointGroupV2(validator, body);
+    validator.throwIfInvalid();
+    const existing = [...this.groups.values()].filter((group) => inScope(group, scope)).length;
+    if (this.groupQuota !== undefined && existing >= this.groupQuota) {
+      throw groundStationError('serviceQuotaExceeded',
+        `Request would cause a service quota to be exceeded: at most ${this.groupQuota} dataflow endpoint groups per account and region`);
+    }
+    return this.storeGroup('CreateDataflowEndpointGroupV2', (body.endpoints as CreateEndpointDetailsInput[]).map(storedEndpointV2), body, now, scope);
+  }
+
+  private storeGroup(
+    createdWith: GroupCreateOperation, endpointDetails: StoredEndpointDetails[], body: Record<string, unknown>, now: number, scope: Scope,
+  ): GroupRecord {
     let id = this.random.uuidV4();
     while (this.groups.has(id)) id = this.random.uuidV4();
     const group: GroupRecord = {
       ...scope,
       id,
       arn: dataflowEndpointGroupArn(scope.region, scope.accountId, id),
+      createdWith,
       creationTime: now,
-      endpointDetails: (body.endpointDetails as EndpointDetailsInput[]).map(storedEndpointDetails),
+      endpointDetails,
       ...(body.contactPrePassDurationSeconds === undefined ? {} : { contactPrePassDurationSeconds: body.contactPrePassDurationSeconds as number }),
       ...(body.contactPostPassDurationSeconds === undefined ? {} : { contactPostPassDurationSeconds: body.contactPostPassDurationSeconds as number }),
       tags: { ...(body.tags as Record<string, string> | undefined) },
@@ -448,9 +548,9 @@ export class GroundStationEmulator {
     });
   }
 
-  private healthOf(group: GroupRecord, endpoint: AgentEndpoint, at: number = this.clock.now()): EndpointHealth {
+  private healthOf(group: GroupRecord, endpoint: AgentEndpointRef, at: number = this.clock.now()): EndpointHealth {
     return observeEndpointHealth({
-      ingressAddress: endpoint.ingressAddress.socketAddress.name,
+      ingressAddress: endpoint.address,
       agent: this.servingAgent(group.arn)?.servingView(group.arn),
       override: this.overrides.get(overrideKey(group.id, endpoint.name)),
       verifyIpOwnership: this.verifyIpOwnership,
@@ -466,7 +566,7 @@ export class GroundStationEmulator {
     return latest;
   }
 
-  private describeGroup(group: GroupRecord): Omit<DataflowEndpointGroupSnapshot, 'creationTime' | 'agentEndpoints'> {
+  private describeGroup(group: GroupRecord): Omit<DataflowEndpointGroupSnapshot, 'createdWith' | 'creationTime' | 'agentEndpoints'> {
     return {
       dataflowEndpointGroupId: group.id,
       dataflowEndpointGroupArn: group.arn,
@@ -477,17 +577,22 @@ export class GroundStationEmulator {
     };
   }
 
-  private describeEndpointDetails(group: GroupRecord, details: EndpointDetailsInput): Record<string, unknown> {
+  /**
+   * One `EndpointDetails` of GetDataflowEndpointGroup. An agent endpoint, V1 or V2, comes back in
+   * the member it was created as, with `agentStatus` and `auditResults` inside it and
+   * `healthStatus` and `healthReasons` beside it (for V2 endpoints an assumption: see ASSUMPTIONS.md).
+   */
+  private describeEndpointDetails(group: GroupRecord, details: StoredEndpointDetails): Record<string, unknown> {
     const security = details.securityDetails === undefined ? {} : { securityDetails: details.securityDetails };
-    const agentEndpoint = details.awsGroundStationAgentEndpoint;
+    const agentEndpoint = agentEndpointOf(details);
     if (!agentEndpoint) {
       // Assumption: an endpoint reached through network interfaces is ready once created and has no health of its own.
       return { endpoint: { ...details.endpoint, status: 'created' }, ...security };
     }
     const health = this.healthOf(group, agentEndpoint);
     return {
-      awsGroundStationAgentEndpoint: {
-        ...agentEndpoint,
+      [agentEndpoint.member]: {
+        ...details[agentEndpoint.member],
         ...(health.agentStatus === undefined ? {} : { agentStatus: health.agentStatus }),
         ...(health.auditResults === undefined ? {} : { auditResults: health.auditResults }),
       },
@@ -522,11 +627,26 @@ export class GroundStationEmulator {
   }
 }
 
-function agentEndpointsOf(group: GroupRecord): AgentEndpoint[] {
-  return group.endpointDetails.flatMap((details) => details.awsGroundStationAgentEndpoint ?? []);
+function agentEndpointsOf(group: GroupRecord): AgentEndpointRef[] {
+  return group.endpointDetails.flatMap((details) => agentEndpointOf(details) ?? []);
 }
 
-function requireAgentEndpoint(group: GroupRecord, endpointName: string): AgentEndpoint {
+/** The AWS Ground Station Agent endpoint an item holds, of whichever kind; undefined for a dataflow endpoint. */
+function agentEndpointOf(details: StoredEndpointDetails): AgentEndpointRef | undefined {
+  if (details.awsGroundStationAgentEndpoint) {
+    const endpoint = details.awsGroundStationAgentEndpoint;
+    return { member: 'awsGroundStationAgentEndpoint', name: endpoint.name, address: endpoint.ingressAddress.socketAddress.name };
+  }
+  const v2 = details.uplinkAwsGroundStationAgentEndpoint ?? details.downlinkAwsGroundStationAgentEndpoint;
+  if (!v2) return undefined;
+  return {
+    member: details.uplinkAwsGroundStationAgentEndpoint ? 'uplinkAwsGroundStationAgentEndpoint' : 'downlinkAwsGroundStationAgentEndpoint',
+    name: v2.name,
+    address: v2.dataflowDetails.agentConnectionDetails.agentIpAndPortAddress.socketAddress.name,
+  };
+}
+
+function requireAgentEndpoint(group: GroupRecord, endpointName: string): AgentEndpointRef {
   const endpoint = agentEndpointsOf(group).find((candidate) => candidate.name === endpointName);
   if (!endpoint) throw new Error(`dataflow endpoint group ${group.id} has no AWS Ground Station Agent endpoint named ${endpointName}`);
   return endpoint;
@@ -553,6 +673,50 @@ function storedEndpointDetails(details: EndpointDetailsInput): EndpointDetailsIn
     }),
     ...(details.securityDetails === undefined ? {} : { securityDetails: details.securityDetails }),
   };
+}
+
+/**
+ * The members of a validated `endpoints` item the group keeps: the endpoint's name and dataflow
+ * details, each connection with only its modeled members (unknown members are dropped, as JSON
+ * protocols ignore them).
+ */
+function storedEndpointV2(item: CreateEndpointDetailsInput): StoredEndpointDetails {
+  const connection = (details: { socketAddress: unknown; mtu?: number }) => ({
+    socketAddress: details.socketAddress,
+    ...(details.mtu === undefined ? {} : { mtu: details.mtu }),
+  });
+  if (item.uplinkAwsGroundStationAgentEndpoint) {
+    const { name, dataflowDetails } = item.uplinkAwsGroundStationAgentEndpoint;
+    const { ingressAddressAndPort, agentIpAndPortAddress } = dataflowDetails.agentConnectionDetails;
+    return {
+      uplinkAwsGroundStationAgentEndpoint: {
+        name,
+        dataflowDetails: {
+          agentConnectionDetails: {
+            ingressAddressAndPort: connection(ingressAddressAndPort),
+            agentIpAndPortAddress: connection(agentIpAndPortAddress),
+          },
+        },
+      } as UplinkAgentEndpoint,
+    };
+  }
+  const { name, dataflowDetails } = item.downlinkAwsGroundStationAgentEndpoint!;
+  const { agentIpAndPortAddress, egressAddressAndPort } = dataflowDetails.agentConnectionDetails;
+  return {
+    downlinkAwsGroundStationAgentEndpoint: {
+      name,
+      dataflowDetails: {
+        agentConnectionDetails: {
+          agentIpAndPortAddress: connection(agentIpAndPortAddress),
+          egressAddressAndPort: connection(egressAddressAndPort),
+        },
+      },
+    } as DownlinkAgentEndpoint,
+  };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function overrideKey(groupId: string, endpointName: string): string {

@@ -75,12 +75,17 @@ export type {
 export type { EdgeAgentSnapshot, EdgeAgentStatusReport, EdgeConfigurationSnapshot, EdgeHistoryEntry, EdgeJobReport } from './edge-agents';
 export { DEFAULT_IP_VALIDATION_MS, GroundStationEmulator } from './ground-station';
 export type {
-  AgentEndpointHealth, CreateDataflowEndpointGroupInput, CreatedDataflowEndpointGroup, DataflowEndpointGroupSnapshot, GroundStationEmulatorOptions,
+  AgentEndpointHealth, CreateDataflowEndpointGroupInput, CreateDataflowEndpointGroupV2Input, CreatedDataflowEndpointGroup,
+  DataflowEndpointGroupSnapshot, GroundStationEmulatorOptions,
 } from './ground-station';
-export { agentEndpointDetails, DEFAULT_INGRESS_ADDRESS, GROUND_STATION_ERRORS, GROUND_STATION_SERVICE } from './ground-station-shapes';
+export {
+  AGENT_ENDPOINT_MEMBERS, agentEndpointDetails, DEFAULT_INGRESS_ADDRESS, downlinkEndpointDetails, GROUND_STATION_ERRORS, GROUND_STATION_SERVICE,
+  uplinkEndpointDetails,
+} from './ground-station-shapes';
 export type {
-  AgentEndpoint, AgentEndpointOptions, AgentStatus, AuditResults, CapabilityHealth, CapabilityHealthReason, ComponentStatus, DataflowEndpoint,
-  EndpointDetailsInput, SecurityDetails, SocketAddress,
+  AgentEndpoint, AgentEndpointMember, AgentEndpointOptions, AgentEndpointV2Options, AgentStatus, AuditResults, CapabilityHealth,
+  CapabilityHealthReason, ComponentStatus, ConnectionDetails, CreateEndpointDetailsInput, DataflowEndpoint, DownlinkAgentEndpoint,
+  EndpointDetailsInput, RangedConnectionDetails, SecurityDetails, SocketAddress, UplinkAgentEndpoint,
 } from './ground-station-shapes';
 export { describeHealth, observeEndpointHealth } from './ground-station-health';
 export type { EndpointHealth, EndpointHealthInput, EndpointHealthOverride, ServingAgent } from './ground-station-health';
