@@ -5,8 +5,11 @@ import { TerminalError } from '../shared/errors';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse } from '../shared/types';
 import { humanDuration, PollOutcome, waitForDevice } from '../shared/wait';
 
-/** Longest list of endpoints in a reason: CloudFormation's whole response must stay under 4 KB. */
-const MAX_REASON_LIST = 1_500;
+/**
+ * Longest list of endpoints in a reason, so that the reason with its other words stays within
+ * the handlers' MAX_REASON_BYTES (shared/errors.ts) and names how many more there are.
+ */
+const MAX_REASON_LIST = 700;
 
 /**
  * Waits until every AWS Ground Station Agent endpoint of the group is ready; fails at once when
