@@ -89,6 +89,34 @@ lifecycleTest('a CfnGateway of the same stack is created first and configured by
   expect(env.emulator.sitewise.device(gatewayId, COLLECTOR).appliedConfiguration).toBe(DOCUMENT_V1);
 });
 
+// The physical id names the gateway and namespace, however the gateway is given: switching from
+// `gateway` to `gatewayId` for the same gateway changes nothing CloudFormation sends.
+lifecycleTest('switching from gateway (a CfnGateway) to its gatewayId is no update and no replacement', async () => {
+  env.emulator.sitewise.setDefaultScript(DeviceBehaviours.apply(5_000));
+  const plant = (by: 'gateway' | 'gatewayId') => {
+    const stack = new Stack(new App(), 'Plant');
+    const gateway = new iotsitewise.CfnGateway(stack, 'Gateway', {
+      gatewayName: 'plant-1',
+      gatewayVersion: '3',
+      gatewayPlatform: { greengrassV2: { coreDeviceThingName: 'plant-1-core', coreDeviceOperatingSystem: 'LINUX_AMD64' } },
+    });
+    const target = by === 'gateway' ? { gateway } : { gatewayId: env.emulator.sitewise.gatewayIds()[0] };
+    new GatewayCapabilityConfiguration(stack, 'Collector', { ...target, namespace: CapabilityNamespace.OPC_UA_COLLECTOR_V3, configuration: CapabilityConfiguration.fromJson(DOCUMENT_V1) });
+    return stack;
+  };
+  expect((await env.harness.deploy(plant('gateway'))).status).toBe('CREATE_COMPLETE');
+  const physicalId = env.harness.resource('Collector').physicalId;
+  const writes = () => env.emulator.requests.filter((r) => r.operation === 'UpdateGatewayCapabilityConfiguration').length;
+  const before = writes();
+
+  const result = await env.harness.deploy(plant('gatewayId'));
+
+  expect(result.status).toBe('UPDATE_COMPLETE');
+  expect(result.events.filter((e) => e.logicalId.startsWith('Collector'))).toEqual([]);
+  expect(env.harness.resource('Collector').physicalId).toBe(physicalId);
+  expect(writes()).toBe(before);
+});
+
 lifecycleTest('update re-applies the document and waits again', async () => {
   const gatewayId = gatewayWith(DeviceBehaviours.apply(10_000));
   await env.harness.deploy(plantStack({ gatewayId }));
