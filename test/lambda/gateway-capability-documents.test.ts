@@ -5,7 +5,7 @@ import { GetObjectCommand, NoSuchKey, S3Client, S3ServiceException } from '@aws-
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import {
-  context, GATEWAY_ID, isCompleteRequest, mockGatewayTags, NAMESPACE, onEventRequest, properties, runHandlers, useFakeClock, withFakeTime,
+  context, DOCUMENT, GATEWAY_ID, isCompleteRequest, mockGatewayTags, NAMESPACE, onEventRequest, properties, runHandlers, useFakeClock, withFakeTime,
 } from './events';
 import { isComplete, onEvent } from '../../lambda';
 
@@ -64,8 +64,16 @@ function resetCarried(): Record<string, string> {
   return props as unknown as Record<string, string>;
 }
 
+/** Updates are accepted; Describe answers IN_SYNC with the last document written (at first the resource's inline one). */
 function acceptUpdates() {
-  sitewise.on(UpdateGatewayCapabilityConfigurationCommand).resolves({ capabilityNamespace: NAMESPACE, capabilitySyncStatus: 'OUT_OF_SYNC' });
+  let stored = DOCUMENT;
+  sitewise.on(UpdateGatewayCapabilityConfigurationCommand).callsFake((input) => {
+    stored = input.capabilityConfiguration;
+    return { capabilityNamespace: NAMESPACE, capabilitySyncStatus: 'OUT_OF_SYNC' };
+  });
+  sitewise.on(DescribeGatewayCapabilityConfigurationCommand).callsFake(() => ({
+    gatewayId: GATEWAY_ID, capabilityNamespace: NAMESPACE, capabilityConfiguration: stored, capabilitySyncStatus: 'IN_SYNC',
+  }));
 }
 
 describe('documents carried as S3 objects', () => {
@@ -142,9 +150,6 @@ describe('documents carried as S3 objects', () => {
   test('isComplete only polls the gateway: it never reads the object', async () => {
     objectHolds(collectorText(1));
     acceptUpdates();
-    sitewise.on(DescribeGatewayCapabilityConfigurationCommand).resolves({
-      gatewayId: GATEWAY_ID, capabilityNamespace: NAMESPACE, capabilityConfiguration: '{}', capabilitySyncStatus: 'IN_SYNC',
-    });
     const request = onEventRequest('Create', { ResourceProperties: carried([SECRET_ARN]) });
     const { complete } = await runHandlers(request);
     expect(complete).toEqual({ IsComplete: true, Data: { SyncStatus: 'IN_SYNC' } });
