@@ -141,38 +141,6 @@ lifecycleTest('a move to a gateway that rejects the document rolls back, and the
   expect(appliedSources(rejecting)).toHaveLength(101);
 });
 
-/** A stack of one collector per gateway, each with its own document of about 70 KB (carried); `changed` gets one source more. */
-function fleetStack(gatewayIds: readonly string[], changed?: string): Stack {
-  const stack = new Stack(new App(), 'Plant');
-  gatewayIds.forEach((gatewayId, line) => {
-    const configuration = OpcUaCollectorConfiguration.v3({ sources: largeCollectorSources(gatewayId === changed ? 71 : 70, line) });
-    new GatewayCapabilityConfiguration(stack, `Collector${line}`, { gatewayId, configuration });
-  });
-  return stack;
-}
-
-// 41 objects take two managed policies (40 objects each at most); the update and its rollback
-// attach old and new ones at once, within IAM's 10 per role (the harness refuses an eleventh).
-lifecycleTest('41 carried documents: an update the gateway rejects rolls back, reading every previous object under exact grants', async () => {
-  const gatewayIds = Array.from({ length: 41 }, () => env.emulator.sitewise.createGateway());
-  const rejecting = gatewayIds[17];
-  const { apply, reject } = DeviceBehaviours;
-  env.emulator.sitewise.scriptDevice(rejecting, COLLECTOR, [apply(2_000), reject(2_000), apply(2_000)]);
-  expect((await env.harness.deploy(fleetStack(gatewayIds))).status).toBe('CREATE_COMPLETE');
-  const managedPolicies = () => env.harness.resources().filter((r) => r.type === 'AWS::IAM::ManagedPolicy');
-  expect(managedPolicies()).toHaveLength(2);
-  const before = managedPolicies().map((r) => r.logicalId).sort();
-
-  const result = await env.harness.deploy(fleetStack(gatewayIds, rejecting));
-
-  expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
-  expect(appliedSources(rejecting)).toHaveLength(70);
-  expect(managedPolicies().map((r) => r.logicalId).sort()).toEqual(before);
-  const statements = managedPolicies().flatMap((r) => (r.properties as any).PolicyDocument.Statement);
-  expect(statements.flatMap((statement) => statement.Resource)).toHaveLength(41);
-  expect(statements.flatMap((statement) => statement.Resource).every((arn: string) => /\/[0-9a-f]{64}\.json$/.test(arn))).toBe(true);
-});
-
 lifecycleTest('moving between an inline and a carried document works both ways, and delete resets the gateway', async () => {
   const gatewayId = env.emulator.sitewise.createGateway();
   env.emulator.sitewise.scriptDevice(gatewayId, COLLECTOR, [DeviceBehaviours.apply(5_000)]);
