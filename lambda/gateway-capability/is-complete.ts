@@ -1,15 +1,19 @@
-import { CapabilityTarget, parseSettings, targetOfPhysicalId } from './settings';
-import { describeSyncStatus, gatewayArn, isNotFound, isTransientSiteWiseError, siteWiseFailure, untagGateway } from './sitewise';
-import { TerminalError } from '../shared/errors';
+import { applyConfiguration } from './apply';
+import { deleteTarget, removeConfiguration } from './remove';
+import { CapabilityTarget, GatewayCapabilitySettings, parseSettings } from './settings';
+import { describeSyncStatus, gatewayArn, isNotFound, isTransientSiteWiseError, siteWiseCall, untagGateway } from './sitewise';
+import { deadlineEndsCalls, isOutOfTime, withCallBudget } from '../shared/call-budget';
+import { describeError, TerminalError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { stackEnvironment } from '../shared/ownership';
-import { InvocationContext, IsCompleteRequest, IsCompleteResponse } from '../shared/types';
-import { ANSWER_MARGIN_MS, humanDuration, PollOutcome, retryTransientErrors, waitForDevice } from '../shared/wait';
+import { InvocationContext, IsCompleteRequest, IsCompleteResponse, WaitState } from '../shared/types';
+import { humanDuration, PollOutcome, waitForDevice } from '../shared/wait';
 
 /**
- * Waits until the gateway reports a terminal capabilitySyncStatus: IN_SYNC succeeds,
- * SYNC_FAILED fails, NOT_APPLICABLE succeeds unless the resource says otherwise, and
- * OUT_OF_SYNC or UNKNOWN keep waiting until the sync timeout.
+ * Finishes what onEvent could not in its own time (WaitState.Unfinished), then waits until the
+ * gateway reports a terminal capabilitySyncStatus: IN_SYNC succeeds, SYNC_FAILED fails,
+ * NOT_APPLICABLE succeeds unless the resource says otherwise, and OUT_OF_SYNC or UNKNOWN keep
+ * waiting until the sync timeout.
  */
 export async function isComplete(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse> {
   const wait = event.EdgeSyncWait;
@@ -19,18 +23,24 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
   }
 
   const settings = parseSettings(event.ResourceProperties, deleting);
-  const target: CapabilityTarget = (deleting ? targetOfPhysicalId(event.PhysicalResourceId) : undefined) ?? settings;
+  const target: CapabilityTarget = (deleting ? deleteTarget(event, settings) : undefined) ?? settings;
+  let release = wait.ReleaseOwnerTag;
+  if (wait.Unfinished) {
+    const finished = await finishOnEvent(event, settings, wait, deleting);
+    if (finished === 'pending') return { IsComplete: false };
+    if (finished.kind === 'done') return deleting ? { IsComplete: true } : { IsComplete: true, Data: { SyncStatus: finished.status } };
+    release = finished.release;
+  }
+
   const failOnNotApplicable = !deleting && settings.failOnNotApplicable;
   const what = deleting ? 'the empty configuration' : 'the configuration';
-
   const poll = async (): Promise<PollOutcome<string>> => {
     let status: string;
     try {
-      status = await describeSyncStatus(target);
+      status = await siteWiseCall(target, 'read the sync status of', () => describeSyncStatus(target));
     } catch (error) {
       if (deleting && isNotFound(error)) return { done: true, result: 'DELETED' };
-      if (isTransientSiteWiseError(error)) throw error;
-      throw siteWiseFailure(target, 'read the sync status of', error);
+      throw error;
     }
     switch (status) {
       case 'IN_SYNC':
@@ -55,18 +65,14 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
     case 'pending':
       return { IsComplete: false };
     case 'done':
-      if (deleting) {
-        await release(event, target, context);
-        return { IsComplete: true };
-      }
+      if (deleting) return releaseThen(event, target, release, { IsComplete: true });
       return { IsComplete: true, Data: { SyncStatus: result.result } };
     case 'timedOut':
       if (deleting) {
         // The empty document is stored in the cloud; an offline gateway applies it when it comes
         // back. Failing here would only leave the stack in DELETE_FAILED or ROLLBACK_FAILED.
         logger.warn('the gateway did not confirm the empty document before the sync timeout; the delete succeeds', { lastSeen: result.lastSeen });
-        await release(event, target, context);
-        return { IsComplete: true };
+        return releaseThen(event, target, release, { IsComplete: true });
       }
       throw new TerminalError(
         `Timed out after ${humanDuration(wait.Deadline - wait.StartedAt)} waiting for gateway ${target.gatewayId} to sync ${what} of ` +
@@ -75,20 +81,47 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
   }
 }
 
-/** Removes this resource's owner tag once its delete is done (shared/types.ts, WaitState.ReleaseOwnerTag). */
-async function release(event: IsCompleteRequest, target: CapabilityTarget, context: InvocationContext): Promise<void> {
-  const key = event.EdgeSyncWait?.ReleaseOwnerTag;
-  if (!key) return;
-  const arn = gatewayArn(stackEnvironment(event.StackId), target.gatewayId);
+/** What onEvent left, once done: nothing more to wait for (with the status to answer), or the wait. */
+type Finished = { readonly kind: 'done'; readonly status: string } | { readonly kind: 'wait'; readonly release?: string };
+
+/**
+ * Does onEvent's work again, each step decided from what AWS shows (apply.ts, remove.ts), within
+ * the sync deadline. `pending` when this invocation's time ran out first; after the deadline the
+ * operation fails with the last error, since nothing was written that the gateway could apply.
+ */
+async function finishOnEvent(
+  event: IsCompleteRequest, settings: GatewayCapabilitySettings, wait: WaitState, deleting: boolean,
+): Promise<Finished | 'pending'> {
   try {
-    await retryTransientErrors(() => untagGateway(arn, [key]), {
-      isTransient: isTransientSiteWiseError,
-      until: Date.now() + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS,
-      what: `release ${target.namespace} of gateway ${target.gatewayId}`,
+    return await withCallBudget(wait.Deadline, async (): Promise<Finished> => {
+      if (deleting) {
+        const outcome = await removeConfiguration(event, settings, true);
+        return outcome.kind === 'done' ? { kind: 'done', status: 'DELETED' } : outcome;
+      }
+      const status = await applyConfiguration(event, settings, true);
+      return settings.waitForSync ? { kind: 'wait' } : { kind: 'done', status };
     });
   } catch (error) {
-    if (isNotFound(error)) return;
-    if (error instanceof TerminalError) throw error;
-    throw siteWiseFailure(target, 'release', error);
+    if (!isOutOfTime(error, isTransientSiteWiseError)) throw error;
+    if (!deadlineEndsCalls(wait.Deadline)) return 'pending';
+    throw new TerminalError(
+      `Timed out after ${humanDuration(wait.Deadline - wait.StartedAt)}: could not ${deleting ? 'reset' : 'apply the configuration of'} ` +
+      `${settings.namespace} of gateway ${settings.gatewayId}; the last call failed with ${describeError(error)}`,
+    );
   }
+}
+
+/** Removes this resource's owner tag once its delete is done (shared/types.ts, WaitState.ReleaseOwnerTag), then answers. */
+async function releaseThen(event: IsCompleteRequest, target: CapabilityTarget, key: string | undefined, answer: IsCompleteResponse): Promise<IsCompleteResponse> {
+  if (!key) return answer;
+  const arn = gatewayArn(stackEnvironment(event.StackId), target.gatewayId);
+  try {
+    await siteWiseCall(target, 'release', () => untagGateway(arn, [key]));
+  } catch (error) {
+    if (isNotFound(error)) return answer;
+    // This invocation's time is up: the next one finds the gateway done and releases it then.
+    if (isOutOfTime(error, isTransientSiteWiseError)) return { IsComplete: false };
+    throw error;
+  }
+  return answer;
 }

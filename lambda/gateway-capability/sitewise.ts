@@ -7,7 +7,9 @@ import {
   UpdateGatewayCapabilityConfigurationCommand,
 } from '@aws-sdk/client-iotsitewise';
 import { CapabilityTarget } from './settings';
-import { sdkRetryStrategy } from '../shared/backoff';
+import { SITEWISE_BACKOFF } from '../shared/backoff';
+import { OutOfTimeError } from '../shared/call-budget';
+import { budgetedClientOptions } from '../shared/client-options';
 import { hasConfiguredEndpoint } from '../shared/endpoint';
 import { AwsError, describeError, isTransientAwsError, TerminalError } from '../shared/errors';
 
@@ -27,14 +29,16 @@ export function isNotFound(error: unknown): boolean {
   return (error as AwsError)?.name === 'ResourceNotFoundException';
 }
 
+/** Longest one attempt of a call may take: the gateway APIs answer in well under a second. */
+const REQUEST_TIMEOUT_MS = 10_000;
+
 let client: IoTSiteWiseClient | undefined;
 
 /** One client per warm Lambda container. */
 export function siteWiseClient(): IoTSiteWiseClient {
   client ??= new IoTSiteWiseClient({
     disableHostPrefix: hasConfiguredEndpoint('IOTSITEWISE'),
-    retryStrategy: sdkRetryStrategy(),
-    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+    ...budgetedClientOptions(isTransientSiteWiseError, SITEWISE_BACKOFF, REQUEST_TIMEOUT_MS),
   });
   return client;
 }
@@ -49,23 +53,29 @@ export async function updateCapabilityConfiguration(target: CapabilityTarget, do
   return response.capabilitySyncStatus ?? 'UNKNOWN';
 }
 
-/** Reads the sync status of a namespace's configuration. */
-export async function describeSyncStatus(target: CapabilityTarget): Promise<string> {
+/** A namespace's configuration as DescribeGatewayCapabilityConfiguration shows it. */
+export interface StoredCapability {
+  readonly configuration?: string;
+  readonly status: string;
+}
+
+export async function describeCapability(target: CapabilityTarget): Promise<StoredCapability> {
   const response = await siteWiseClient().send(new DescribeGatewayCapabilityConfigurationCommand({
     gatewayId: target.gatewayId,
     capabilityNamespace: target.namespace,
   }));
-  return response.capabilitySyncStatus ?? 'UNKNOWN';
+  return { configuration: response.capabilityConfiguration, status: response.capabilitySyncStatus ?? 'UNKNOWN' };
+}
+
+/** Reads the sync status of a namespace's configuration. */
+export async function describeSyncStatus(target: CapabilityTarget): Promise<string> {
+  return (await describeCapability(target)).status;
 }
 
 /** The document stored for a namespace, or undefined when the namespace has none. */
 export async function storedConfiguration(target: CapabilityTarget): Promise<string | undefined> {
   try {
-    const response = await siteWiseClient().send(new DescribeGatewayCapabilityConfigurationCommand({
-      gatewayId: target.gatewayId,
-      capabilityNamespace: target.namespace,
-    }));
-    return response.capabilityConfiguration;
+    return (await describeCapability(target)).configuration;
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
@@ -93,4 +103,17 @@ export async function untagGateway(arn: string, keys: string[]): Promise<void> {
 /** A short reason naming the gateway, the namespace and the AWS error. */
 export function siteWiseFailure(target: CapabilityTarget, action: string, error: unknown): TerminalError {
   return new TerminalError(`Could not ${action} ${target.namespace} of gateway ${target.gatewayId}: ${describeError(error)}`);
+}
+
+/**
+ * A call about `target`: errors the caller judges (transient ones, which mean this invocation's
+ * time is up, and a gateway not found) pass as they are; any other fails with a short reason.
+ */
+export async function siteWiseCall<T>(target: CapabilityTarget, action: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof TerminalError || error instanceof OutOfTimeError || isNotFound(error) || isTransientSiteWiseError(error)) throw error;
+    throw siteWiseFailure(target, action, error);
+  }
 }

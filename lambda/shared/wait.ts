@@ -1,5 +1,6 @@
-import { backoffDelay, sleep } from './backoff';
-import { describeError, TerminalError } from './errors';
+import { backoffDelay, POLL_ERROR_BACKOFF, sleep } from './backoff';
+import { OutOfTimeError, withCallBudget } from './call-budget';
+import { describeError } from './errors';
 import { logger } from './logger';
 import { InvocationContext, WaitState } from './types';
 
@@ -52,9 +53,10 @@ export function pollInterval(elapsedMs: number): number {
 
 /**
  * Polls until the device reaches a terminal state, the deadline passes, or this invocation's
- * time is up.
- * Transient errors are retried with backoff and jitter; they never fail the wait while
- * the deadline has not passed.
+ * time is up. Transient errors never fail the wait while the deadline has not passed: the
+ * handlers' clients retry them in place until the call budget is spent (retry-strategy.ts), and a
+ * poll that then fails, or cannot start (OutOfTimeError), ends this invocation's wait. Errors of
+ * other clients are retried here with backoff and jitter.
  */
 export async function waitForTerminalState<T>(options: WaitOptions<T>): Promise<WaitResult<T>> {
   let lastStatus = 'no status received yet';
@@ -68,45 +70,25 @@ export async function waitForTerminalState<T>(options: WaitOptions<T>): Promise<
       lastError = undefined;
       failedPolls = 0;
     } catch (error) {
+      if (error instanceof OutOfTimeError) {
+        // No attempt fits before the call budget ends: the deadline's, or this invocation's.
+        return Date.now() + error.attemptTimeoutMs > options.deadline ? { state: 'timedOut', lastSeen: seen(lastStatus, lastError) } : { state: 'pending' };
+      }
       if (!options.isTransient(error)) throw error;
       failedPolls++;
       lastError = describeError(error);
       logger.warn('transient error while waiting, retrying', { error: lastError, failedPolls });
     }
     const now = Date.now();
-    if (now >= options.deadline) {
-      return { state: 'timedOut', lastSeen: lastError ? `${lastStatus}; the last call failed with ${lastError}` : lastStatus };
-    }
-    const delay = Math.min(failedPolls > 0 ? backoffDelay(failedPolls) : pollInterval(now - options.startedAt), options.deadline - now);
+    if (now >= options.deadline) return { state: 'timedOut', lastSeen: seen(lastStatus, lastError) };
+    const delay = Math.min(failedPolls > 0 ? backoffDelay(failedPolls, POLL_ERROR_BACKOFF) : pollInterval(now - options.startedAt), options.deadline - now);
     if (now + delay > options.invocationEnd) return { state: 'pending' };
     await sleep(delay);
   }
 }
 
-export interface RetryOptions {
-  /** Errors that retrying may fix; anything else is rethrown at once. */
-  readonly isTransient: (error: unknown) => boolean;
-  /** Epoch ms after which no retry starts. */
-  readonly until: number;
-  /** What the call does, for the error when it keeps failing ("apply the configuration"). */
-  readonly what: string;
-}
-
-/** Calls `call` until it succeeds, retrying transient errors with backoff and jitter until `until`. */
-export async function retryTransientErrors<T>(call: () => Promise<T>, options: RetryOptions): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (!options.isTransient(error)) throw error;
-      const delay = backoffDelay(attempt);
-      if (Date.now() + delay > options.until) {
-        throw new TerminalError(`Could not ${options.what} after ${attempt} attempts: ${describeError(error)}`);
-      }
-      logger.warn(`transient error, retrying to ${options.what}`, { error: describeError(error), attempt, delayMs: delay });
-      await sleep(delay);
-    }
-  }
+function seen(lastStatus: string, lastError: string | undefined): string {
+  return lastError ? `${lastStatus}; the last call failed with ${lastError}` : lastStatus;
 }
 
 /** `15 minutes`, `1 minute`, `90 seconds`: a sync timeout as a reason states it. */
@@ -116,12 +98,16 @@ export function humanDuration(ms: number): string {
   return `${seconds} seconds`;
 }
 
-/** Waits for the device within the operation's deadline and this invocation's time. */
+/**
+ * Waits for the device within the operation's deadline and this invocation's time; no call of
+ * `poll` retries past the deadline.
+ */
 export function waitForDevice<T>(
   wait: WaitState,
   context: InvocationContext,
   poll: () => Promise<PollOutcome<T>>,
   isTransient: (error: unknown) => boolean,
 ): Promise<WaitResult<T>> {
-  return waitForTerminalState({ poll, isTransient, startedAt: wait.StartedAt, deadline: wait.Deadline, invocationEnd: invocationEnd(context) });
+  return withCallBudget(wait.Deadline, () =>
+    waitForTerminalState({ poll, isTransient, startedAt: wait.StartedAt, deadline: wait.Deadline, invocationEnd: invocationEnd(context) }));
 }

@@ -15,6 +15,7 @@ import {
 } from './resource-properties';
 import { checkGatewayId } from './rules';
 import { EdgeSyncProvider, HandlerRole, SERVICE_TIMEOUT } from '../provider/edge-sync-provider';
+import { grantIsCompleteDocumentReads, grantIsCompleteHandoverConfirmation } from '../shared/is-complete-grants';
 import { ownershipKeys } from '../shared/ownership-tags';
 import { checkSyncTimeoutSeconds } from '../shared/rules';
 import { checkedSeconds, validationError } from '../shared/validation';
@@ -27,8 +28,11 @@ const ON_EVENT_ACTIONS = [
   'iotsitewise:UpdateGatewayCapabilityConfiguration', 'iotsitewise:DescribeGatewayCapabilityConfiguration',
   'iotsitewise:ListTagsForResource', 'iotsitewise:TagResource', 'iotsitewise:UntagResource',
 ];
-/** What isComplete calls on a gateway: the sync status, and the owner tag it removes once a delete is done. */
-const IS_COMPLETE_ACTIONS = ['iotsitewise:DescribeGatewayCapabilityConfiguration', 'iotsitewise:UntagResource'];
+/**
+ * What isComplete calls on a gateway: the sync status, the owner tag it removes once a delete is
+ * done, and what onEvent calls, which isComplete makes when throttling outlasted onEvent's time.
+ */
+const IS_COMPLETE_ACTIONS = ON_EVENT_ACTIONS;
 
 /** Properties of a {@link GatewayCapabilityConfiguration}. */
 export interface GatewayCapabilityConfigurationProps {
@@ -166,10 +170,13 @@ export class GatewayCapabilityConfiguration extends Construct {
       provider.grantOwned(HandlerRole.ON_EVENT, ON_EVENT_ACTIONS, gatewayArn('*'), keys.owner);
       provider.grantOwned(HandlerRole.IS_COMPLETE, IS_COMPLETE_ACTIONS, gatewayArn('*'), keys.owner);
       provider.grantHandoverConfirmation('iotsitewise:ListTagsForResource', 'iotsitewise:UntagResource', gatewayArn('*'), keys.handover);
+      grantIsCompleteHandoverConfirmation(provider, 'iotsitewise:ListTagsForResource', 'iotsitewise:UntagResource', gatewayArn('*'), keys.handover);
     }
     // Documents too large for the template and the waiter's input travel as S3 objects, which onEvent
     // reads: the current ones, and on a rollback the previous ones, which this template cannot name.
+    // isComplete reads them when it writes for onEvent.
     provider.grantDocumentReads();
+    grantIsCompleteDocumentReads(provider);
     const carriage = new DocumentCarriage(this);
     const configuration = carriage.add('Configuration', rendered.json);
     const reset = onDelete === ResetOnDelete.RESET && resetConfiguration !== undefined ? carriage.add('ResetConfiguration', resetConfiguration) : undefined;

@@ -170,9 +170,9 @@ const SLOW_DELETE_FAILURE = EdgeAgentBehaviours.fail('Media files locked by the 
 const deleteCalls = () => env.emulator.requests.filter((r) => r.operation === 'DeleteEdgeConfiguration' && r.status === 200);
 const isCompleteInvocations = (requestType: string) => env.harness.invocations.filter((i) => i.handler === 'index.isComplete' && i.requestType === requestType);
 
-// Defect (issue 12, item 7): isComplete counts DELETE_FAILED per invocation, so a deletion that fails
-// slowly is requested again and again until the sync timeout, whose reason hides the service's.
-lifecycleTest.failing('DELETE_FAILED is retried twice across isComplete invocations, then fails with the service\'s FailedStatusDetails', async () => {
+// The count survives isComplete's invocations (a tag on the stream): a deletion that fails slowly is not
+// requested again and again until the sync timeout, whose reason would hide the service's.
+lifecycleTest('DELETE_FAILED is retried twice across isComplete invocations, then fails with the service\'s FailedStatusDetails', async () => {
   env.emulator.kinesisVideo.scriptAgent(HUB_1, { deletions: SLOW_DELETE_FAILURE });
   await env.harness.deploy(cameraStack({ syncTimeout: Duration.minutes(16) }));
   const result = await env.harness.destroy();
@@ -185,8 +185,8 @@ lifecycleTest.failing('DELETE_FAILED is retried twice across isComplete invocati
   expect(env.emulator.kinesisVideo.stream(STREAM)?.tags).toEqual({ 'cdk-edge-sync:owner': `Cameras/${env.harness.resource('FrontDoor').logicalId}` });
 });
 
-// Defect (issue 12, item 7): the delete step of a hub move retries DELETE_FAILED without any bound.
-lifecycleTest.failing('a move whose deletion from the old hub device fails three times fails with the service\'s reason; the rollback keeps the old device', async () => {
+// The delete step of a hub move is bounded the same way.
+lifecycleTest('a move whose deletion from the old hub device fails three times fails with the service\'s reason; the rollback keeps the old device', async () => {
   await env.harness.deploy(cameraStack({ syncTimeout: Duration.minutes(16) }));
   env.emulator.kinesisVideo.scriptAgent(HUB_1, { deletions: SLOW_DELETE_FAILURE });
   const result = await env.harness.deploy(cameraStack({ hubDeviceArn: HUB_2, syncTimeout: Duration.minutes(16) }));
