@@ -1,7 +1,7 @@
 import { applyConfiguration } from './apply';
 import { deleteTarget, removeConfiguration } from './remove';
 import { CapabilityTarget, GatewayCapabilitySettings, parseSettings } from './settings';
-import { describeSyncStatus, gatewayArn, isNotFound, isTransientSiteWiseError, siteWiseCall, untagGateway } from './sitewise';
+import { describeSyncStatus, gatewayArn, isNotFound, isTransientSiteWiseError, siteWiseCall, siteWiseFailure, untagGateway } from './sitewise';
 import { deadlineEndsCalls, isOutOfTime, withCallBudget } from '../shared/call-budget';
 import { describeError, TerminalError } from '../shared/errors';
 import { logger } from '../shared/logger';
@@ -39,8 +39,9 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
     try {
       status = await siteWiseCall(target, 'read the sync status of', () => describeSyncStatus(target));
     } catch (error) {
-      if (deleting && isNotFound(error)) return { done: true, result: 'DELETED' };
-      throw error;
+      if (!isNotFound(error)) throw error;
+      if (deleting) return { done: true, result: 'DELETED' };
+      throw siteWiseFailure(target, 'read the sync status of', error);
     }
     switch (status) {
       case 'IN_SYNC':

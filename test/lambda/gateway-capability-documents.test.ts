@@ -108,14 +108,18 @@ describe('documents carried as S3 objects', () => {
     expect(sitewise).toHaveReceivedCommandTimes(UpdateGatewayCapabilityConfigurationCommand, 0);
   });
 
-  test('S3 throttling and 500s are retried with backoff', async () => {
+  test('an S3 read still failing when onEvent\'s time is up (the client retries within it) leaves the write to isComplete, which reads the object again', async () => {
     const slowDown = () => new S3ServiceException({ name: 'SlowDown', $fault: 'server', message: 'Please reduce your request rate.', $metadata: { httpStatusCode: 503 } });
-    const internal = () => new S3ServiceException({ name: 'InternalError', $fault: 'server', message: 'We encountered an internal error.', $metadata: { httpStatusCode: 500 } });
-    s3.on(GetObjectCommand).rejectsOnce(slowDown()).rejectsOnce(internal())
-      .resolves({ Body: { transformToString: async () => collectorText(1) } as any });
+    s3.on(GetObjectCommand).rejectsOnce(slowDown()).resolves({ Body: { transformToString: async () => collectorText(1) } as any });
     acceptUpdates();
-    await withFakeTime(() => onEvent(onEventRequest('Create', { ResourceProperties: carried([SECRET_ARN]) }), context()));
-    expect(s3).toHaveReceivedCommandTimes(GetObjectCommand, 3);
+    const request = onEventRequest('Create', { ResourceProperties: carried([SECRET_ARN]) });
+    const response = await withFakeTime(() => onEvent(request, context()));
+    expect(response.EdgeSyncWait).toMatchObject({ Mode: 'wait', Unfinished: true });
+    expect(sitewise).toHaveReceivedCommandTimes(UpdateGatewayCapabilityConfigurationCommand, 0);
+
+    sitewise.on(DescribeGatewayCapabilityConfigurationCommand).resolves({ capabilityConfiguration: '{}', capabilitySyncStatus: 'IN_SYNC' });
+    await withFakeTime(() => isComplete(isCompleteRequest(request, response), context()));
+    expect(s3).toHaveReceivedCommandTimes(GetObjectCommand, 2);
     expect(sitewise).toHaveReceivedCommandTimes(UpdateGatewayCapabilityConfigurationCommand, 1);
   });
 
