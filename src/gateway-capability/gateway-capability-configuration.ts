@@ -15,7 +15,7 @@ import {
 } from './resource-properties';
 import { checkGatewayId } from './rules';
 import { EdgeSyncProvider, HandlerRole, SERVICE_TIMEOUT } from '../provider/edge-sync-provider';
-import { grantIsCompleteDocumentReads, grantIsCompleteHandoverConfirmation } from '../shared/is-complete-grants';
+import { grantIsCompleteHandoverConfirmation } from '../shared/is-complete-grants';
 import { ownershipKeys } from '../shared/ownership-tags';
 import { checkSyncTimeoutSeconds } from '../shared/rules';
 import { checkedSeconds, validationError } from '../shared/validation';
@@ -174,9 +174,7 @@ export class GatewayCapabilityConfiguration extends Construct {
     }
     // Documents too large for the template and the waiter's input travel as S3 objects, which onEvent
     // reads: the current ones, and on a rollback the previous ones, which this template cannot name.
-    // isComplete reads them when it writes for onEvent.
     provider.grantDocumentReads();
-    grantIsCompleteDocumentReads(provider);
     const carriage = new DocumentCarriage(this);
     const configuration = carriage.add('Configuration', rendered.json);
     const reset = onDelete === ResetOnDelete.RESET && resetConfiguration !== undefined ? carriage.add('ResetConfiguration', resetConfiguration) : undefined;

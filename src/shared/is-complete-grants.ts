@@ -1,12 +1,11 @@
 import { Aws, Lazy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
-import { EdgeSyncProvider, HandlerRole } from '../provider/edge-sync-provider';
+import { EdgeSyncProvider } from '../provider/edge-sync-provider';
 
 /**
  * Grants isComplete needs for the work onEvent hands it when its own time runs out (throttling
- * that outlasts onEvent's Lambda timeout): the same as onEvent has for that work, where
- * EdgeSyncProvider grants it to onEvent only. Each is added once per provider.
+ * that outlasts onEvent's Lambda timeout): what EdgeSyncProvider grants onEvent only. Each
+ * statement is added once per provider.
  */
 const granted = new WeakMap<EdgeSyncProvider, Set<string>>();
 
@@ -23,17 +22,6 @@ export function grantIsCompleteHandoverConfirmation(
     'StringLike': handedOverByThisStack,
     'ForAllValues:StringEquals': { 'aws:TagKeys': [handoverTagKey] },
   });
-}
-
-/**
- * Reading configuration documents carried as file assets (EdgeSyncProvider.grantDocumentReads):
- * `s3:GetObject` on the `.json` objects of the stack's file asset bucket, which also holds the
- * handlers' code (one asset, a child of the function that bound it first).
- */
-export function grantIsCompleteDocumentReads(provider: EdgeSyncProvider): void {
-  const handlerCode = provider.onEventHandler.node.findChild('Code') as s3assets.Asset;
-  const documents = handlerCode.bucket.arnForObjects('*.json');
-  provider.grant(HandlerRole.IS_COMPLETE, ['s3:GetObject'], documents, documents);
 }
 
 function addOnce(provider: EdgeSyncProvider, actions: string[], resourceArn: string, conditions: Record<string, Record<string, unknown>>): void {
