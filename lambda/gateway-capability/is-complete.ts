@@ -2,12 +2,12 @@ import { applyConfiguration } from './apply';
 import { deleteTarget, removeConfiguration } from './remove';
 import { CapabilityTarget, GatewayCapabilitySettings, parseSettings } from './settings';
 import { describeSyncStatus, gatewayArn, isNotFound, isTransientSiteWiseError, siteWiseCall, siteWiseFailure, untagGateway } from './sitewise';
-import { deadlineEndsCalls, isOutOfTime, withCallBudget } from '../shared/call-budget';
+import { isOutOfTime } from '../shared/call-budget';
 import { describeError, TerminalError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { stackEnvironment } from '../shared/ownership';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse, WaitState } from '../shared/types';
-import { humanDuration, PollOutcome, waitForDevice } from '../shared/wait';
+import { humanDuration, PollOutcome, syncDeadlineEndedCalls, waitForDevice, withinSyncDeadline } from '../shared/wait';
 
 /**
  * Finishes what onEvent could not in its own time (WaitState.Unfinished), then waits until the
@@ -94,7 +94,7 @@ async function finishOnEvent(
   event: IsCompleteRequest, settings: GatewayCapabilitySettings, wait: WaitState, deleting: boolean,
 ): Promise<Finished | 'pending'> {
   try {
-    return await withCallBudget(wait.Deadline, async (): Promise<Finished> => {
+    return await withinSyncDeadline(wait, async (): Promise<Finished> => {
       if (deleting) {
         const outcome = await removeConfiguration(event, settings, true);
         return outcome.kind === 'done' ? { kind: 'done', status: 'DELETED' } : outcome;
@@ -104,7 +104,7 @@ async function finishOnEvent(
     });
   } catch (error) {
     if (!isOutOfTime(error, isTransientSiteWiseError)) throw error;
-    if (!deadlineEndsCalls(wait.Deadline)) return 'pending';
+    if (!syncDeadlineEndedCalls(wait)) return 'pending';
     throw new TerminalError(
       `Timed out after ${humanDuration(wait.Deadline - wait.StartedAt)}: could not ${deleting ? 'reset' : 'apply the configuration of'} ` +
       `${settings.namespace} of gateway ${settings.gatewayId}; the last call failed with ${describeError(error)}`,

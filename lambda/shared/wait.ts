@@ -1,5 +1,5 @@
 import { backoffDelay, POLL_ERROR_BACKOFF, sleep } from './backoff';
-import { OutOfTimeError, withCallBudget } from './call-budget';
+import { deadlineEndsCalls, OutOfTimeError, withCallBudget } from './call-budget';
 import { describeError } from './errors';
 import { logger } from './logger';
 import { InvocationContext, WaitState } from './types';
@@ -9,6 +9,23 @@ const MAX_POLL_PER_INVOCATION_MS = 4 * 60_000;
 
 /** Time kept back from the Lambda timeout to answer the framework. */
 export const ANSWER_MARGIN_MS = 10_000;
+
+/**
+ * How long after the sync deadline a call that started before it may end: one attempt of the
+ * handlers' clients (their request timeout). So a poll still starts right at the deadline, and
+ * none ends much later.
+ */
+const DEADLINE_GRACE_MS = 10_000;
+
+/** Runs `run` with calls that end by the operation's sync deadline (and one attempt's grace). */
+export function withinSyncDeadline<T>(wait: WaitState, run: () => Promise<T>): Promise<T> {
+  return withCallBudget(wait.Deadline + DEADLINE_GRACE_MS, run);
+}
+
+/** Whether the sync deadline, rather than this invocation's time, ended the calls of `withinSyncDeadline`. */
+export function syncDeadlineEndedCalls(wait: WaitState): boolean {
+  return deadlineEndsCalls(wait.Deadline + DEADLINE_GRACE_MS);
+}
 
 /** Epoch ms by which an isComplete invocation stops polling and answers the framework. */
 export function invocationEnd(context: InvocationContext): number {
@@ -72,7 +89,7 @@ export async function waitForTerminalState<T>(options: WaitOptions<T>): Promise<
     } catch (error) {
       if (error instanceof OutOfTimeError) {
         // No attempt fits before the call budget ends: the deadline's, or this invocation's.
-        return Date.now() + error.attemptTimeoutMs > options.deadline ? { state: 'timedOut', lastSeen: seen(lastStatus, lastError) } : { state: 'pending' };
+        return Date.now() >= options.deadline ? { state: 'timedOut', lastSeen: seen(lastStatus, lastError) } : { state: 'pending' };
       }
       if (!options.isTransient(error)) throw error;
       failedPolls++;
@@ -108,6 +125,6 @@ export function waitForDevice<T>(
   poll: () => Promise<PollOutcome<T>>,
   isTransient: (error: unknown) => boolean,
 ): Promise<WaitResult<T>> {
-  return withCallBudget(wait.Deadline, () =>
+  return withinSyncDeadline(wait, () =>
     waitForTerminalState({ poll, isTransient, startedAt: wait.StartedAt, deadline: wait.Deadline, invocationEnd: invocationEnd(context) }));
 }

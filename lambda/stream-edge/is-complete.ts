@@ -12,12 +12,12 @@ import {
 import { claim, decideDelete } from './ownership';
 import { NextStep, nextApplyStep, nextDeleteStep } from './reconcile';
 import { parseSettings, StreamEdgeSettings, streamIdentifier, StreamRef, streamOfPhysicalId } from './settings';
-import { deadlineEndsCalls, isOutOfTime, withCallBudget } from '../shared/call-budget';
+import { isOutOfTime } from '../shared/call-budget';
 import { describeError, TerminalError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { isInventedPhysicalId } from '../shared/ownership';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse, WaitState } from '../shared/types';
-import { humanDuration, PollOutcome, waitForDevice } from '../shared/wait';
+import { humanDuration, PollOutcome, syncDeadlineEndedCalls, waitForDevice, withinSyncDeadline } from '../shared/wait';
 
 /** What the handler returns to CloudFormation (`Fn::GetAtt`). */
 interface Attributes {
@@ -82,14 +82,14 @@ type Owned = { readonly kind: 'leave' } | { readonly kind: 'apply' | 'destroy'; 
  */
 async function finishOnEvent(event: IsCompleteRequest, settings: StreamEdgeSettings, wait: WaitState, deleting: boolean): Promise<Owned | 'pending'> {
   try {
-    return await withCallBudget(wait.Deadline, async (): Promise<Owned> => {
+    return await withinSyncDeadline(wait, async (): Promise<Owned> => {
       if (deleting) return decideDelete(event, settings);
       await claim(event, settings);
       return { kind: 'apply', stream: settings.stream };
     });
   } catch (error) {
     if (!isOutOfTime(error, isTransientKinesisVideoError)) throw error;
-    if (!deadlineEndsCalls(wait.Deadline)) return 'pending';
+    if (!syncDeadlineEndedCalls(wait)) return 'pending';
     throw new TerminalError(
       `Timed out after ${humanDuration(wait.Deadline - wait.StartedAt)}: could not check the owner of stream ${streamIdentifier(settings.stream)}; ` +
       `the last call failed with ${describeError(error)}`,
