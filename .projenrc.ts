@@ -141,12 +141,13 @@ project.addTask('demo', {
 });
 
 project.addTask('benchmark', {
-  description: 'Measure synth time and template size at scale, and sync detection latency and Describe call rate against the local emulator',
+  description: 'Measure synth time and template size at scale, sync detection latency and Describe call rate, and time to success under throttling, against the local emulator',
   env: { NODE_NO_WARNINGS: '1' },
   steps: [
     { spawn: 'bundle' },
     { exec: 'ts-node --transpile-only --project test/tsconfig.json test/benchmark/synth-scale.ts' },
     { exec: 'ts-node --transpile-only --project test/tsconfig.json test/benchmark/detection-latency.ts' },
+    { exec: 'ts-node --transpile-only --project test/tsconfig.json test/benchmark/throttling-storm.ts' },
   ],
 });
 

@@ -7,7 +7,7 @@ import {
   UpdateGatewayCapabilityConfigurationCommand,
 } from '@aws-sdk/client-iotsitewise';
 import { CapabilityTarget } from './settings';
-import { SITEWISE_BACKOFF } from '../shared/backoff';
+import { SITEWISE_BACKOFF, SITEWISE_CONFLICT_BACKOFF } from '../shared/backoff';
 import { OutOfTimeError } from '../shared/call-budget';
 import { budgetedClientOptions } from '../shared/client-options';
 import { hasConfiguredEndpoint } from '../shared/endpoint';
@@ -25,6 +25,10 @@ export function isTransientSiteWiseError(error: unknown): boolean {
   return isTransientAwsError(error, TRANSIENT_CODES, TERMINAL_CODES);
 }
 
+function isConflict(error: unknown): boolean {
+  return (error as AwsError)?.name === 'ConflictingOperationException';
+}
+
 export function isNotFound(error: unknown): boolean {
   return (error as AwsError)?.name === 'ResourceNotFoundException';
 }
@@ -38,7 +42,7 @@ let client: IoTSiteWiseClient | undefined;
 export function siteWiseClient(): IoTSiteWiseClient {
   client ??= new IoTSiteWiseClient({
     disableHostPrefix: hasConfiguredEndpoint('IOTSITEWISE'),
-    ...budgetedClientOptions(isTransientSiteWiseError, SITEWISE_BACKOFF, REQUEST_TIMEOUT_MS),
+    ...budgetedClientOptions(isTransientSiteWiseError, (error) => (isConflict(error) ? SITEWISE_CONFLICT_BACKOFF : SITEWISE_BACKOFF), REQUEST_TIMEOUT_MS),
   });
   return client;
 }

@@ -12,10 +12,13 @@ export interface BackoffPolicy {
 export const KINESIS_VIDEO_BACKOFF: BackoffPolicy = { firstMs: 2_000, capMs: 3_000 };
 
 /**
- * IoT SiteWise publishes no rate for the gateway APIs; ConflictingOperationException lasts while
- * the gateway processes another update (tens of seconds). From 1 to at most 8 seconds.
+ * IoT SiteWise publishes no rate for the gateway APIs: throttling and 5xx are retried 1 to 4
+ * seconds apart, like other per-second quotas.
  */
-export const SITEWISE_BACKOFF: BackoffPolicy = { firstMs: 2_000, capMs: 8_000 };
+export const SITEWISE_BACKOFF: BackoffPolicy = { firstMs: 2_000, capMs: 4_000 };
+
+/** ConflictingOperationException lasts while the gateway processes another update (tens of seconds): 1 to 8 seconds apart. */
+export const SITEWISE_CONFLICT_BACKOFF: BackoffPolicy = { firstMs: 2_000, capMs: 8_000 };
 
 /** S3 reads of carried documents (SlowDown, 5xx). */
 export const S3_BACKOFF: BackoffPolicy = { firstMs: 2_000, capMs: 8_000 };

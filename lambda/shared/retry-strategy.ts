@@ -9,8 +9,8 @@ interface RetryToken {
 export interface BudgetedRetryOptions {
   /** Errors another attempt may fix: the SDK's transient errors and the service's own (its throttling code). */
   readonly isTransient: (error: unknown) => boolean;
-  /** Delay before retry `attempt` (1 for the first retry), spaced to the service's rate limits. */
-  readonly backoff: (attempt: number) => number;
+  /** Delay before retry `attempt` (1 for the first retry) after `error`, spaced to the service's rate limits. */
+  readonly backoff: (attempt: number, error: unknown) => number;
   /** The longest one attempt can take: the client's request timeout. */
   readonly attemptTimeoutMs: number;
 }
@@ -39,7 +39,7 @@ export class BudgetedRetryStrategy {
   public async refreshRetryTokenForRetry(previous: RetryToken, errorInfo: { readonly error?: unknown }): Promise<RetryToken> {
     if (!this.options.isTransient(errorInfo.error)) throw new Error('not retryable');
     const attempt = previous.getRetryCount() + 1;
-    const delay = this.options.backoff(attempt);
+    const delay = this.options.backoff(attempt, errorInfo.error);
     if (!this.fits(delay)) throw new Error('no time left for a retry');
     return token(attempt, delay);
   }

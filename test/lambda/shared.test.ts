@@ -1,5 +1,5 @@
 import { isTransientSiteWiseError } from '../../lambda/gateway-capability/sitewise';
-import { backoffDelay, KINESIS_VIDEO_BACKOFF, POLL_ERROR_BACKOFF, SITEWISE_BACKOFF } from '../../lambda/shared/backoff';
+import { backoffDelay, KINESIS_VIDEO_BACKOFF, POLL_ERROR_BACKOFF, SITEWISE_BACKOFF, SITEWISE_CONFLICT_BACKOFF } from '../../lambda/shared/backoff';
 import { hasConfiguredEndpoint } from '../../lambda/shared/endpoint';
 import { TerminalError } from '../../lambda/shared/errors';
 import { pollInterval } from '../../lambda/shared/wait';
@@ -79,9 +79,10 @@ describe('timing', () => {
     expect(Math.max(...delays)).toBe(3_000);
   });
 
-  test('SiteWise calls are retried 1 to 8 s apart', () => {
+  test('SiteWise calls are retried 1 to 4 s apart, 1 to 8 s while another update of the gateway is in progress', () => {
     expect(backoffDelay(1, SITEWISE_BACKOFF, () => 0)).toBe(1_000);
-    expect(backoffDelay(10, SITEWISE_BACKOFF, () => 1)).toBe(8_000);
+    expect(backoffDelay(10, SITEWISE_BACKOFF, () => 1)).toBe(4_000);
+    expect(backoffDelay(10, SITEWISE_CONFLICT_BACKOFF, () => 1)).toBe(8_000);
   });
 
   test('polls every second for a minute, every 2 s to five minutes, then every 5 s', () => {
