@@ -113,7 +113,9 @@ async function finishOnEvent(
 }
 
 /** Removes this resource's owner tag once its delete is done (shared/types.ts, WaitState.ReleaseOwnerTag), then answers. */
-async function releaseThen(event: IsCompleteRequest, target: CapabilityTarget, key: string | undefined, answer: IsCompleteResponse): Promise<IsCompleteResponse> {
+async function releaseThen(
+  event: IsCompleteRequest, target: CapabilityTarget, key: string | undefined, answer: IsCompleteResponse,
+): Promise<IsCompleteResponse> {
   if (!key) return answer;
   const arn = gatewayArn(stackEnvironment(event.StackId), target.gatewayId);
   try {

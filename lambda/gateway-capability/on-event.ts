@@ -1,6 +1,6 @@
 import { applyConfiguration } from './apply';
-import { removeConfiguration } from './remove';
 import { DocumentSource } from './documents';
+import { removeConfiguration } from './remove';
 import { CapabilityTarget, parseSettings, physicalIdOf } from './settings';
 import { isTransientSiteWiseError } from './sitewise';
 import { unlessOutOfTime } from '../shared/call-budget';

@@ -7,7 +7,7 @@ import {
   UpdateGatewayCapabilityConfigurationCommand,
 } from '@aws-sdk/client-iotsitewise';
 import { CapabilityTarget } from './settings';
-import { SITEWISE_BACKOFF, SITEWISE_CONFLICT_BACKOFF } from '../shared/backoff';
+import { BackoffPolicy, SITEWISE_BACKOFF, SITEWISE_CONFLICT_BACKOFF } from '../shared/backoff';
 import { OutOfTimeError } from '../shared/call-budget';
 import { budgetedClientOptions } from '../shared/client-options';
 import { hasConfiguredEndpoint } from '../shared/endpoint';
@@ -25,8 +25,8 @@ export function isTransientSiteWiseError(error: unknown): boolean {
   return isTransientAwsError(error, TRANSIENT_CODES, TERMINAL_CODES);
 }
 
-function isConflict(error: unknown): boolean {
-  return (error as AwsError)?.name === 'ConflictingOperationException';
+function backoffFor(error: unknown): BackoffPolicy {
+  return (error as AwsError)?.name === 'ConflictingOperationException' ? SITEWISE_CONFLICT_BACKOFF : SITEWISE_BACKOFF;
 }
 
 export function isNotFound(error: unknown): boolean {
@@ -42,7 +42,7 @@ let client: IoTSiteWiseClient | undefined;
 export function siteWiseClient(): IoTSiteWiseClient {
   client ??= new IoTSiteWiseClient({
     disableHostPrefix: hasConfiguredEndpoint('IOTSITEWISE'),
-    ...budgetedClientOptions(isTransientSiteWiseError, (error) => (isConflict(error) ? SITEWISE_CONFLICT_BACKOFF : SITEWISE_BACKOFF), REQUEST_TIMEOUT_MS),
+    ...budgetedClientOptions(isTransientSiteWiseError, backoffFor, REQUEST_TIMEOUT_MS),
   });
   return client;
 }

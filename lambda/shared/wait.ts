@@ -98,7 +98,8 @@ export async function waitForTerminalState<T>(options: WaitOptions<T>): Promise<
     }
     const now = Date.now();
     if (now >= options.deadline) return { state: 'timedOut', lastSeen: seen(lastStatus, lastError) };
-    const delay = Math.min(failedPolls > 0 ? backoffDelay(failedPolls, POLL_ERROR_BACKOFF) : pollInterval(now - options.startedAt), options.deadline - now);
+    const interval = failedPolls > 0 ? backoffDelay(failedPolls, POLL_ERROR_BACKOFF) : pollInterval(now - options.startedAt);
+    const delay = Math.min(interval, options.deadline - now);
     if (now + delay > options.invocationEnd) return { state: 'pending' };
     await sleep(delay);
   }

@@ -31,5 +31,6 @@ function addOnce(provider: EdgeSyncProvider, actions: string[], resourceArn: str
   if (keys.has(key)) return;
   keys.add(key);
   // A list token like the provider's own statements, so that all of them share the role's default policy.
-  provider.isCompleteHandler.addToRolePolicy(new iam.PolicyStatement({ actions, resources: Lazy.list({ produce: () => [resourceArn] }), conditions }));
+  const resources = Lazy.list({ produce: () => [resourceArn] });
+  provider.isCompleteHandler.addToRolePolicy(new iam.PolicyStatement({ actions, resources, conditions }));
 }

@@ -128,7 +128,8 @@ describe('onEvent Create and Update', () => {
       gatewayTags[OWNER] = ME;
       describeReturns('OUT_OF_SYNC', 'IN_SYNC');
       const request = onEventRequest('Create');
-      const complete = await withFakeTime(() => isComplete(isCompleteRequest(request, { PhysicalResourceId: PHYSICAL_ID, EdgeSyncWait: unfinished() }), context()));
+      const event = isCompleteRequest(request, { PhysicalResourceId: PHYSICAL_ID, EdgeSyncWait: unfinished() });
+      const complete = await withFakeTime(() => isComplete(event, context()));
       expect(complete).toEqual({ IsComplete: true, Data: { SyncStatus: 'IN_SYNC' } });
       expect(sitewise).not.toHaveReceivedCommand(UpdateGatewayCapabilityConfigurationCommand);
     });
@@ -457,9 +458,8 @@ describe('dispatch', () => {
 });
 
 describe('ownership: who configures a namespace, in tags on the gateway', () => {
-  const OWNER_KEY = `cdk-edge-sync:owner:${NAMESPACE}`;
-  const HANDOVER_KEY = `cdk-edge-sync:handover:${NAMESPACE}`;
-  const ME = 'test/Collector';
+  const OWNER_KEY = OWNER;
+  const HANDOVER_KEY = HANDOVER;
 
   test('Create claims an unowned namespace before writing: the owner tag names the stack and the logical id', async () => {
     acceptUpdates();
