@@ -12,10 +12,11 @@ export interface BackoffPolicy {
 export const KINESIS_VIDEO_BACKOFF: BackoffPolicy = { firstMs: 2_000, capMs: 3_000 };
 
 /**
- * IoT SiteWise publishes no rate for the gateway APIs: throttling and 5xx are retried 1 to 4
- * seconds apart, like other per-second quotas.
+ * IoT SiteWise publishes no rate for the gateway APIs: throttling and 5xx are retried 1 to 3
+ * seconds apart, as for the per-second quotas of Kinesis Video. A longer cap makes the rare call
+ * that is throttled many times in a row wait longest.
  */
-export const SITEWISE_BACKOFF: BackoffPolicy = { firstMs: 2_000, capMs: 4_000 };
+export const SITEWISE_BACKOFF: BackoffPolicy = { firstMs: 2_000, capMs: 3_000 };
 
 /** ConflictingOperationException lasts while the gateway processes another update (tens of seconds): 1 to 8 seconds apart. */
 export const SITEWISE_CONFLICT_BACKOFF: BackoffPolicy = { firstMs: 2_000, capMs: 8_000 };

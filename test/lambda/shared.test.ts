@@ -79,9 +79,9 @@ describe('timing', () => {
     expect(Math.max(...delays)).toBe(3_000);
   });
 
-  test('SiteWise calls are retried 1 to 4 s apart, 1 to 8 s while another update of the gateway is in progress', () => {
+  test('SiteWise calls are retried 1 to 3 s apart, 1 to 8 s while another update of the gateway is in progress', () => {
     expect(backoffDelay(1, SITEWISE_BACKOFF, () => 0)).toBe(1_000);
-    expect(backoffDelay(10, SITEWISE_BACKOFF, () => 1)).toBe(4_000);
+    expect(backoffDelay(10, SITEWISE_BACKOFF, () => 1)).toBe(3_000);
     expect(backoffDelay(10, SITEWISE_CONFLICT_BACKOFF, () => 1)).toBe(8_000);
   });
 
