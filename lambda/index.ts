@@ -4,9 +4,11 @@
  */
 import { gatewayCapabilityHandler } from './gateway-capability';
 import { endpointReadinessHandler } from './ground-station';
+import { withCallBudget } from './shared/call-budget';
 import { cutReason, describeError, TerminalError } from './shared/errors';
 import { logger } from './shared/logger';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse, ResourceHandler } from './shared/types';
+import { ANSWER_MARGIN_MS } from './shared/wait';
 import { streamEdgeHandler } from './stream-edge';
 import { GATEWAY_CAPABILITY_RESOURCE_TYPE } from '../src/gateway-capability/resource-properties';
 import { ENDPOINT_READINESS_RESOURCE_TYPE } from '../src/ground-station/resource-properties';
@@ -21,12 +23,21 @@ const HANDLERS: Record<string, ResourceHandler> = {
   [ENDPOINT_READINESS_RESOURCE_TYPE]: endpointReadinessHandler,
 };
 
+/**
+ * Each invocation's AWS calls end in time to answer the framework: before the Lambda timeout less
+ * the answer margin (shared/call-budget.ts). isComplete stops polling earlier (shared/wait.ts),
+ * which leaves time for the calls after a wait, such as releasing the owner tag.
+ */
 export async function onEvent(event: OnEventRequest, context: InvocationContext): Promise<OnEventResponse> {
-  return handle('onEvent', event, (handler) => handler.onEvent(event, context));
+  return withCallBudget(callsUntil(context), () => handle('onEvent', event, (handler) => handler.onEvent(event, context)));
 }
 
 export async function isComplete(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse> {
-  return handle('isComplete', event, (handler) => handler.isComplete(event, context));
+  return withCallBudget(callsUntil(context), () => handle('isComplete', event, (handler) => handler.isComplete(event, context)));
+}
+
+function callsUntil(context: InvocationContext): number {
+  return Date.now() + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS;
 }
 
 async function handle<T>(step: string, event: OnEventRequest, run: (handler: ResourceHandler) => Promise<T>): Promise<T> {

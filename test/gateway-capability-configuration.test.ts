@@ -94,7 +94,7 @@ describe('GatewayCapabilityConfiguration', () => {
     template.resourceCountIs('AWS::Lambda::Function', 5); // onEvent, isComplete and the framework's three
   });
 
-  test('each handler may call only its own SiteWise actions: on the gateways used, and on gateways whose owner tag names this stack', () => {
+  test('each handler may call only its SiteWise actions (isComplete makes onEvent\'s calls when throttling outlasts onEvent): on the gateways used, and on gateways whose owner tag names this stack', () => {
     const stack = newStack();
     collector(stack, 'A');
     collector(stack, 'B', { gatewayId: OTHER_GATEWAY_ID, namespace: CapabilityNamespace.PUBLISHER_V3, configuration: CapabilityConfiguration.fromJson('{"sources":[{"type":"MQTT"}],"destinations":[]}') });
@@ -104,7 +104,7 @@ describe('GatewayCapabilityConfiguration', () => {
       'iotsitewise:UpdateGatewayCapabilityConfiguration', 'iotsitewise:DescribeGatewayCapabilityConfiguration',
       'iotsitewise:ListTagsForResource', 'iotsitewise:TagResource', 'iotsitewise:UntagResource',
     ];
-    const isCompleteActions = ['iotsitewise:DescribeGatewayCapabilityConfiguration', 'iotsitewise:UntagResource'];
+    const isCompleteActions = onEventActions;
     const ownedBy = (namespace: string) => ({ StringLike: { [`aws:ResourceTag/cdk-edge-sync:owner:${namespace}`]: { 'Fn::Join': ['', [{ Ref: 'AWS::StackName' }, '/*']] } } });
     const statementsOf = (role: string) => Object.values(template.findResources('AWS::IAM::Policy', {
       Properties: { PolicyName: Match.stringLikeRegexp(`${role}RoleDefaultPolicy`) },
@@ -126,6 +126,15 @@ describe('GatewayCapabilityConfiguration', () => {
     expect(statementsOf('IsCompleteHandler')).toEqual(expect.arrayContaining([
       { Action: isCompleteActions, Effect: 'Allow', Resource: [arn(GATEWAY_ID), arn(OTHER_GATEWAY_ID)] },
       { Action: isCompleteActions, Effect: 'Allow', Resource: [arn('*')], Condition: ownedBy('iotsitewise:opcuacollector:3') },
+      {
+        Action: 'iotsitewise:UntagResource',
+        Effect: 'Allow',
+        Resource: [arn('*')],
+        Condition: {
+          'StringLike': { 'aws:ResourceTag/cdk-edge-sync:handover:iotsitewise:opcuacollector:3': { 'Fn::Join': ['', [{ Ref: 'AWS::StackName' }, '/*']] } },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': ['cdk-edge-sync:handover:iotsitewise:opcuacollector:3'] },
+        },
+      },
     ]));
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
     // gateway/* only where a condition narrows it to this stack's gateways.

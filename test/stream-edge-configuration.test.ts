@@ -77,7 +77,7 @@ describe('StreamEdgeConfiguration', () => {
     expect(stableTemplate(stack)).toMatchSnapshot();
   });
 
-  test('the handlers may call their Kinesis Video actions on the streams used, and on streams whose owner tag names this stack', () => {
+  test('the handlers may call their Kinesis Video actions (isComplete also onEvent\'s, which it makes when throttling outlasts onEvent) on the streams used, and on streams whose owner tag names this stack', () => {
     const stack = newStack();
     edge(stack);
     edge(stack, { streamName: undefined, streamArn: STREAM_ARN.replace('front-door', 'back-door') }, 'Back');
@@ -91,11 +91,19 @@ describe('StreamEdgeConfiguration', () => {
     ];
     const anyStream = [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kinesisvideo:eu-west-1:123456789012:stream/*']] }];
     const ownedByThisStack = { StringLike: { 'aws:ResourceTag/cdk-edge-sync:owner': { 'Fn::Join': ['', [{ Ref: 'AWS::StackName' }, '/*']] } } };
-    const isCompleteActions = ['kinesisvideo:StartEdgeConfigurationUpdate', 'kinesisvideo:DescribeEdgeConfiguration', 'kinesisvideo:DeleteEdgeConfiguration', 'kinesisvideo:UntagStream'];
     const onEventActions = ['kinesisvideo:ListTagsForStream', 'kinesisvideo:TagStream', 'kinesisvideo:UntagStream', 'kinesisvideo:DescribeEdgeConfiguration'];
+    const isCompleteActions = ['kinesisvideo:StartEdgeConfigurationUpdate', 'kinesisvideo:DeleteEdgeConfiguration', ...onEventActions];
+    const handedOverByThisStack = { 'aws:ResourceTag/cdk-edge-sync:handover': { 'Fn::Join': ['', [{ Ref: 'AWS::StackName' }, '/*']] } };
     expect(statementsOf('IsCompleteHandler')).toEqual(expect.arrayContaining([
       { Action: isCompleteActions, Effect: 'Allow', Resource: streams },
       { Action: isCompleteActions, Effect: 'Allow', Resource: anyStream, Condition: ownedByThisStack },
+      { Action: 'kinesisvideo:ListTagsForStream', Effect: 'Allow', Resource: anyStream, Condition: { StringLike: handedOverByThisStack } },
+      {
+        Action: 'kinesisvideo:UntagStream',
+        Effect: 'Allow',
+        Resource: anyStream,
+        Condition: { 'StringLike': handedOverByThisStack, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['cdk-edge-sync:handover'] } },
+      },
     ]));
     expect(statementsOf('OnEventHandler')).toEqual(expect.arrayContaining([
       { Action: onEventActions, Effect: 'Allow', Resource: streams },

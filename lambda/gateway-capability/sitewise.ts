@@ -7,7 +7,9 @@ import {
   UpdateGatewayCapabilityConfigurationCommand,
 } from '@aws-sdk/client-iotsitewise';
 import { CapabilityTarget } from './settings';
-import { sdkRetryStrategy } from '../shared/backoff';
+import { BackoffPolicy, SITEWISE_BACKOFF, SITEWISE_CONFLICT_BACKOFF } from '../shared/backoff';
+import { OutOfTimeError } from '../shared/call-budget';
+import { budgetedClientOptions } from '../shared/client-options';
 import { hasConfiguredEndpoint } from '../shared/endpoint';
 import { AwsError, describeError, isTransientAwsError, TerminalError } from '../shared/errors';
 
@@ -23,9 +25,16 @@ export function isTransientSiteWiseError(error: unknown): boolean {
   return isTransientAwsError(error, TRANSIENT_CODES, TERMINAL_CODES);
 }
 
+function backoffFor(error: unknown): BackoffPolicy {
+  return (error as AwsError)?.name === 'ConflictingOperationException' ? SITEWISE_CONFLICT_BACKOFF : SITEWISE_BACKOFF;
+}
+
 export function isNotFound(error: unknown): boolean {
   return (error as AwsError)?.name === 'ResourceNotFoundException';
 }
+
+/** Longest one attempt of a call may take: the gateway APIs answer in well under a second. */
+const REQUEST_TIMEOUT_MS = 10_000;
 
 let client: IoTSiteWiseClient | undefined;
 
@@ -33,8 +42,7 @@ let client: IoTSiteWiseClient | undefined;
 export function siteWiseClient(): IoTSiteWiseClient {
   client ??= new IoTSiteWiseClient({
     disableHostPrefix: hasConfiguredEndpoint('IOTSITEWISE'),
-    retryStrategy: sdkRetryStrategy(),
-    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+    ...budgetedClientOptions(isTransientSiteWiseError, backoffFor, REQUEST_TIMEOUT_MS),
   });
   return client;
 }
@@ -49,29 +57,24 @@ export async function updateCapabilityConfiguration(target: CapabilityTarget, do
   return response.capabilitySyncStatus ?? 'UNKNOWN';
 }
 
-/** A namespace's configuration as SiteWise stores it: the document and its sync status. */
-export interface DescribedCapability {
-  readonly syncStatus: string;
+/** A namespace's configuration as DescribeGatewayCapabilityConfiguration shows it. */
+export interface StoredCapability {
   readonly configuration?: string;
+  readonly status: string;
 }
 
-/** Reads a namespace's stored document and its sync status. */
-export async function describeCapability(target: CapabilityTarget): Promise<DescribedCapability> {
+export async function describeCapability(target: CapabilityTarget): Promise<StoredCapability> {
   const response = await siteWiseClient().send(new DescribeGatewayCapabilityConfigurationCommand({
     gatewayId: target.gatewayId,
     capabilityNamespace: target.namespace,
   }));
-  return { syncStatus: response.capabilitySyncStatus ?? 'UNKNOWN', configuration: response.capabilityConfiguration };
+  return { configuration: response.capabilityConfiguration, status: response.capabilitySyncStatus ?? 'UNKNOWN' };
 }
 
 /** The document stored for a namespace, or undefined when the namespace has none. */
 export async function storedConfiguration(target: CapabilityTarget): Promise<string | undefined> {
   try {
-    const response = await siteWiseClient().send(new DescribeGatewayCapabilityConfigurationCommand({
-      gatewayId: target.gatewayId,
-      capabilityNamespace: target.namespace,
-    }));
-    return response.capabilityConfiguration;
+    return (await describeCapability(target)).configuration;
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
@@ -99,4 +102,17 @@ export async function untagGateway(arn: string, keys: string[]): Promise<void> {
 /** A short reason naming the gateway, the namespace and the AWS error. */
 export function siteWiseFailure(target: CapabilityTarget, action: string, error: unknown): TerminalError {
   return new TerminalError(`Could not ${action} ${target.namespace} of gateway ${target.gatewayId}: ${describeError(error)}`);
+}
+
+/**
+ * A call about `target`: errors the caller judges (transient ones, which mean this invocation's
+ * time is up, and a gateway not found) pass as they are; any other fails with a short reason.
+ */
+export async function siteWiseCall<T>(target: CapabilityTarget, action: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof TerminalError || error instanceof OutOfTimeError || isNotFound(error) || isTransientSiteWiseError(error)) throw error;
+    throw siteWiseFailure(target, action, error);
+  }
 }

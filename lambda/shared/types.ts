@@ -23,11 +23,20 @@ export interface OnEventRequest {
 
 /**
  * What a handler remembers between onEvent and isComplete. The framework merges the onEvent
- * response into every isComplete request, so this travels with the request.
+ * response into every isComplete request, so this travels with the request. It is the only state
+ * that does: what isComplete answers with `IsComplete: false` is dropped (the framework's waiter
+ * retries with its original input, aws-cdk-lib provider-framework/runtime/framework.js), so
+ * isComplete keeps nothing between its invocations except what AWS shows.
  */
 export interface WaitState {
-  /** `wait` polls the device; `none` completes at once (nothing applied, or not waiting). */
+  /** `wait`: isComplete has work (the device to wait for, or `Unfinished` calls); `none` completes at once. */
   readonly Mode: 'wait' | 'none';
+  /**
+   * onEvent's time ran out (calls throttled or failing for minutes) before it finished its calls:
+   * the ownership tags, the write. isComplete makes them first, each decided again from what AWS
+   * shows, so that a transient error fails nothing while the sync timeout has time left.
+   */
+  readonly Unfinished?: true;
   /** Epoch ms when onEvent started: the sync timeout counts from here. */
   readonly StartedAt: number;
   /** Epoch ms after which the operation fails with the last status seen. */
@@ -43,7 +52,7 @@ export interface WaitState {
   /**
    * A delete of a target this resource owns: the owner tag to remove once the target is reset or
    * deleted. Not before: isComplete's permissions on a target the template no longer names come
-   * from that tag.
+   * from that tag. (With `Unfinished`, isComplete decides it from the tags itself.)
    */
   readonly ReleaseOwnerTag?: string;
 }

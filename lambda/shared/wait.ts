@@ -1,5 +1,6 @@
-import { backoffDelay, sleep } from './backoff';
-import { describeError, TerminalError } from './errors';
+import { backoffDelay, POLL_ERROR_BACKOFF, sleep } from './backoff';
+import { deadlineEndsCalls, OutOfTimeError, withCallBudget } from './call-budget';
+import { describeError } from './errors';
 import { logger } from './logger';
 import { InvocationContext, WaitState } from './types';
 
@@ -8,6 +9,23 @@ const MAX_POLL_PER_INVOCATION_MS = 4 * 60_000;
 
 /** Time kept back from the Lambda timeout to answer the framework. */
 export const ANSWER_MARGIN_MS = 10_000;
+
+/**
+ * How long after the sync deadline a call that started before it may end: one attempt of the
+ * handlers' clients (their request timeout). So a poll still starts right at the deadline, and
+ * none ends much later.
+ */
+const DEADLINE_GRACE_MS = 10_000;
+
+/** Runs `run` with calls that end by the operation's sync deadline (and one attempt's grace). */
+export function withinSyncDeadline<T>(wait: WaitState, run: () => Promise<T>): Promise<T> {
+  return withCallBudget(wait.Deadline + DEADLINE_GRACE_MS, run);
+}
+
+/** Whether the sync deadline, rather than this invocation's time, ended the calls of `withinSyncDeadline`. */
+export function syncDeadlineEndedCalls(wait: WaitState): boolean {
+  return deadlineEndsCalls(wait.Deadline + DEADLINE_GRACE_MS);
+}
 
 /** Epoch ms by which an isComplete invocation stops polling and answers the framework. */
 export function invocationEnd(context: InvocationContext): number {
@@ -52,9 +70,10 @@ export function pollInterval(elapsedMs: number): number {
 
 /**
  * Polls until the device reaches a terminal state, the deadline passes, or this invocation's
- * time is up.
- * Transient errors are retried with backoff and jitter; they never fail the wait while
- * the deadline has not passed.
+ * time is up. Transient errors never fail the wait while the deadline has not passed: the
+ * handlers' clients retry them in place until the call budget is spent (retry-strategy.ts), and a
+ * poll that then fails, or cannot start (OutOfTimeError), ends this invocation's wait. Errors of
+ * other clients are retried here with backoff and jitter.
  */
 export async function waitForTerminalState<T>(options: WaitOptions<T>): Promise<WaitResult<T>> {
   let lastStatus = 'no status received yet';
@@ -68,45 +87,26 @@ export async function waitForTerminalState<T>(options: WaitOptions<T>): Promise<
       lastError = undefined;
       failedPolls = 0;
     } catch (error) {
+      if (error instanceof OutOfTimeError) {
+        // No attempt fits before the call budget ends: the deadline's, or this invocation's.
+        return Date.now() >= options.deadline ? { state: 'timedOut', lastSeen: seen(lastStatus, lastError) } : { state: 'pending' };
+      }
       if (!options.isTransient(error)) throw error;
       failedPolls++;
       lastError = describeError(error);
       logger.warn('transient error while waiting, retrying', { error: lastError, failedPolls });
     }
     const now = Date.now();
-    if (now >= options.deadline) {
-      return { state: 'timedOut', lastSeen: lastError ? `${lastStatus}; the last call failed with ${lastError}` : lastStatus };
-    }
-    const delay = Math.min(failedPolls > 0 ? backoffDelay(failedPolls) : pollInterval(now - options.startedAt), options.deadline - now);
+    if (now >= options.deadline) return { state: 'timedOut', lastSeen: seen(lastStatus, lastError) };
+    const interval = failedPolls > 0 ? backoffDelay(failedPolls, POLL_ERROR_BACKOFF) : pollInterval(now - options.startedAt);
+    const delay = Math.min(interval, options.deadline - now);
     if (now + delay > options.invocationEnd) return { state: 'pending' };
     await sleep(delay);
   }
 }
 
-export interface RetryOptions {
-  /** Errors that retrying may fix; anything else is rethrown at once. */
-  readonly isTransient: (error: unknown) => boolean;
-  /** Epoch ms after which no retry starts. */
-  readonly until: number;
-  /** What the call does, for the error when it keeps failing ("apply the configuration"). */
-  readonly what: string;
-}
-
-/** Calls `call` until it succeeds, retrying transient errors with backoff and jitter until `until`. */
-export async function retryTransientErrors<T>(call: () => Promise<T>, options: RetryOptions): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (!options.isTransient(error)) throw error;
-      const delay = backoffDelay(attempt);
-      if (Date.now() + delay > options.until) {
-        throw new TerminalError(`Could not ${options.what} after ${attempt} attempts: ${describeError(error)}`);
-      }
-      logger.warn(`transient error, retrying to ${options.what}`, { error: describeError(error), attempt, delayMs: delay });
-      await sleep(delay);
-    }
-  }
+function seen(lastStatus: string, lastError: string | undefined): string {
+  return lastError ? `${lastStatus}; the last call failed with ${lastError}` : lastStatus;
 }
 
 /** `15 minutes`, `1 minute`, `90 seconds`: a sync timeout as a reason states it. */
@@ -116,12 +116,16 @@ export function humanDuration(ms: number): string {
   return `${seconds} seconds`;
 }
 
-/** Waits for the device within the operation's deadline and this invocation's time. */
+/**
+ * Waits for the device within the operation's deadline and this invocation's time; no call of
+ * `poll` retries past the deadline.
+ */
 export function waitForDevice<T>(
   wait: WaitState,
   context: InvocationContext,
   poll: () => Promise<PollOutcome<T>>,
   isTransient: (error: unknown) => boolean,
 ): Promise<WaitResult<T>> {
-  return waitForTerminalState({ poll, isTransient, startedAt: wait.StartedAt, deadline: wait.Deadline, invocationEnd: invocationEnd(context) });
+  return withinSyncDeadline(wait, () =>
+    waitForTerminalState({ poll, isTransient, startedAt: wait.StartedAt, deadline: wait.Deadline, invocationEnd: invocationEnd(context) }));
 }

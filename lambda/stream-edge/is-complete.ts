@@ -1,3 +1,4 @@
+import { DELETE_FAILURES_TAG, DeleteFailures } from './delete-failures';
 import {
   deleteEdgeConfiguration,
   describeEdgeConfiguration,
@@ -8,16 +9,15 @@ import {
   startEdgeConfigurationUpdate,
   untagStream,
 } from './kinesis-video';
+import { claim, decideDelete } from './ownership';
 import { NextStep, nextApplyStep, nextDeleteStep } from './reconcile';
 import { parseSettings, StreamEdgeSettings, streamIdentifier, StreamRef, streamOfPhysicalId } from './settings';
-import { TerminalError } from '../shared/errors';
+import { isOutOfTime } from '../shared/call-budget';
+import { describeError, TerminalError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { isInventedPhysicalId } from '../shared/ownership';
-import { InvocationContext, IsCompleteRequest, IsCompleteResponse } from '../shared/types';
-import { ANSWER_MARGIN_MS, humanDuration, PollOutcome, retryTransientErrors, waitForDevice } from '../shared/wait';
-
-/** DELETE_FAILED is retried this many times before the delete fails with the service's reason. */
-const MAX_DELETE_ATTEMPTS = 3;
+import { InvocationContext, IsCompleteRequest, IsCompleteResponse, WaitState } from '../shared/types';
+import { humanDuration, PollOutcome, syncDeadlineEndedCalls, waitForDevice, withinSyncDeadline } from '../shared/wait';
 
 /** What the handler returns to CloudFormation (`Fn::GetAtt`). */
 interface Attributes {
@@ -33,7 +33,8 @@ interface Attributes {
  * Create and Update start the update (after a sync in progress ends, and after deleting it
  * from the old hub device when the device changed) and wait for IN_SYNC; Delete deletes it
  * and waits until it is gone. Every step is decided from DescribeEdgeConfiguration, so each
- * invocation continues where the last one stopped.
+ * invocation continues where the last one stopped. Ownership calls onEvent had no time for
+ * (WaitState.Unfinished) come first.
  */
 export async function isComplete(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse> {
   const wait = event.EdgeSyncWait;
@@ -43,18 +44,25 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
   const settings = parseSettings(event.ResourceProperties, deleting);
   // A Delete with an invented physical id (a cancelled Create) acts on the stream its properties name.
   const invented = isInventedPhysicalId(event.StackId, event.LogicalResourceId, event.PhysicalResourceId);
-  const stream = (deleting && !invented ? streamOfPhysicalId(event.PhysicalResourceId) : undefined) ?? settings.stream;
-  const run = deleting ? new DeleteRun(stream, settings) : new ApplyRun(stream, settings, wait.StartedAt);
+  let stream = (deleting && !invented ? streamOfPhysicalId(event.PhysicalResourceId) : undefined) ?? settings.stream;
+  let release = wait.ReleaseOwnerTag;
+  if (wait.Unfinished) {
+    const owned = await finishOnEvent(event, settings, wait, deleting);
+    if (owned === 'pending') return { IsComplete: false };
+    if (owned.kind === 'leave') return { IsComplete: true };
+    ({ stream, release } = owned);
+  }
 
+  const failures = new DeleteFailures(stream, wait.StartedAt);
+  const run = deleting ? new DeleteRun(stream, settings, failures) : new ApplyRun(stream, settings, wait.StartedAt, failures);
   const result = await waitForDevice(wait, context, () => run.step(), isTransientKinesisVideoError);
   switch (result.state) {
     case 'pending':
       return { IsComplete: false };
     case 'done':
-      if (deleting) {
-        await release(stream, wait.ReleaseOwnerTag, context);
-        return { IsComplete: true };
-      }
+      // The owner tag goes with the count of failed deletions, which only a Delete of its own may find left behind.
+      if (deleting) return releaseThen(stream, release ? [release, DELETE_FAILURES_TAG] : failures.keys, { IsComplete: true });
+      await failures.clear();
       return { IsComplete: true, PhysicalResourceId: result.result.StreamARN, Data: result.result.attributes };
     case 'timedOut':
       throw new TerminalError(
@@ -65,6 +73,30 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
   }
 }
 
+/** The ownership decision onEvent had no time for: for a Delete, what to delete and release. */
+type Owned = { readonly kind: 'leave' } | { readonly kind: 'apply' | 'destroy'; readonly stream: StreamRef; readonly release?: string };
+
+/**
+ * Makes onEvent's ownership calls again (ownership.ts), within the sync deadline. `pending` when
+ * this invocation's time ran out first; after the deadline the operation fails with the last error.
+ */
+async function finishOnEvent(event: IsCompleteRequest, settings: StreamEdgeSettings, wait: WaitState, deleting: boolean): Promise<Owned | 'pending'> {
+  try {
+    return await withinSyncDeadline(wait, async (): Promise<Owned> => {
+      if (deleting) return decideDelete(event, settings);
+      await claim(event, settings);
+      return { kind: 'apply', stream: settings.stream };
+    });
+  } catch (error) {
+    if (!isOutOfTime(error, isTransientKinesisVideoError)) throw error;
+    if (!syncDeadlineEndedCalls(wait)) return 'pending';
+    throw new TerminalError(
+      `Timed out after ${humanDuration(wait.Deadline - wait.StartedAt)}: could not check the owner of stream ${streamIdentifier(settings.stream)}; ` +
+      `the last call failed with ${describeError(error)}`,
+    );
+  }
+}
+
 interface Finished {
   readonly StreamARN?: string;
   readonly attributes?: Attributes;
@@ -72,7 +104,12 @@ interface Finished {
 
 /** One create or update: reconcile towards the desired edge configuration. */
 class ApplyRun {
-  constructor(private readonly stream: StreamRef, private readonly settings: StreamEdgeSettings, private readonly startedAt: number) {}
+  constructor(
+    private readonly stream: StreamRef,
+    private readonly settings: StreamEdgeSettings,
+    private readonly startedAt: number,
+    private readonly failures: DeleteFailures,
+  ) {}
 
   public async step(): Promise<PollOutcome<Finished>> {
     const observed = await describe(this.stream, 'read the edge configuration of', false);
@@ -88,6 +125,12 @@ class ApplyRun {
       case 'wait':
         return { done: false, status: next.status };
       case 'delete':
+        if (observed?.SyncStatus === 'DELETE_FAILED') {
+          const from = (observed.EdgeConfig as { HubDeviceArn?: string } | undefined)?.HubDeviceArn;
+          await this.failures.count(observed.FailedStatusDetails, (times, details) =>
+            `Could not move the edge configuration of stream ${streamIdentifier(this.stream)} from hub device ${from}: ` +
+            `DELETE_FAILED ${times} times; last reason: ${details}`);
+        }
         logger.info('the hub device changed: deleting the edge configuration from the old device first');
         return deleteOnce(this.stream, 'move the edge configuration of');
       case 'start':
@@ -104,7 +147,7 @@ class ApplyRun {
     } catch (error) {
       // Another sync started between our Describe and Start: wait for it to end.
       if (errorName(error) === 'ResourceInUseException') return { done: false, status: 'a sync in progress (ResourceInUseException)' };
-      if (isTransientKinesisVideoError(error)) throw error;
+      if (isOutOfTime(error, isTransientKinesisVideoError)) throw error;
       throw kinesisVideoFailure(this.stream, 'start the edge configuration update of', error);
     }
   }
@@ -112,20 +155,16 @@ class ApplyRun {
 
 /** One delete: until DescribeEdgeConfiguration no longer finds the configuration. */
 class DeleteRun {
-  private deleteFailures = 0;
-
-  constructor(private readonly stream: StreamRef, private readonly settings: StreamEdgeSettings) {}
+  constructor(private readonly stream: StreamRef, private readonly settings: StreamEdgeSettings, private readonly failures: DeleteFailures) {}
 
   public async step(): Promise<PollOutcome<Finished>> {
     const observed = await describe(this.stream, 'read the edge configuration of', true);
     const next = nextDeleteStep(observed);
     if (next.action === 'done') return { done: true, result: {} };
     if (next.action === 'wait') return { done: false, status: next.status };
-    if (observed?.SyncStatus === 'DELETE_FAILED' && ++this.deleteFailures >= MAX_DELETE_ATTEMPTS) {
-      throw new TerminalError(
-        `Could not delete the edge configuration of stream ${streamIdentifier(this.stream)}: DELETE_FAILED ${this.deleteFailures} times; ` +
-        `last reason: ${observed.FailedStatusDetails ?? 'no details given'}`,
-      );
+    if (observed?.SyncStatus === 'DELETE_FAILED') {
+      await this.failures.count(observed.FailedStatusDetails, (times, details) =>
+        `Could not delete the edge configuration of stream ${streamIdentifier(this.stream)}: DELETE_FAILED ${times} times; last reason: ${details}`);
     }
     const outcome = await deleteOnce(this.stream, 'delete the edge configuration of');
     return !this.settings.waitForSync && outcome.done === false ? { done: true, result: {} } : outcome;
@@ -138,7 +177,7 @@ async function describe(stream: StreamRef, action: string, deleting: boolean): P
   } catch (error) {
     // A stream that no longer exists has no edge configuration left to delete.
     if (deleting && errorName(error) === 'ResourceNotFoundException') return undefined;
-    if (isTransientKinesisVideoError(error)) throw error;
+    if (isOutOfTime(error, isTransientKinesisVideoError)) throw error;
     throw kinesisVideoFailure(stream, action, error);
   }
 }
@@ -151,7 +190,7 @@ async function deleteOnce(stream: StreamRef, action: string): Promise<PollOutcom
     const name = errorName(error);
     if (name === 'StreamEdgeConfigurationNotFoundException' || name === 'ResourceNotFoundException') return { done: false, status: 'deleted' };
     if (name === 'ResourceInUseException') return { done: false, status: 'a sync in progress (ResourceInUseException)' };
-    if (isTransientKinesisVideoError(error)) throw error;
+    if (isOutOfTime(error, isTransientKinesisVideoError)) throw error;
     throw kinesisVideoFailure(stream, action, error);
   }
 }
@@ -169,18 +208,19 @@ function finished(description: EdgeConfigurationDescription): Finished {
   };
 }
 
-/** Removes this resource's owner tag once its delete is done (shared/types.ts, WaitState.ReleaseOwnerTag). */
-async function release(stream: StreamRef, key: string | undefined, context: InvocationContext): Promise<void> {
-  if (!key) return;
+/**
+ * Removes `keys` once the delete is done: this resource's owner tag (shared/types.ts,
+ * WaitState.ReleaseOwnerTag) and the count of failed deletions (delete-failures.ts), then answers.
+ */
+async function releaseThen(stream: StreamRef, keys: string[], answer: IsCompleteResponse): Promise<IsCompleteResponse> {
+  if (keys.length === 0) return answer;
   try {
-    await retryTransientErrors(() => untagStream(stream, [key]), {
-      isTransient: isTransientKinesisVideoError,
-      until: Date.now() + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS,
-      what: `release stream ${streamIdentifier(stream)}`,
-    });
+    await untagStream(stream, keys);
   } catch (error) {
-    if (errorName(error) === 'ResourceNotFoundException') return;
-    if (error instanceof TerminalError) throw error;
+    if (errorName(error) === 'ResourceNotFoundException') return answer;
+    // This invocation's time is up: the next one finds the configuration gone and releases it then.
+    if (isOutOfTime(error, isTransientKinesisVideoError)) return { IsComplete: false };
     throw kinesisVideoFailure(stream, 'release', error);
   }
+  return answer;
 }

@@ -11,7 +11,9 @@ import {
 } from '@aws-sdk/client-kinesis-video';
 import { StreamRef, streamIdentifier } from './settings';
 import { EdgeConfigDocument } from '../../src/stream-edge/resource-properties';
-import { sdkRetryStrategy } from '../shared/backoff';
+import { KINESIS_VIDEO_BACKOFF } from '../shared/backoff';
+import { OutOfTimeError } from '../shared/call-budget';
+import { budgetedClientOptions } from '../shared/client-options';
 import { AwsError, describeError, isTransientAwsError, TerminalError } from '../shared/errors';
 
 /** Kinesis Video's throttling (HTTP 400): Start and Delete allow 1 call per second per stream, Describe 5. */
@@ -25,14 +27,18 @@ export function errorName(error: unknown): string | undefined {
   return (error as AwsError)?.name;
 }
 
+/** Longest one attempt of a call may take: the control plane answers in well under a second. */
+const REQUEST_TIMEOUT_MS = 10_000;
+
 let client: KinesisVideoClient | undefined;
 
-/** One client per warm Lambda container. Kinesis Video has no host prefix. */
+/**
+ * One client per warm Lambda container. Kinesis Video has no host prefix. Its throttling,
+ * ClientLimitExceededException (HTTP 400), is not one the SDK knows: the budgeted retry strategy
+ * retries it like the SDK's transient errors.
+ */
 export function kinesisVideoClient(): KinesisVideoClient {
-  client ??= new KinesisVideoClient({
-    retryStrategy: sdkRetryStrategy(),
-    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
-  });
+  client ??= new KinesisVideoClient(budgetedClientOptions(isTransientKinesisVideoError, KINESIS_VIDEO_BACKOFF, REQUEST_TIMEOUT_MS));
   return client;
 }
 
@@ -81,4 +87,19 @@ export function kinesisVideoFailure(stream: StreamRef, action: string, error: un
     );
   }
   return new TerminalError(`Could not ${action} stream ${streamIdentifier(stream)}: ${describeError(error)}`);
+}
+
+/**
+ * A call about `stream`: errors the caller judges (transient ones, which mean this invocation's
+ * time is up, and a stream not found) pass as they are; any other fails with a short reason.
+ */
+export async function kinesisVideoCall<T>(stream: StreamRef, action: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof TerminalError || error instanceof OutOfTimeError || isTransientKinesisVideoError(error) || errorName(error) === 'ResourceNotFoundException') {
+      throw error;
+    }
+    throw kinesisVideoFailure(stream, action, error);
+  }
 }

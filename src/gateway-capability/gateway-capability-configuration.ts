@@ -27,8 +27,11 @@ const ON_EVENT_ACTIONS = [
   'iotsitewise:UpdateGatewayCapabilityConfiguration', 'iotsitewise:DescribeGatewayCapabilityConfiguration',
   'iotsitewise:ListTagsForResource', 'iotsitewise:TagResource', 'iotsitewise:UntagResource',
 ];
-/** What isComplete calls on a gateway: the sync status, and the owner tag it removes once a delete is done. */
-const IS_COMPLETE_ACTIONS = ['iotsitewise:DescribeGatewayCapabilityConfiguration', 'iotsitewise:UntagResource'];
+/**
+ * What isComplete calls on a gateway: the sync status, the owner tag it removes once a delete is
+ * done, and what onEvent calls, which isComplete makes when throttling outlasted onEvent's time.
+ */
+const IS_COMPLETE_ACTIONS = ON_EVENT_ACTIONS;
 
 /** Properties of a {@link GatewayCapabilityConfiguration}. */
 export interface GatewayCapabilityConfigurationProps {
@@ -165,7 +168,7 @@ export class GatewayCapabilityConfiguration extends Construct {
       const keys = ownershipKeys(this.namespace);
       provider.grantOwned(HandlerRole.ON_EVENT, ON_EVENT_ACTIONS, gatewayArn('*'), keys.owner);
       provider.grantOwned(HandlerRole.IS_COMPLETE, IS_COMPLETE_ACTIONS, gatewayArn('*'), keys.owner);
-      provider.grantHandoverConfirmation('iotsitewise:ListTagsForResource', 'iotsitewise:UntagResource', gatewayArn('*'), keys.handover);
+      for (const role of [HandlerRole.ON_EVENT, HandlerRole.IS_COMPLETE]) provider.grantHandoverConfirmation(role, 'iotsitewise:ListTagsForResource', 'iotsitewise:UntagResource', gatewayArn('*'), keys.handover);
     }
     // Documents too large for the template and the waiter's input travel as S3 objects, which onEvent reads.
     const carriage = new DocumentCarriage(this, (asset) => provider.grantDocumentRead(this, asset));

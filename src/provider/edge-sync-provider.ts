@@ -152,13 +152,16 @@ export class EdgeSyncProvider extends Construct {
   }
 
   /**
-   * Lets onEvent confirm a handover: read the tags of, and remove only the handover tag from, a
-   * target that a resource of this stack handed over to another resource (of this or another stack).
+   * Lets a handler confirm a handover: read the tags of, and remove only the handover tag from, a
+   * target that a resource of this stack handed over to another resource (of this or another
+   * stack). onEvent confirms; isComplete too, when it finishes what onEvent had no time for.
    */
-  public grantHandoverConfirmation(listTagsAction: string, untagAction: string, anyResourceArn: string, handoverTagKey: string): void {
+  public grantHandoverConfirmation(
+    role: HandlerRole, listTagsAction: string, untagAction: string, anyResourceArn: string, handoverTagKey: string,
+  ): void {
     const handedOverByThisStack = { [`aws:ResourceTag/${handoverTagKey}`]: `${Aws.STACK_NAME}/*` };
-    this.addConditionalStatement(HandlerRole.ON_EVENT, [listTagsAction], anyResourceArn, { StringLike: handedOverByThisStack });
-    this.addConditionalStatement(HandlerRole.ON_EVENT, [untagAction], anyResourceArn, {
+    this.addConditionalStatement(role, [listTagsAction], anyResourceArn, { StringLike: handedOverByThisStack });
+    this.addConditionalStatement(role, [untagAction], anyResourceArn, {
       'StringLike': handedOverByThisStack,
       'ForAllValues:StringEquals': { 'aws:TagKeys': [handoverTagKey] },
     });

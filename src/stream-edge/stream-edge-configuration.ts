@@ -20,16 +20,19 @@ import { ownershipKeys } from '../shared/ownership-tags';
 import { checkSyncTimeoutSeconds } from '../shared/rules';
 import { checkedSeconds, validationError } from '../shared/validation';
 
-/** What isComplete calls on a stream: it starts, follows and deletes the edge configuration, and removes the owner tag once a delete is done. */
-const IS_COMPLETE_ACTIONS = [
-  'kinesisvideo:StartEdgeConfigurationUpdate',
-  'kinesisvideo:DescribeEdgeConfiguration',
-  'kinesisvideo:DeleteEdgeConfiguration',
-  'kinesisvideo:UntagStream',
-];
 /** What onEvent calls on a stream: the owner tags (ownership), and the configuration when it takes one over from another resource. */
 const ON_EVENT_ACTIONS = [
   'kinesisvideo:ListTagsForStream', 'kinesisvideo:TagStream', 'kinesisvideo:UntagStream', 'kinesisvideo:DescribeEdgeConfiguration',
+];
+/**
+ * What isComplete calls on a stream: it starts, follows and deletes the edge configuration, counts
+ * failed deletions in a tag and removes the owner tag once a delete is done; and it makes onEvent's
+ * ownership calls when throttling outlasted onEvent's time.
+ */
+const IS_COMPLETE_ACTIONS = [
+  'kinesisvideo:StartEdgeConfigurationUpdate',
+  'kinesisvideo:DeleteEdgeConfiguration',
+  ...ON_EVENT_ACTIONS,
 ];
 
 /** Kinesis Video retries an unreachable hub device this long before it reports SYNC_FAILED. */
@@ -207,7 +210,7 @@ export class StreamEdgeConfiguration extends Construct {
     const keys = ownershipKeys();
     provider.grantOwned(HandlerRole.IS_COMPLETE, IS_COMPLETE_ACTIONS, anyStream, keys.owner);
     provider.grantOwned(HandlerRole.ON_EVENT, ON_EVENT_ACTIONS, anyStream, keys.owner);
-    provider.grantHandoverConfirmation('kinesisvideo:ListTagsForStream', 'kinesisvideo:UntagStream', anyStream, keys.handover);
+    for (const role of [HandlerRole.ON_EVENT, HandlerRole.IS_COMPLETE]) provider.grantHandoverConfirmation(role, 'kinesisvideo:ListTagsForStream', 'kinesisvideo:UntagStream', anyStream, keys.handover);
 
     const properties: StreamEdgeResourceProperties = {
       StreamName: stream.name,

@@ -30,6 +30,7 @@ let gatewayTags: Record<string, string> = {};
 useFakeClock(START, () => {
   sitewise.reset();
   gatewayTags = mockGatewayTags(sitewise);
+  storedDocument = undefined;
 });
 
 /** The document the last UpdateGatewayCapabilityConfiguration wrote, which Describe returns. */
@@ -49,9 +50,17 @@ function describeReturns(...statuses: string[]) {
   sitewise.on(DescribeGatewayCapabilityConfigurationCommand).callsFake(() => described(statuses[Math.min(calls++, statuses.length - 1)]));
 }
 
-function described(status: string) {
-  const capabilityConfiguration = storedDocument ?? DOCUMENT;
-  return { gatewayId: GATEWAY_ID, capabilityNamespace: NAMESPACE, capabilityConfiguration, capabilitySyncStatus: status as any };
+function described(status: string, configuration: string = storedDocument ?? DOCUMENT) {
+  return { gatewayId: GATEWAY_ID, capabilityNamespace: NAMESPACE, capabilityConfiguration: configuration, capabilitySyncStatus: status as any };
+}
+
+const OWNER = `cdk-edge-sync:owner:${NAMESPACE}`;
+const HANDOVER = `cdk-edge-sync:handover:${NAMESPACE}`;
+const ME = 'test/Collector';
+
+/** The wait state of an onEvent whose time ran out before it finished its calls. */
+function unfinished() {
+  return { Mode: 'wait' as const, StartedAt: START, Deadline: START + 900_000, Unfinished: true as const };
 }
 
 describe('onEvent Create and Update', () => {
@@ -100,23 +109,93 @@ describe('onEvent Create and Update', () => {
     expect(complete).toEqual({ IsComplete: true, Data: { SyncStatus: 'IN_SYNC' } });
   });
 
-  test('throttling, 500s and conflicting operations are retried with backoff until accepted', async () => {
-    sitewise.on(UpdateGatewayCapabilityConfigurationCommand)
-      .rejectsOnce(new ThrottlingException({ message: 'Rate exceeded', ...meta }))
-      .rejectsOnce(new InternalFailureException({ message: 'Internal failure', $metadata: { httpStatusCode: 500 } }))
-      .rejectsOnce(new ConflictingOperationException({ message: 'Update in progress', resourceId: GATEWAY_ID, resourceArn: 'arn', ...meta }))
-      .resolves({ capabilityNamespace: NAMESPACE, capabilitySyncStatus: 'OUT_OF_SYNC' });
-    const response = await withFakeTime(() => onEvent(onEventRequest('Create'), context()));
-    expect(sitewise).toHaveReceivedCommandTimes(UpdateGatewayCapabilityConfigurationCommand, 4);
-    expect(response.EdgeSyncWait.AcceptedStatus).toBe('OUT_OF_SYNC');
-    // Backoff keeps retries at least a second apart.
-    expect(Date.now() - START).toBeGreaterThanOrEqual(3_000);
-  });
+  describe('when throttling, 500s or conflicting operations outlast onEvent\'s time (the client retries within it; its last error reaches the handler)', () => {
+    const throttled = () => new ThrottlingException({ message: 'Rate exceeded', ...meta });
+    /** The first write is throttled; the later ones are stored, and Describe answers IN_SYNC with what is stored. */
+    const firstWriteThrottled = () => {
+      let writes = 0;
+      sitewise.on(UpdateGatewayCapabilityConfigurationCommand).callsFake((input) => {
+        if (writes++ === 0) return Promise.reject(throttled());
+        storedDocument = input.capabilityConfiguration;
+        return { capabilitySyncStatus: 'OUT_OF_SYNC' };
+      });
+      sitewise.on(DescribeGatewayCapabilityConfigurationCommand).callsFake(() => described('IN_SYNC'));
+    };
 
-  test('throttling that outlasts the Lambda time fails with the last error', async () => {
-    sitewise.on(UpdateGatewayCapabilityConfigurationCommand).rejects(new ThrottlingException({ message: 'Rate exceeded', ...meta }));
-    await expect(withFakeTime(() => onEvent(onEventRequest('Create'), context(60_000))))
-      .rejects.toThrow(`Could not apply the configuration of ${NAMESPACE} of gateway ${GATEWAY_ID} after`);
+    test.each([
+      ['the claim', ListTagsForResourceCommand, throttled()],
+      ['the write', UpdateGatewayCapabilityConfigurationCommand, new ConflictingOperationException({ message: 'Update in progress', resourceId: GATEWAY_ID, resourceArn: 'arn', ...meta })],
+      ['the write', UpdateGatewayCapabilityConfigurationCommand, new InternalFailureException({ message: 'Internal failure', $metadata: { httpStatusCode: 500 } })],
+    ])('onEvent leaves %s to isComplete (%p)', async (_, command, error) => {
+      sitewise.on(command as any).rejects(error);
+      const response = await onEvent(onEventRequest('Create'), context());
+      expect(response).toEqual({ PhysicalResourceId: PHYSICAL_ID, EdgeSyncWait: { Mode: 'wait', StartedAt: START, Deadline: START + 900_000, Unfinished: true } });
+    });
+
+    test('isComplete claims the namespace, writes the document, then waits for it', async () => {
+      const request = onEventRequest('Create');
+      storedDocument = OLD_DOCUMENT;
+      firstWriteThrottled();
+      const response = await onEvent(request, context());
+      const complete = await withFakeTime(() => isComplete(isCompleteRequest(request, response), context()));
+      expect(complete).toEqual({ IsComplete: true, Data: { SyncStatus: 'IN_SYNC' } });
+      expect(sitewise).toHaveReceivedCommandTimes(UpdateGatewayCapabilityConfigurationCommand, 2);
+      expect(gatewayTags).toEqual({ [OWNER]: ME });
+    });
+
+    test('a later isComplete invocation does not write again a document the gateway already stores (an earlier one wrote it)', async () => {
+      gatewayTags[OWNER] = ME;
+      describeReturns('OUT_OF_SYNC', 'IN_SYNC');
+      const request = onEventRequest('Create');
+      const event = isCompleteRequest(request, { PhysicalResourceId: PHYSICAL_ID, EdgeSyncWait: unfinished() });
+      const complete = await withFakeTime(() => isComplete(event, context()));
+      expect(complete).toEqual({ IsComplete: true, Data: { SyncStatus: 'IN_SYNC' } });
+      expect(sitewise).not.toHaveReceivedCommand(UpdateGatewayCapabilityConfigurationCommand);
+    });
+
+    test('isComplete whose own time runs out first answers not complete; the next invocation goes on', async () => {
+      sitewise.on(ListTagsForResourceCommand).rejects(throttled());
+      const request = onEventRequest('Create');
+      const complete = await isComplete(isCompleteRequest(request, { PhysicalResourceId: PHYSICAL_ID, EdgeSyncWait: unfinished() }), context());
+      expect(complete).toEqual({ IsComplete: false });
+    });
+
+    test('throttling that outlasts the sync timeout fails with the last error', async () => {
+      sitewise.on(UpdateGatewayCapabilityConfigurationCommand).rejects(throttled());
+      sitewise.on(DescribeGatewayCapabilityConfigurationCommand).resolves(described('IN_SYNC', OLD_DOCUMENT));
+      const request = onEventRequest('Create', { ResourceProperties: properties({ SyncTimeoutSeconds: '60' }) });
+      const wait = { ...unfinished(), Deadline: START + 60_000 };
+      await expect(isComplete(isCompleteRequest(request, { PhysicalResourceId: PHYSICAL_ID, EdgeSyncWait: wait }), context())).rejects.toThrow(
+        `Timed out after 1 minute: could not apply the configuration of ${NAMESPACE} of gateway ${GATEWAY_ID}; the last call failed with ThrottlingException: Rate exceeded`,
+      );
+    });
+
+    test('a Delete leaves the reset to isComplete, which writes the empty document, waits and releases the namespace', async () => {
+      gatewayTags[OWNER] = ME;
+      firstWriteThrottled();
+      const request = onEventRequest('Delete');
+      const response = await onEvent(request, context());
+      expect(response.EdgeSyncWait).toMatchObject({ Mode: 'wait', Unfinished: true });
+      const complete = await withFakeTime(() => isComplete(isCompleteRequest(request, response), context()));
+      expect(complete).toEqual({ IsComplete: true });
+      // onEvent's throttled attempt, then isComplete's.
+      expect(sitewise.commandCalls(UpdateGatewayCapabilityConfigurationCommand).map((c) => c.args[0].input.capabilityConfiguration)).toEqual(['{"sources":[]}', '{"sources":[]}']);
+      expect(gatewayTags).toEqual({});
+    });
+
+    test('a Delete whose resource no longer owns the namespace leaves it to isComplete, which only confirms the handover', async () => {
+      gatewayTags[OWNER] = 'Plant/NewName';
+      gatewayTags[HANDOVER] = ME;
+      sitewise.on(UntagResourceCommand).rejectsOnce(throttled()).callsFake((input) => {
+        for (const key of input.tagKeys) delete gatewayTags[key];
+        return {};
+      });
+      const request = onEventRequest('Delete');
+      const response = await onEvent(request, context());
+      expect(await isComplete(isCompleteRequest(request, response), context())).toEqual({ IsComplete: true });
+      expect(gatewayTags).toEqual({ [OWNER]: 'Plant/NewName' });
+      expect(sitewise).not.toHaveReceivedCommand(UpdateGatewayCapabilityConfigurationCommand);
+    });
   });
 
   test.each([
@@ -419,9 +498,8 @@ describe('dispatch', () => {
 });
 
 describe('ownership: who configures a namespace, in tags on the gateway', () => {
-  const OWNER_KEY = `cdk-edge-sync:owner:${NAMESPACE}`;
-  const HANDOVER_KEY = `cdk-edge-sync:handover:${NAMESPACE}`;
-  const ME = 'test/Collector';
+  const OWNER_KEY = OWNER;
+  const HANDOVER_KEY = HANDOVER;
 
   test('Create claims an unowned namespace before writing: the owner tag names the stack and the logical id', async () => {
     acceptUpdates();

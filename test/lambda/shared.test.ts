@@ -1,5 +1,5 @@
 import { isTransientSiteWiseError } from '../../lambda/gateway-capability/sitewise';
-import { backoffDelay } from '../../lambda/shared/backoff';
+import { backoffDelay, KINESIS_VIDEO_BACKOFF, POLL_ERROR_BACKOFF, SITEWISE_BACKOFF, SITEWISE_CONFLICT_BACKOFF } from '../../lambda/shared/backoff';
 import { hasConfiguredEndpoint } from '../../lambda/shared/endpoint';
 import { cutReason, MAX_REASON_BYTES, TerminalError } from '../../lambda/shared/errors';
 import { pollInterval } from '../../lambda/shared/wait';
@@ -65,12 +65,24 @@ describe('error classification', () => {
 });
 
 describe('timing', () => {
-  test('backoff grows exponentially from 1-2 s to at most 20 s, with jitter', () => {
-    expect(backoffDelay(1, () => 0)).toBe(1_000);
-    expect(backoffDelay(1, () => 1)).toBe(2_000);
-    expect(backoffDelay(3, () => 0)).toBe(4_000);
-    expect(backoffDelay(20, () => 1)).toBe(20_000);
-    expect(backoffDelay(20, () => 0)).toBe(10_000);
+  test('backoff between polls that failed grows exponentially from 1-2 s to at most 20 s, with jitter', () => {
+    expect(backoffDelay(1, POLL_ERROR_BACKOFF, () => 0)).toBe(1_000);
+    expect(backoffDelay(1, POLL_ERROR_BACKOFF, () => 1)).toBe(2_000);
+    expect(backoffDelay(3, POLL_ERROR_BACKOFF, () => 0)).toBe(4_000);
+    expect(backoffDelay(20, POLL_ERROR_BACKOFF, () => 1)).toBe(20_000);
+    expect(backoffDelay(20, POLL_ERROR_BACKOFF, () => 0)).toBe(10_000);
+  });
+
+  test('Kinesis Video calls are retried 1 to 3 s apart: its quotas are per second, and never sooner than one', () => {
+    const delays = [1, 2, 3, 10, 100].flatMap((attempt) => [0, 0.5, 1].map((r) => backoffDelay(attempt, KINESIS_VIDEO_BACKOFF, () => r)));
+    expect(Math.min(...delays)).toBe(1_000);
+    expect(Math.max(...delays)).toBe(3_000);
+  });
+
+  test('SiteWise calls are retried 1 to 3 s apart, 1 to 8 s while another update of the gateway is in progress', () => {
+    expect(backoffDelay(1, SITEWISE_BACKOFF, () => 0)).toBe(1_000);
+    expect(backoffDelay(10, SITEWISE_BACKOFF, () => 1)).toBe(3_000);
+    expect(backoffDelay(10, SITEWISE_CONFLICT_BACKOFF, () => 1)).toBe(8_000);
   });
 
   test('polls every second for a minute, every 2 s to five minutes, then every 5 s', () => {

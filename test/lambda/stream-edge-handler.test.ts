@@ -14,9 +14,9 @@ import {
 } from '@aws-sdk/client-kinesis-video';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { context, customResourceRequest, runHandlers, useFakeClock, withFakeTime } from './events';
-import { onEvent } from '../../lambda';
-import { OnEventRequest } from '../../lambda/shared/types';
+import { context, customResourceRequest, isCompleteRequest, runHandlers, useFakeClock, withFakeTime } from './events';
+import { isComplete, onEvent } from '../../lambda';
+import { IsCompleteResponse, OnEventRequest } from '../../lambda/shared/types';
 import { includes, nextApplyStep } from '../../lambda/stream-edge/reconcile';
 
 const kvs = mockClient(KinesisVideoClient);
@@ -399,5 +399,138 @@ describe('ownership: who configures a stream, in tags on the stream', () => {
     expect(stream.tags).toEqual({ team: 'security' });
     const order = kvs.calls().map((c) => c.args[0].constructor.name);
     expect(order.lastIndexOf('UntagStreamCommand')).toBeGreaterThan(order.lastIndexOf('DeleteEdgeConfigurationCommand'));
+  });
+});
+
+describe('DELETE_FAILED, counted across isComplete invocations in a tag on the stream', () => {
+  const OWNER = 'cdk-edge-sync:owner';
+  const COUNT = 'cdk-edge-sync:delete-failures';
+
+  /** isComplete invocations the last `invocations` made. */
+  let made = 0;
+
+  /**
+   * onEvent, then isComplete invocations (new ones, as the framework makes them) until one answers
+   * or fails; each polls for 2 s (12 s left less the 10 s answer margin), so it sees at most one deletion end.
+   */
+  async function invocations(event: OnEventRequest): Promise<IsCompleteResponse> {
+    const response = await withFakeTime(() => onEvent(event, context()));
+    for (made = 1; ; made++) {
+      const result = await withFakeTime(() => isComplete(isCompleteRequest(event, response), context(12_000)));
+      if (result.IsComplete) return result;
+      jest.advanceTimersByTime(5_000);
+    }
+  }
+
+  test('the third DELETE_FAILED fails with the service\'s reason though no invocation saw all three; the count is removed, the owner tag kept', async () => {
+    stream.existing(edgeConfig(), 'IN_SYNC');
+    stream.tags = { [OWNER]: 'test/Edge' };
+    stream.deleteOutcomes = ['DELETE_FAILED', 'DELETE_FAILED', 'DELETE_FAILED'];
+    const counts: string[] = [];
+    kvs.on(TagStreamCommand).callsFake((input) => {
+      counts.push(input.Tags[COUNT]);
+      Object.assign(stream.tags, input.Tags);
+      return {};
+    });
+    await expect(invocations(request('Delete'))).rejects.toThrow(
+      `Could not delete the edge configuration of stream ${STREAM_ARN}: DELETE_FAILED 3 times; last reason: Edge Agent failed`,
+    );
+    expect(made).toBeGreaterThan(1);
+    expect(counts).toEqual([`${START}:1`, `${START}:2`]);
+    expect(kvs.commandCalls(DeleteEdgeConfigurationCommand)).toHaveLength(3);
+    expect(stream.tags).toEqual({ [OWNER]: 'test/Edge' });
+  });
+
+  test('a count another operation left is not this one\'s; the Delete removes it with the owner tag', async () => {
+    stream.existing(edgeConfig(), 'IN_SYNC');
+    stream.tags = { [OWNER]: 'test/Edge', [COUNT]: `${START - 3_600_000}:2` };
+    stream.deleteOutcomes = ['DELETE_FAILED'];
+    expect(await invocations(request('Delete'))).toEqual({ IsComplete: true });
+    expect(made).toBeGreaterThan(1);
+    expect(kvs.commandCalls(DeleteEdgeConfigurationCommand)).toHaveLength(2);
+    expect(stream.tags).toEqual({});
+  });
+
+  test('the delete step of a hub move is bounded the same way, and names the old device', async () => {
+    stream.existing(edgeConfig(HUB), 'IN_SYNC');
+    stream.tags = { [OWNER]: 'test/Edge' };
+    stream.deleteOutcomes = ['DELETE_FAILED', 'DELETE_FAILED', 'DELETE_FAILED'];
+    const moved = request('Update', { EdgeConfig: JSON.stringify(edgeConfig(OTHER_HUB)) }, { OldResourceProperties: request('Create').ResourceProperties });
+    await expect(run(moved)).rejects.toThrow(
+      `Could not move the edge configuration of stream front-door from hub device ${HUB}: DELETE_FAILED 3 times; last reason: Edge Agent failed`,
+    );
+    expect(kvs).not.toHaveReceivedCommand(StartEdgeConfigurationUpdateCommand);
+    expect(stream.tags).toEqual({ [OWNER]: 'test/Edge' });
+  });
+
+  test('a move whose deletion failed once removes the count once the new device is in sync', async () => {
+    stream.existing(edgeConfig(HUB), 'IN_SYNC');
+    stream.tags = { [OWNER]: 'test/Edge' };
+    stream.deleteOutcomes = ['DELETE_FAILED'];
+    const moved = request('Update', { EdgeConfig: JSON.stringify(edgeConfig(OTHER_HUB)) }, { OldResourceProperties: request('Create').ResourceProperties });
+    expect((await run(moved)).IsComplete).toBe(true);
+    expect(kvs.commandCalls(DeleteEdgeConfigurationCommand)).toHaveLength(2);
+    expect(stream.tags).toEqual({ [OWNER]: 'test/Edge' });
+  });
+});
+
+describe('when throttling outlasts onEvent\'s time (the client retries within it; its last error reaches the handler)', () => {
+  const OWNER = 'cdk-edge-sync:owner';
+  const throttled = () => kvsError(ClientLimitExceededException, 'Rate exceeded');
+
+  test('onEvent leaves the claim to isComplete, which claims the stream, then starts and waits as always', async () => {
+    kvs.on(ListTagsForStreamCommand).rejectsOnce(throttled()).callsFake(() => ({ Tags: { ...stream.tags } }));
+    const event = request('Create');
+    const response = await withFakeTime(() => onEvent(event, context()));
+    expect(response.EdgeSyncWait).toEqual({ Mode: 'wait', StartedAt: START, Deadline: START + 1_500_000, Unfinished: true });
+    expect(kvs).not.toHaveReceivedCommand(TagStreamCommand);
+
+    const result = await withFakeTime(() => isComplete(isCompleteRequest(event, response), context()));
+    expect(result).toMatchObject({ IsComplete: true, PhysicalResourceId: STREAM_ARN });
+    expect(stream.tags).toEqual({ [OWNER]: 'test/Edge' });
+    expect(startCalls()).toHaveLength(1);
+  });
+
+  test('isComplete whose own time runs out before the claim answers not complete', async () => {
+    kvs.on(ListTagsForStreamCommand).rejects(throttled());
+    const event = request('Create');
+    const wait = { Mode: 'wait' as const, StartedAt: START, Deadline: START + 1_500_000, Unfinished: true as const };
+    expect(await isComplete(isCompleteRequest(event, { PhysicalResourceId: 'front-door', EdgeSyncWait: wait }), context())).toEqual({ IsComplete: false });
+    expect(kvs).not.toHaveReceivedCommand(StartEdgeConfigurationUpdateCommand);
+  });
+
+  test('past the sync timeout it fails with the last error', async () => {
+    kvs.on(ListTagsForStreamCommand).rejects(throttled());
+    const event = request('Create', { SyncTimeoutSeconds: '60' });
+    const wait = { Mode: 'wait' as const, StartedAt: START, Deadline: START + 60_000, Unfinished: true as const };
+    await expect(isComplete(isCompleteRequest(event, { PhysicalResourceId: 'front-door', EdgeSyncWait: wait }), context())).rejects.toThrow(
+      'Timed out after 1 minute: could not check the owner of stream front-door; the last call failed with ClientLimitExceededException: Rate exceeded',
+    );
+  });
+
+  test('a Delete leaves the owner check to isComplete, which deletes the configuration and releases the stream', async () => {
+    stream.existing(edgeConfig(), 'IN_SYNC');
+    stream.tags = { [OWNER]: 'test/Edge' };
+    kvs.on(ListTagsForStreamCommand).rejectsOnce(throttled()).callsFake(() => ({ Tags: { ...stream.tags } }));
+    const event = request('Delete');
+    const response = await withFakeTime(() => onEvent(event, context()));
+    expect(response.EdgeSyncWait).toMatchObject({ Mode: 'wait', Unfinished: true });
+    expect(await withFakeTime(() => isComplete(isCompleteRequest(event, response), context()))).toEqual({ IsComplete: true });
+    expect(stream.config).toBeUndefined();
+    expect(stream.tags).toEqual({});
+  });
+
+  test('a Delete of a stream another resource owns now only confirms the handover, in isComplete', async () => {
+    stream.existing(edgeConfig(), 'IN_SYNC');
+    stream.tags = { [OWNER]: 'Cameras/NewName', 'cdk-edge-sync:handover': 'test/Edge' };
+    kvs.on(UntagStreamCommand).rejectsOnce(throttled()).callsFake((input) => {
+      for (const key of input.TagKeyList) delete stream.tags[key];
+      return {};
+    });
+    const event = request('Delete');
+    const response = await withFakeTime(() => onEvent(event, context()));
+    expect(await withFakeTime(() => isComplete(isCompleteRequest(event, response), context()))).toEqual({ IsComplete: true });
+    expect(kvs).not.toHaveReceivedCommand(DeleteEdgeConfigurationCommand);
+    expect(stream.tags).toEqual({ [OWNER]: 'Cameras/NewName' });
   });
 });

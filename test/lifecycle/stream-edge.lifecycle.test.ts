@@ -165,6 +165,40 @@ lifecycleTest('DELETE_FAILED is retried and the delete then succeeds', async () 
   expect(edge()).toBeUndefined();
 });
 
+/** Each deletion fails 2.5 minutes after it is requested: three take longer than one isComplete invocation (at most 4 minutes). */
+const SLOW_DELETE_FAILURE = EdgeAgentBehaviours.fail('Media files locked by the recorder', 1_000, 150_000);
+const deleteCalls = () => env.emulator.requests.filter((r) => r.operation === 'DeleteEdgeConfiguration' && r.status === 200);
+const isCompleteInvocations = (requestType: string) => env.harness.invocations.filter((i) => i.handler === 'index.isComplete' && i.requestType === requestType);
+
+// The count survives isComplete's invocations (a tag on the stream): a deletion that fails slowly is not
+// requested again and again until the sync timeout, whose reason would hide the service's.
+lifecycleTest('DELETE_FAILED is retried twice across isComplete invocations, then fails with the service\'s FailedStatusDetails', async () => {
+  env.emulator.kinesisVideo.scriptAgent(HUB_1, { deletions: SLOW_DELETE_FAILURE });
+  await env.harness.deploy(cameraStack({ syncTimeout: Duration.minutes(16) }));
+  const result = await env.harness.destroy();
+
+  expect(result.status).toBe('DELETE_FAILED');
+  expect(reason(result.events)).toMatch(/Could not delete the edge configuration of stream \S+: DELETE_FAILED 3 times; last reason: Media files locked by the recorder/);
+  expect(deleteCalls()).toHaveLength(3);
+  expect(isCompleteInvocations('Delete').length).toBeGreaterThan(1);
+  // The count is kept only while it is needed.
+  expect(env.emulator.kinesisVideo.stream(STREAM)?.tags).toEqual({ 'cdk-edge-sync:owner': `Cameras/${env.harness.resource('FrontDoor').logicalId}` });
+});
+
+// The delete step of a hub move is bounded the same way.
+lifecycleTest('a move whose deletion from the old hub device fails three times fails with the service\'s reason; the rollback keeps the old device', async () => {
+  await env.harness.deploy(cameraStack({ syncTimeout: Duration.minutes(16) }));
+  env.emulator.kinesisVideo.scriptAgent(HUB_1, { deletions: SLOW_DELETE_FAILURE });
+  const result = await env.harness.deploy(cameraStack({ hubDeviceArn: HUB_2, syncTimeout: Duration.minutes(16) }));
+
+  expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+  expect(reason(result.events)).toMatch(/Could not move the edge configuration of stream \S+ from hub device \S+camera-hub-1: DELETE_FAILED 3 times; last reason: Media files locked by the recorder/);
+  expect(deleteCalls()).toHaveLength(3);
+  expect(isCompleteInvocations('Update').length).toBeGreaterThan(2);
+  expect(edge()).toMatchObject({ hubDeviceArn: HUB_1, syncStatus: 'IN_SYNC' });
+  expect(env.emulator.kinesisVideo.stream(STREAM)?.tags).toEqual({ 'cdk-edge-sync:owner': `Cameras/${env.harness.resource('FrontDoor').logicalId}` });
+});
+
 lifecycleTest('destroy succeeds when the stream was deleted out of band', async () => {
   await env.harness.deploy(cameraStack());
   env.emulator.kinesisVideo.deleteStreamOutOfBand(STREAM);
