@@ -81,14 +81,15 @@ describe('GatewayCapabilityConfiguration documents too large for the template', 
     expect(assetText(app, properties.CapabilityConfigurationS3.Key)).toBe(document);
   });
 
-  test('onEvent may read exactly the carried objects, in a managed policy named by them that the resource depends on', () => {
+  test('the handlers may read exactly the carried objects, in a managed policy named by them that the resource depends on', () => {
     const { stack } = withDocument(documentOf(BUDGET + 1));
     const template = Template.fromStack(stack);
     const key = resourceProperties(stack).CapabilityConfigurationS3.Key;
     const policies = template.findResources('AWS::IAM::ManagedPolicy');
     expect(Object.keys(policies)).toEqual([expect.stringMatching(/^EdgeSyncDocumentReads[0-9A-F]{16}$/)]);
     const [[policyId, policy]] = Object.entries(policies) as Array<[string, any]>;
-    expect(policy.Properties.Roles).toEqual([{ Ref: expect.stringMatching(/OnEventHandlerRole/) }]);
+    // onEvent reads them; isComplete too, when it finishes what onEvent had no time for.
+    expect(policy.Properties.Roles).toEqual([{ Ref: expect.stringMatching(/OnEventHandlerRole/) }, { Ref: expect.stringMatching(/IsCompleteHandlerRole/) }]);
     expect(policy.Properties.PolicyDocument.Statement).toEqual([{
       Action: 's3:GetObject',
       Effect: 'Allow',
@@ -96,7 +97,7 @@ describe('GatewayCapabilityConfiguration documents too large for the template', 
     }]);
     const [customResource] = Object.values(template.findResources(RESOURCE_TYPE)) as any[];
     expect(customResource.DependsOn).toContain(policyId);
-    // No other grant on the bucket, and none for isComplete.
+    // No other grant on the bucket.
     expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('s3:');
   });
 
@@ -260,7 +261,7 @@ describe('GatewayCapabilityConfiguration documents too large for the template', 
 
   test('more than 200 carried documents in one stack are refused at synth, naming the limit', () => {
     expect(() => Template.fromStack(stackOfLargeDocuments(201)))
-      .toThrow(/201 configuration documents travel through S3 in this stack; the onEvent handler may read at most 200/);
+      .toThrow(/201 configuration documents travel through S3 in this stack; the handlers may read at most 200/);
   });
 });
 
@@ -278,14 +279,19 @@ function stackOfLargeDocuments(count: number): Stack {
 }
 
 describe('a bootstrap bucket encrypted with a customer managed key', () => {
-  test('the README\'s grant gives the onEvent handler kms:Decrypt on the key', () => {
+  test('the README\'s grant gives both handlers kms:Decrypt on the key', () => {
     const { stack } = withDocument(documentOf(BUDGET + 1));
     const bootstrapKey = new kms.Key(stack, 'BootstrapKey');
-    const onEventHandler = stack.node.findChild('EdgeSyncProvider').node.findChild('OnEventHandler') as lambda.IFunction;
-    bootstrapKey.grantDecrypt(onEventHandler);
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: Match.stringLikeRegexp('OnEventHandlerRole') }],
-      PolicyDocument: { Statement: Match.arrayWith([{ Action: 'kms:Decrypt', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BootstrapKey'), 'Arn'] } }]) },
-    });
+    // As the README has it.
+    const provider = stack.node.findChild('EdgeSyncProvider');
+    for (const handler of ['OnEventHandler', 'IsCompleteHandler']) {
+      bootstrapKey.grantDecrypt(provider.node.findChild(handler) as lambda.IFunction);
+    }
+    for (const role of ['OnEventHandlerRole', 'IsCompleteHandlerRole']) {
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp(role) }],
+        PolicyDocument: { Statement: Match.arrayWith([{ Action: 'kms:Decrypt', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BootstrapKey'), 'Arn'] } }]) },
+      });
+    }
   });
 });

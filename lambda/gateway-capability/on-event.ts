@@ -1,7 +1,6 @@
 import { applyConfiguration } from './apply';
-import { DocumentSource } from './documents';
 import { removeConfiguration } from './remove';
-import { CapabilityTarget, parseSettings, physicalIdOf } from './settings';
+import { parseSettings, physicalIdOf } from './settings';
 import { isTransientSiteWiseError } from './sitewise';
 import { unlessOutOfTime } from '../shared/call-budget';
 import { unsupportedRequestType } from '../shared/errors';
@@ -37,8 +36,7 @@ async function apply(event: OnEventRequest): Promise<OnEventResponse> {
     logger.info('gateway or namespace changed: the resource is replaced', { from: event.PhysicalResourceId, to: physicalId });
   }
   const wait = { StartedAt: startedAt, Deadline: startedAt + settings.syncTimeoutMs };
-  const applied = await unlessOutOfTime(() => applyConfiguration(event, settings, false), isTransientSiteWiseError,
-    notHandedOver(settings, [settings.configuration, settings.resetConfiguration], 'apply the configuration of'));
+  const applied = await unlessOutOfTime(() => applyConfiguration(event, settings, false), isTransientSiteWiseError);
   if (applied === undefined) return { PhysicalResourceId: physicalId, EdgeSyncWait: { Mode: 'wait', ...wait, Unfinished: true } };
   logger.info('configuration accepted', { capabilitySyncStatus: applied.status, waitForSync: settings.waitForSync });
   return {
@@ -52,8 +50,7 @@ async function remove(event: OnEventRequest): Promise<OnEventResponse> {
   const physicalId = event.PhysicalResourceId ?? '';
   const settings = parseSettings(event.ResourceProperties, true);
   const wait = { StartedAt: startedAt, Deadline: startedAt + settings.syncTimeoutMs };
-  const outcome = await unlessOutOfTime(() => removeConfiguration(event, settings, false), isTransientSiteWiseError,
-    notHandedOver(settings, [settings.resetConfiguration], 'reset'));
+  const outcome = await unlessOutOfTime(() => removeConfiguration(event, settings, false), isTransientSiteWiseError);
   let state: WaitState;
   switch (outcome?.kind) {
     case undefined:
@@ -67,16 +64,4 @@ async function remove(event: OnEventRequest): Promise<OnEventResponse> {
       break;
   }
   return { PhysicalResourceId: physicalId, EdgeSyncWait: state };
-}
-
-/**
- * Why onEvent cannot leave its work to isComplete, if it cannot: a document carried as an S3
- * object, which only onEvent may read (EdgeSyncProvider.grantDocumentReads, and the key grant the
- * README asks for with an encrypted asset bucket).
- */
-function notHandedOver(target: CapabilityTarget, documents: Array<DocumentSource | undefined>, action: string): string | undefined {
-  const carried = documents.find((document): document is Extract<DocumentSource, { object: unknown }> => document !== undefined && 'object' in document);
-  if (!carried) return undefined;
-  return `Could not ${action} ${target.namespace} of gateway ${target.gatewayId} in onEvent's time, and ${carried.property} ` +
-    'travels as an S3 object, which only onEvent reads';
 }

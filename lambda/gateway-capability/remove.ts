@@ -73,7 +73,7 @@ export async function removeConfiguration(event: OnEventRequest, settings: Gatew
   checkResetConfiguration(resetConfiguration);
   const stored = (await storedCapability(target))?.configuration;
   if (!(resumed && sameDocument(stored, resetConfiguration))) {
-    if (stored !== undefined && await replacedByAnotherWriter(settings, target, stored, resumed)) {
+    if (stored !== undefined && await replacedByAnotherWriter(settings, target, stored)) {
       await releaseNow(target, owned, release);
       return leaveAsIs('another writer (the console, the API) replaced this resource\'s document; what it wrote is not this resource\'s to remove');
     }
@@ -95,14 +95,12 @@ export async function removeConfiguration(event: OnEventRequest, settings: Gatew
 /**
  * Whether `stored` is another document than this resource's configuration: another writer
  * replaced it (while a Create waited, which then failed, or since). A configuration that cannot
- * be read here cannot tell, and the reset goes ahead: its S3 object was removed, or this is
- * isComplete finishing onEvent's work, which may not read S3 objects.
+ * be read any more (its S3 object removed) cannot tell, and the reset goes ahead.
  */
 async function replacedByAnotherWriter(
-  settings: GatewayCapabilitySettings, target: CapabilityTarget, stored: string, resumed: boolean,
+  settings: GatewayCapabilitySettings, target: CapabilityTarget, stored: string,
 ): Promise<boolean> {
   if (settings.gatewayId !== target.gatewayId || settings.namespace !== target.namespace) return false;
-  if (resumed && 'object' in settings.configuration) return false;
   let mine: string;
   try {
     mine = await documentText(settings.configuration);

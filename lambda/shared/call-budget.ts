@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'async_hooks';
-import { describeError, TerminalError } from './errors';
+import { describeError } from './errors';
 import { logger } from './logger';
 
 /**
@@ -57,17 +57,13 @@ export function deadlineEndsCalls(deadline: number): boolean {
 
 /**
  * `run`'s result, or undefined when this invocation's time ran out first (`isOutOfTime`): onEvent
- * then leaves the work to isComplete (WaitState.Unfinished). `cannotHandOver`, when isComplete
- * could not do the work, turns running out of time into a failure that says why.
+ * then leaves the work to isComplete (WaitState.Unfinished).
  */
-export async function unlessOutOfTime<T>(
-  run: () => Promise<T>, isTransient: (error: unknown) => boolean, cannotHandOver?: string,
-): Promise<T | undefined> {
+export async function unlessOutOfTime<T>(run: () => Promise<T>, isTransient: (error: unknown) => boolean): Promise<T | undefined> {
   try {
     return await run();
   } catch (error) {
     if (!isOutOfTime(error, isTransient)) throw error;
-    if (cannotHandOver) throw new TerminalError(`${cannotHandOver}; the last call failed with ${describeError(error)}`);
     logger.warn('onEvent ran out of time: isComplete finishes its calls', { error: describeError(error) });
     return undefined;
   }

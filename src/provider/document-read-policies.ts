@@ -20,8 +20,9 @@ export const MAX_OBJECTS_PER_POLICY = 40;
 export const MAX_DOCUMENT_READ_POLICIES = 5;
 
 /**
- * onEvent's permission to read the S3 objects of carried documents: `s3:GetObject` on exactly
+ * The handlers' permission to read the S3 objects of carried documents: `s3:GetObject` on exactly
  * those objects, never the rest of the bucket (where CDK also puts other stacks' templates).
+ * onEvent reads them, and isComplete when it finishes what onEvent had no time for.
  *
  * The policies are managed policies whose logical ids are a hash of the objects they name.
  * The rollback of a failed update re-applies the previous document, whose object only the
@@ -38,18 +39,18 @@ export class DocumentReadPolicies extends Construct {
   private readonly policies: iam.ManagedPolicy[] = [];
   private readonly readers = new Set<IConstruct>();
 
-  constructor(scope: Construct, id: string, private readonly role: iam.IRole) {
+  constructor(scope: Construct, id: string, private readonly roles: iam.IRole[]) {
     super(scope, id);
   }
 
-  /** Lets onEvent read `asset` for `reader`, a custom resource that depends on the policies from now on. */
+  /** Lets the handlers read `asset` for `reader`, a custom resource that depends on the policies from now on. */
   public grant(reader: IConstruct, asset: s3assets.Asset): void {
     this.objects.set(asset.assetHash, asset.bucket.arnForObjects(asset.s3ObjectKey));
     this.readers.add(reader);
     const chunks = this.chunks();
     if (chunks.length > MAX_DOCUMENT_READ_POLICIES) {
       throw new Error(
-        `${Stack.of(this).stackName}: ${this.objects.size} configuration documents travel through S3 in this stack; the onEvent handler ` +
+        `${Stack.of(this).stackName}: ${this.objects.size} configuration documents travel through S3 in this stack; the handlers ` +
         `may read at most ${MAX_OBJECTS_PER_POLICY * MAX_DOCUMENT_READ_POLICIES} (${MAX_DOCUMENT_READ_POLICIES} managed policies of ` +
         `${MAX_OBJECTS_PER_POLICY} objects: an update needs the old and the new ones, and IAM attaches at most 10 to a role by default). ` +
         'Split the configurations over more stacks.',
@@ -74,8 +75,8 @@ export class DocumentReadPolicies extends Construct {
 
   private createPolicy(index: number): iam.ManagedPolicy {
     const policy = new iam.ManagedPolicy(this, `Reads${index}`, {
-      description: 'cdk-edge-sync: the configuration documents the onEvent handler reads from the asset bucket',
-      roles: [this.role],
+      description: 'cdk-edge-sync: the configuration documents the handlers read from the asset bucket',
+      roles: this.roles,
       statements: [new iam.PolicyStatement({
         actions: ['s3:GetObject'],
         resources: Lazy.list({ produce: () => (this.chunks()[index] ?? []).map((hash) => this.objects.get(hash)!) }),

@@ -179,11 +179,11 @@ export class EdgeSyncProvider extends Construct {
   }
 
   /**
-   * Lets onEvent read `asset`, a configuration document carried as a file asset, for `reader`
+   * Lets the handlers read `asset`, a configuration document carried as a file asset, for `reader`
    * (see DocumentReadPolicies).
    */
   public grantDocumentRead(reader: IConstruct, asset: s3assets.Asset): void {
-    this.documentReadPolicies ??= new DocumentReadPolicies(this, 'DocumentReads', this.onEventHandler.role!);
+    this.documentReadPolicies ??= new DocumentReadPolicies(this, 'DocumentReads', [this.onEventHandler.role!, this.isCompleteHandler.role!]);
     this.documentReadPolicies.grant(reader, asset);
   }
 

@@ -116,15 +116,21 @@ describe('documents carried as S3 objects', () => {
     expect(sitewise).toHaveReceivedCommandTimes(UpdateGatewayCapabilityConfigurationCommand, 0);
   });
 
-  test('a carried document is written by onEvent only (isComplete may not read the asset bucket): running out of time fails, saying so', async () => {
+  test('S3 throttling that outlasts onEvent\'s time leaves the carried document to isComplete, which reads it and writes it', async () => {
     const slowDown = () => new S3ServiceException({ name: 'SlowDown', $fault: 'server', message: 'Please reduce your request rate.', $metadata: { httpStatusCode: 503 } });
     s3.on(GetObjectCommand).rejects(slowDown());
     acceptUpdates();
-    await expect(withFakeTime(() => onEvent(onEventRequest('Create', { ResourceProperties: carried([SECRET_ARN]) }), context()))).rejects.toThrow(
-      `Could not apply the configuration of ${NAMESPACE} of gateway ${GATEWAY_ID} in onEvent's time, and CapabilityConfigurationS3 travels as an S3 object, ` +
-      'which only onEvent reads; the last call failed with SlowDown: Please reduce your request rate.',
-    );
+    const request = onEventRequest('Create', { ResourceProperties: carried([SECRET_ARN]) });
+    const response = await withFakeTime(() => onEvent(request, context()));
+    expect(response.EdgeSyncWait).toMatchObject({ Mode: 'wait', Unfinished: true });
     expect(sitewise).toHaveReceivedCommandTimes(UpdateGatewayCapabilityConfigurationCommand, 0);
+
+    objectHolds(collectorText(1));
+    const complete = await withFakeTime(() => isComplete(isCompleteRequest(request, response), context()));
+    expect(complete).toEqual({ IsComplete: true, Data: { SyncStatus: 'IN_SYNC' } });
+    expect(sitewise).toHaveReceivedCommandWith(UpdateGatewayCapabilityConfigurationCommand, {
+      capabilityConfiguration: collectorText(1).replace('<<cdk-edge-sync:0>>', SECRET_ARN),
+    });
   });
 
   test('a marker without a value fails with a reason naming the marker', async () => {

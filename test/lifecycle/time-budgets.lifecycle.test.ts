@@ -6,11 +6,14 @@
  */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { CapabilityConfiguration, CapabilityNamespace, EdgeSchedule, GatewayCapabilityConfiguration, StreamEdgeConfiguration } from '../../src';
+import {
+  CapabilityConfiguration, CapabilityNamespace, EdgeSchedule, GatewayCapabilityConfiguration, OpcUaCollectorConfiguration, StreamEdgeConfiguration,
+} from '../../src';
 import { SimulatedTimer } from '../support/clock';
 import { opcUaDocument } from '../support/documents';
 import { DeviceBehaviours } from '../support/emulator';
 import { useEdgeEnvironment } from '../support/lifecycle';
+import { largeCollectorSources } from '../support/scale-stack';
 
 const COLLECTOR = 'iotsitewise:opcuacollector:3';
 const DOCUMENT = opcUaDocument('opc.tcp://10.0.1.20:4840');
@@ -83,6 +86,24 @@ describe('IoT SiteWise', () => {
     expect(env.emulator.sitewise.gateway(gatewayId)!.tags).toEqual({ [ownerKey]: `Plant/${env.harness.resource('Collector').logicalId}` });
     expect(stormObserved('iotsitewise')).toBeGreaterThan(ON_EVENT_TIMEOUT_MS);
     expect(onEventTimeouts()).toEqual([]);
+  });
+
+  // The document travels as an S3 object: isComplete reads it again (it may read the carried objects too).
+  lifecycleTest('a document carried through S3, under throttling that outlasts onEvent: isComplete reads and writes it', async () => {
+    const gatewayId = gateway();
+    throttlingStorm('iotsitewise');
+    const stack = new Stack(new App(), 'Plant');
+    new GatewayCapabilityConfiguration(stack, 'Collector', {
+      gatewayId, configuration: OpcUaCollectorConfiguration.v3({ sources: largeCollectorSources(100) }), syncTimeout: Duration.minutes(15),
+    });
+    const result = await env.harness.deploy(stack);
+
+    expect(result.status).toBe('CREATE_COMPLETE');
+    expect(env.harness.resource('Collector').properties.CapabilityConfigurationS3).toBeDefined();
+    expect(JSON.parse(env.emulator.sitewise.device(gatewayId, COLLECTOR).appliedConfiguration!).sources).toHaveLength(100);
+    const readers = env.emulator.requests.filter((r) => r.operation === 'GetObject' && r.status === 200).map((r) => r.principal);
+    expect(readers).toEqual(expect.arrayContaining([expect.stringContaining('OnEventHandler'), expect.stringContaining('IsCompleteHandler')]));
+    expect(stormObserved('iotsitewise')).toBeGreaterThan(ON_EVENT_TIMEOUT_MS);
   });
 
   // isComplete checks the owner, writes the empty document, waits and releases the namespace.
