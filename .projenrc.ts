@@ -72,7 +72,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: [
     // node_modules/ (projen's) ignores a directory only; a worktree's symlink to another checkout's must not be committed either.
     '/node_modules',
-    '/assets/', 'cdk.out/', '.tmp/', 'test/*.integ.snapshot/asset.*', 'test/*.integ.snapshot/cdk.out'],
+    '/assets/', 'cdk.out/', '.tmp/', 'test/*.integ.snapshot/asset.*', 'test/*.integ.snapshot/cdk.out',
+  ],
 });
 
 
