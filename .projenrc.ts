@@ -47,6 +47,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'constructs@^10.5.1',
     '@aws-sdk/client-iotsitewise@^3.1169.0',
     '@aws-sdk/client-s3@^3.1169.0',
+    // The drift monitor: its records of what was deployed (DynamoDB) and its drift events (EventBridge).
+    '@aws-sdk/client-dynamodb@^3.1169.0',
+    '@aws-sdk/client-eventbridge@^3.1169.0',
     '@smithy/core',
     '@types/aws-lambda',
     'aws-sdk-client-mock@^4',
