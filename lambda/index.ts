@@ -5,8 +5,10 @@
 import { gatewayCapabilityHandler } from './gateway-capability';
 import { endpointReadinessHandler } from './ground-station';
 import { withCallBudget } from './shared/call-budget';
+import { outcomeOf, writeDeployMetrics } from './shared/deploy-metrics';
 import { cutReason, describeError, TerminalError } from './shared/errors';
 import { logger } from './shared/logger';
+import { withInvocationCounters } from './shared/metrics';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse, ResourceHandler } from './shared/types';
 import { ANSWER_MARGIN_MS } from './shared/wait';
 import { streamEdgeHandler } from './stream-edge';
@@ -40,7 +42,7 @@ function callsUntil(context: InvocationContext): number {
   return Date.now() + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS;
 }
 
-async function handle<T>(step: string, event: OnEventRequest, run: (handler: ResourceHandler) => Promise<T>): Promise<T> {
+async function handle<T>(step: 'onEvent' | 'isComplete', event: OnEventRequest, run: (handler: ResourceHandler) => Promise<T>): Promise<T> {
   logger.resetKeys();
   logger.appendKeys({
     step,
@@ -50,18 +52,27 @@ async function handle<T>(step: string, event: OnEventRequest, run: (handler: Res
     requestId: event.RequestId,
   });
   const handler = HANDLERS[event.ResourceType];
-  try {
-    if (!handler) throw new TerminalError(`cdk-edge-sync has no handler for resource type ${event.ResourceType}`);
-    const result = await run(handler);
-    logger.info(`${step} finished`, { result: summarize(result) });
-    return result;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    logger.error(`${step} failed`, { error: describeError(error), reason: message.slice(0, MAX_LOGGED_REASON_CHARS) });
-    // The framework sends the message to CloudFormation as the reason: keep the response under its 4 KB.
-    const reason = cutReason(message);
-    throw reason === message ? error : new TerminalError(reason);
-  }
+  return withInvocationCounters(async (counts) => {
+    try {
+      if (!handler) throw new TerminalError(`cdk-edge-sync has no handler for resource type ${event.ResourceType}`);
+      const result = await run(handler);
+      logger.info(`${step} finished`, { result: summarize(result) });
+      writeDeployMetrics(event, outcomeOf(step, event, result), counts.throttles);
+      return result;
+    } catch (error) {
+      writeDeployMetrics(event, { kind: 'failed', error }, counts.throttles);
+      throw failure(step, error);
+    }
+  });
+}
+
+/** Logs `error` whole and returns what the framework should see: the same error, or its reason cut to fit the response. */
+function failure(step: string, error: unknown): unknown {
+  const message = error instanceof Error ? error.message : String(error);
+  logger.error(`${step} failed`, { error: describeError(error), reason: message.slice(0, MAX_LOGGED_REASON_CHARS) });
+  // The framework sends the message to CloudFormation as the reason: keep the response under its 4 KB.
+  const reason = cutReason(message);
+  return reason === message ? error : new TerminalError(reason);
 }
 
 /** What is safe to log of a response: never more than ids and statuses. */

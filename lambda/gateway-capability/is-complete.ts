@@ -4,7 +4,7 @@ import { deleteTarget, removeConfiguration } from './remove';
 import { CapabilityTarget, GatewayCapabilitySettings, parseSettings } from './settings';
 import { describeCapability, gatewayArn, isNotFound, isTransientSiteWiseError, siteWiseCall, siteWiseFailure, StoredCapability, untagGateway } from './sitewise';
 import { isOutOfTime } from '../shared/call-budget';
-import { describeError, TerminalError } from '../shared/errors';
+import { describeError, SyncTimeoutError, TerminalError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { stackEnvironment } from '../shared/ownership';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse, WaitState } from '../shared/types';
@@ -92,7 +92,7 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
         logger.warn('the gateway did not confirm the empty document before the sync timeout; the delete succeeds', { lastSeen: result.lastSeen });
         return releaseThen(event, target, release, { IsComplete: true });
       }
-      throw new TerminalError(
+      throw new SyncTimeoutError(
         `Timed out after ${humanDuration(wait.Deadline - wait.StartedAt)} waiting for gateway ${target.gatewayId} to sync ${what} of ` +
         `${target.namespace}; last seen: ${result.lastSeen}. Check that the gateway is online.`,
       );
@@ -122,7 +122,7 @@ async function finishOnEvent(
   } catch (error) {
     if (!isOutOfTime(error, isTransientSiteWiseError)) throw error;
     if (!syncDeadlineEndedCalls(wait)) return 'pending';
-    throw new TerminalError(
+    throw new SyncTimeoutError(
       `Timed out after ${humanDuration(wait.Deadline - wait.StartedAt)}: could not ${deleting ? 'reset' : 'apply the configuration of'} ` +
       `${settings.namespace} of gateway ${settings.gatewayId}; the last call failed with ${describeError(error)}`,
     );

@@ -1,7 +1,7 @@
 import { agentEndpoints, groundStationFailure, isTransientGroundStationError } from './ground-station';
 import { AgentEndpointView, endpointAttributes, judgeEndpoint, listWithin } from './readiness';
 import { parseSettings } from './settings';
-import { TerminalError } from '../shared/errors';
+import { SyncTimeoutError, TerminalError } from '../shared/errors';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse } from '../shared/types';
 import { humanDuration, PollOutcome, waitForDevice } from '../shared/wait';
 
@@ -55,7 +55,7 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
     case 'done':
       return { IsComplete: true, Data: endpointAttributes(result.result) };
     case 'timedOut':
-      throw new TerminalError(
+      throw new SyncTimeoutError(
         `Timed out after ${humanDuration(wait.Deadline - wait.StartedAt)} waiting for the AWS Ground Station Agent ` +
         `endpoints of dataflow endpoint group ${settings.groupId} to be ready; last seen: ${result.lastSeen}`,
       );

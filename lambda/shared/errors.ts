@@ -13,6 +13,17 @@ export class TerminalError extends Error {
 }
 
 /**
+ * The sync timeout passed before the device reached a terminal state (or before the calls that
+ * lead to it got through). Counted apart from other failures in the deploy metrics.
+ */
+export class SyncTimeoutError extends TerminalError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SyncTimeoutError';
+  }
+}
+
+/**
  * For the `default` of a `switch` on RequestType: `never` makes the switch exhaustive at
  * compile time, and a request CloudFormation should not send fails with its type named.
  */

@@ -1,4 +1,5 @@
 import { callBudgetEnd, OutOfTimeError } from './call-budget';
+import { countFailedAttempt } from './metrics';
 
 /** The SDK's retry token, as the retry middleware reads it (@smithy/types RetryToken). */
 interface RetryToken {
@@ -37,6 +38,7 @@ export class BudgetedRetryStrategy {
 
   /** Throwing refuses the retry: the middleware then rethrows the call's own error. */
   public async refreshRetryTokenForRetry(previous: RetryToken, errorInfo: { readonly error?: unknown }): Promise<RetryToken> {
+    countFailedAttempt(errorInfo.error);
     if (!this.options.isTransient(errorInfo.error)) throw new Error('not retryable');
     const attempt = previous.getRetryCount() + 1;
     const delay = this.options.backoff(attempt, errorInfo.error);

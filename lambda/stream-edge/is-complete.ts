@@ -13,7 +13,7 @@ import { claim, decideDelete } from './ownership';
 import { NextStep, nextApplyStep, nextDeleteStep } from './reconcile';
 import { parseSettings, StreamEdgeSettings, streamIdentifier, StreamRef, streamOfPhysicalId } from './settings';
 import { isOutOfTime } from '../shared/call-budget';
-import { describeError, TerminalError } from '../shared/errors';
+import { describeError, SyncTimeoutError, TerminalError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { isInventedPhysicalId } from '../shared/ownership';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse, WaitState } from '../shared/types';
@@ -65,7 +65,7 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
       await failures.clear();
       return { IsComplete: true, PhysicalResourceId: result.result.StreamARN, Data: result.result.attributes };
     case 'timedOut':
-      throw new TerminalError(
+      throw new SyncTimeoutError(
         `Timed out after ${humanDuration(wait.Deadline - wait.StartedAt)} waiting for the Edge Agent to ` +
         `${deleting ? 'delete' : 'sync'} the edge configuration of stream ${streamIdentifier(stream)}; last seen: ${result.lastSeen}. ` +
         'Check that the hub device is online and its Edge Agent running.',
@@ -90,7 +90,7 @@ async function finishOnEvent(event: IsCompleteRequest, settings: StreamEdgeSetti
   } catch (error) {
     if (!isOutOfTime(error, isTransientKinesisVideoError)) throw error;
     if (!syncDeadlineEndedCalls(wait)) return 'pending';
-    throw new TerminalError(
+    throw new SyncTimeoutError(
       `Timed out after ${humanDuration(wait.Deadline - wait.StartedAt)}: could not check the owner of stream ${streamIdentifier(settings.stream)}; ` +
       `the last call failed with ${describeError(error)}`,
     );
