@@ -3,12 +3,14 @@
  * `index.isComplete`). Each resource type has its own handlers; this file only dispatches.
  */
 import { gatewayCapabilityHandler } from './gateway-capability';
+export { monitor } from './monitor';
 import { endpointReadinessHandler } from './ground-station';
-import { withCallBudget } from './shared/call-budget';
+import { isOutOfTime, withCallBudget } from './shared/call-budget';
 import { outcomeOf, writeDeployMetrics } from './shared/deploy-metrics';
-import { cutReason, describeError, TerminalError } from './shared/errors';
+import { cutReason, describeError, isTransientAwsError, TerminalError } from './shared/errors';
 import { logger } from './shared/logger';
 import { withInvocationCounters } from './shared/metrics';
+import { forgetRecord, recordDeployed, recordDeploying } from './shared/records';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse, ResourceHandler } from './shared/types';
 import { ANSWER_MARGIN_MS } from './shared/wait';
 import { streamEdgeHandler } from './stream-edge';
@@ -31,11 +33,34 @@ const HANDLERS: Record<string, ResourceHandler> = {
  * which leaves time for the calls after a wait, such as releasing the owner tag.
  */
 export async function onEvent(event: OnEventRequest, context: InvocationContext): Promise<OnEventResponse> {
-  return withCallBudget(callsUntil(context), () => handle('onEvent', event, (handler) => handler.onEvent(event, context)));
+  return withCallBudget(callsUntil(context), () => handle('onEvent', event, async (handler) => {
+    // Before the device is touched, so that the drift monitor never holds it to an older document.
+    await recordDeploying(event, syncTimeoutMs(event));
+    return handler.onEvent(event, context);
+  }));
 }
 
 export async function isComplete(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse> {
-  return withCallBudget(callsUntil(context), () => handle('isComplete', event, (handler) => handler.isComplete(event, context)));
+  return withCallBudget(callsUntil(context), () => handle('isComplete', event, async (handler) => {
+    const response = await handler.isComplete(event, context);
+    if (!response.IsComplete) return response;
+    try {
+      if (event.RequestType === 'Delete') await forgetRecord(event);
+      else await recordDeployed(event, response);
+    } catch (error) {
+      if (!isOutOfTime(error, (e) => isTransientAwsError(e))) throw error;
+      // The device is done; the next invocation finds it so again and records it.
+      logger.warn('could not record the outcome for the drift monitor in this invocation', { error: describeError(error) });
+      return { IsComplete: false };
+    }
+    return response;
+  }));
+}
+
+/** The operation's sync timeout (a readiness gate's `TimeoutSeconds`); a day when absent, to be safe. */
+function syncTimeoutMs(event: OnEventRequest): number {
+  const seconds = Number(event.ResourceProperties.SyncTimeoutSeconds ?? event.ResourceProperties.TimeoutSeconds);
+  return (Number.isFinite(seconds) && seconds > 0 ? seconds : 86_400) * 1000;
 }
 
 function callsUntil(context: InvocationContext): number {

@@ -8,3 +8,4 @@ export * from './ground-station/ground-station-agent';
 export * from './gateway-capability/opcua/opcua-options';
 export * from './gateway-capability/opcua/opcua-collector-configuration';
 export * from './gateway-capability/publisher';
+export * from './monitor/edge-sync-monitor';

@@ -27,6 +27,8 @@ export function writeMetrics(
   values: readonly MetricValue[],
   properties: Readonly<Record<string, unknown>> = {},
   timestamp: number = Date.now(),
+  /** The dimension sets, each a list of keys of `dimensions`: by default one set of all of them. */
+  dimensionSets: readonly (readonly string[])[] = [Object.keys(dimensions)],
 ): void {
   if (values.length === 0) return;
   const line = {
@@ -35,7 +37,7 @@ export function writeMetrics(
       Timestamp: timestamp,
       CloudWatchMetrics: [{
         Namespace: METRICS_NAMESPACE,
-        Dimensions: [Object.keys(dimensions)],
+        Dimensions: dimensionSets,
         Metrics: values.map((v) => ({ Name: v.name, Unit: v.unit })),
       }],
     },

@@ -32,6 +32,9 @@ const ON_EVENT_ACTIONS = [
  * done, and what onEvent calls, which isComplete makes when throttling outlasted onEvent's time.
  */
 const IS_COMPLETE_ACTIONS = ON_EVENT_ACTIONS;
+/** What the drift monitor reads on a gateway (EdgeSyncMonitor), and writes when it remediates. */
+const MONITOR_ACTIONS = ['iotsitewise:DescribeGatewayCapabilityConfiguration', 'iotsitewise:ListTagsForResource'];
+const REMEDIATION_ACTIONS = ['iotsitewise:UpdateGatewayCapabilityConfiguration'];
 
 /** Properties of a {@link GatewayCapabilityConfiguration}. */
 export interface GatewayCapabilityConfigurationProps {
@@ -162,6 +165,9 @@ export class GatewayCapabilityConfiguration extends Construct {
     const gatewayArn = (resourceName: string) => Stack.of(this).formatArn({ service: 'iotsitewise', resource: 'gateway', resourceName });
     provider.grant(HandlerRole.ON_EVENT, ON_EVENT_ACTIONS, gatewayArn(this.gatewayId), gatewayArn('*'));
     provider.grant(HandlerRole.IS_COMPLETE, IS_COMPLETE_ACTIONS, gatewayArn(this.gatewayId), gatewayArn('*'));
+    provider.grant(HandlerRole.MONITOR, MONITOR_ACTIONS, gatewayArn(this.gatewayId), gatewayArn('*'));
+    provider.grant(HandlerRole.REMEDIATION, REMEDIATION_ACTIONS, gatewayArn(this.gatewayId), gatewayArn('*'));
+    provider.registerMonitored(this, { target: `${this.gatewayId}/${this.namespace}` });
     // Gateways this stack configured that the template no longer names: their cleanup Delete and
     // the rollback Update back to them run under this template's policies.
     if (!Token.isUnresolved(this.namespace)) {
@@ -191,7 +197,7 @@ export class GatewayCapabilityConfiguration extends Construct {
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: GATEWAY_CAPABILITY_RESOURCE_TYPE,
-      properties: { ...properties },
+      properties: { ...properties, ...provider.monitorProperties(this) },
       serviceTimeout: SERVICE_TIMEOUT,
       removalPolicy,
     });

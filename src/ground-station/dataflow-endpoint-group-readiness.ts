@@ -131,6 +131,9 @@ export class DataflowEndpointGroupReadiness extends Construct {
     const groupArn = (resourceName: string) => Stack.of(this).formatArn({ service: 'groundstation', resource: 'dataflow-endpoint-group', resourceName });
     provider.grant(HandlerRole.IS_COMPLETE, ['groundstation:GetDataflowEndpointGroup'],
       group ? Token.asString(group.getAtt('Arn')) : groupArn(this.dataflowEndpointGroupId), groupArn('*'));
+    provider.grant(HandlerRole.MONITOR, ['groundstation:GetDataflowEndpointGroup'],
+      group ? Token.asString(group.getAtt('Arn')) : groupArn(this.dataflowEndpointGroupId), groupArn('*'));
+    provider.registerMonitored(this, { target: this.dataflowEndpointGroupId });
 
     const properties: EndpointReadinessResourceProperties = {
       DataflowEndpointGroupId: this.dataflowEndpointGroupId,
@@ -141,7 +144,7 @@ export class DataflowEndpointGroupReadiness extends Construct {
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: ENDPOINT_READINESS_RESOURCE_TYPE,
-      properties: { ...properties },
+      properties: { ...properties, ...provider.monitorProperties(this) },
       serviceTimeout: SERVICE_TIMEOUT,
     });
     this.attrEndpointCount = resource.getAttString('EndpointCount');

@@ -43,6 +43,12 @@ export class DocumentReadPolicies extends Construct {
     super(scope, id);
   }
 
+  /** Lets `role` (the drift monitor's) read every document the handlers read, now and later. */
+  public addRole(role: iam.IRole): void {
+    this.roles.push(role);
+    for (const policy of this.policies) policy.attachToRole(role);
+  }
+
   /** Lets the handlers read `asset` for `reader`, a custom resource that depends on the policies from now on. */
   public grant(reader: IConstruct, asset: s3assets.Asset): void {
     this.objects.set(asset.assetHash, asset.bucket.arnForObjects(asset.s3ObjectKey));

@@ -7,6 +7,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { DocumentReadPolicies } from './document-read-policies';
+import { MONITOR_PROPERTIES } from '../monitor/monitor-properties';
 import { validationError } from '../shared/validation';
 
 /** The handler bundle built by the `bundle` task from lambda/ and shipped in the npm package. */
@@ -40,6 +41,24 @@ export const SERVICE_TIMEOUT = Duration.minutes(60);
 export enum HandlerRole {
   ON_EVENT = 'onEvent',
   IS_COMPLETE = 'isComplete',
+  /** The drift monitor's function, if the stack has one (EdgeSyncMonitor); its grants wait for it. */
+  MONITOR = 'monitor',
+  /** The drift monitor's function when it remediates: the writes, granted only then. */
+  REMEDIATION = 'remediation',
+}
+
+/** What the drift monitor's metrics call an edge-sync resource (see lambda/monitor/signals.ts). */
+export interface MonitoredResource {
+  /** `<gateway id>/<namespace>`, the stream name or ARN as given, the dataflow endpoint group id. */
+  readonly target: string;
+}
+
+/** The drift monitor of a stack, as the provider needs it. */
+export interface MonitorAttachment {
+  readonly role: iam.IRole;
+  readonly tableName: string;
+  /** Whether the monitor re-applies drifted configurations: then it gets the REMEDIATION grants too. */
+  readonly remediate: boolean;
 }
 
 /**
@@ -66,6 +85,10 @@ export class EdgeSyncProvider extends Construct {
   private readonly claims = new Map<string, string>();
   private documentReadPolicies?: DocumentReadPolicies;
   private readonly conditionalStatements = new Set<string>();
+  /** The monitor's statements, added to its role once it exists. */
+  private readonly monitorStatements: Array<{ readonly statement: iam.PolicyStatement; readonly remediation: boolean }> = [];
+  private monitorAttachment?: MonitorAttachment;
+  private readonly monitored = new Map<IConstruct, MonitoredResource>();
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -131,8 +154,7 @@ export class EdgeSyncProvider extends Construct {
       const created = { arns: [] as string[], scopeArn };
       entry = created;
       this.statements.set(key, created);
-      const handler = role === HandlerRole.ON_EVENT ? this.onEventHandler : this.isCompleteHandler;
-      handler.addToRolePolicy(new iam.PolicyStatement({
+      this.addStatement(role, new iam.PolicyStatement({
         actions,
         resources: Lazy.list({ produce: () => (created.arns.length > MAX_EXACT_ARNS ? [created.scopeArn] : created.arns) }),
       }));
@@ -173,9 +195,64 @@ export class EdgeSyncProvider extends Construct {
     const key = `${role}:${[...actions].sort().join(',')}:${resourceArn}:${JSON.stringify(conditions)}`;
     if (this.conditionalStatements.has(key)) return;
     this.conditionalStatements.add(key);
-    const handler = role === HandlerRole.ON_EVENT ? this.onEventHandler : this.isCompleteHandler;
     // A list token like the other statements of the role, so that all of them share its default policy.
-    handler.addToRolePolicy(new iam.PolicyStatement({ actions, resources: Lazy.list({ produce: () => [resourceArn] }), conditions }));
+    this.addStatement(role, new iam.PolicyStatement({ actions, resources: Lazy.list({ produce: () => [resourceArn] }), conditions }));
+  }
+
+  private addStatement(role: HandlerRole, statement: iam.PolicyStatement): void {
+    switch (role) {
+      case HandlerRole.ON_EVENT:
+        this.onEventHandler.addToRolePolicy(statement);
+        return;
+      case HandlerRole.IS_COMPLETE:
+        this.isCompleteHandler.addToRolePolicy(statement);
+        return;
+      case HandlerRole.MONITOR:
+      case HandlerRole.REMEDIATION: {
+        const entry = { statement, remediation: role === HandlerRole.REMEDIATION };
+        this.monitorStatements.push(entry);
+        this.attachMonitorStatement(entry);
+        return;
+      }
+    }
+  }
+
+  /**
+   * Connects the stack's drift monitor: its role gets the reads every resource granted it (and
+   * those granted later), the carried documents, and the handlers record what they deploy in its
+   * table.
+   */
+  public attachMonitor(attachment: MonitorAttachment): void {
+    if (this.monitorAttachment) throw new Error('the stack\'s provider already has a drift monitor');
+    this.monitorAttachment = attachment;
+    for (const entry of this.monitorStatements) this.attachMonitorStatement(entry);
+    this.documentReadPolicies?.addRole(attachment.role);
+  }
+
+  private attachMonitorStatement(entry: { readonly statement: iam.PolicyStatement; readonly remediation: boolean }): void {
+    const attachment = this.monitorAttachment;
+    if (attachment && (attachment.remediate || !entry.remediation)) attachment.role.addToPrincipalPolicy(entry.statement);
+  }
+
+  /** Records `resource` for the drift monitor's metrics and alarms. */
+  public registerMonitored(resource: IConstruct, monitored: MonitoredResource): void {
+    this.monitored.set(resource, monitored);
+  }
+
+  /** What the monitor's metrics call `resource`, if it is an edge-sync resource of this stack. */
+  public monitoredResource(resource: IConstruct): MonitoredResource | undefined {
+    return this.monitored.get(resource);
+  }
+
+  /**
+   * The properties that tell the handlers where to record what they deploy (the monitor's table)
+   * and what the monitor calls the resource; none while the stack has no monitor.
+   */
+  public monitorProperties(resource: IConstruct): Record<string, string> {
+    return {
+      [MONITOR_PROPERTIES.table]: Lazy.uncachedString({ produce: () => this.monitorAttachment?.tableName }),
+      [MONITOR_PROPERTIES.constructPath]: Lazy.uncachedString({ produce: () => (this.monitorAttachment ? resource.node.path : undefined) }),
+    };
   }
 
   /**
@@ -183,7 +260,9 @@ export class EdgeSyncProvider extends Construct {
    * (see DocumentReadPolicies).
    */
   public grantDocumentRead(reader: IConstruct, asset: s3assets.Asset): void {
-    this.documentReadPolicies ??= new DocumentReadPolicies(this, 'DocumentReads', [this.onEventHandler.role!, this.isCompleteHandler.role!]);
+    this.documentReadPolicies ??= new DocumentReadPolicies(this, 'DocumentReads', [
+      this.onEventHandler.role!, this.isCompleteHandler.role!, ...(this.monitorAttachment ? [this.monitorAttachment.role] : []),
+    ]);
     this.documentReadPolicies.grant(reader, asset);
   }
 

@@ -35,6 +35,10 @@ const IS_COMPLETE_ACTIONS = [
   ...ON_EVENT_ACTIONS,
 ];
 
+/** What the drift monitor reads on a stream (EdgeSyncMonitor), and writes when it remediates. */
+const MONITOR_ACTIONS = ['kinesisvideo:DescribeEdgeConfiguration', 'kinesisvideo:ListTagsForStream'];
+const REMEDIATION_ACTIONS = ['kinesisvideo:StartEdgeConfigurationUpdate'];
+
 /** Kinesis Video retries an unreachable hub device this long before it reports SYNC_FAILED. */
 const SERVICE_RETRY_SECONDS = 15 * 60;
 
@@ -205,6 +209,8 @@ export class StreamEdgeConfiguration extends Construct {
     const anyStream = Stack.of(this).formatArn({ service: 'kinesisvideo', resource: 'stream', resourceName: '*' });
     provider.grant(HandlerRole.IS_COMPLETE, IS_COMPLETE_ACTIONS, stream.arnForPolicy, anyStream);
     provider.grant(HandlerRole.ON_EVENT, ON_EVENT_ACTIONS, stream.arnForPolicy, anyStream);
+    provider.grant(HandlerRole.MONITOR, MONITOR_ACTIONS, stream.arnForPolicy, anyStream);
+    provider.grant(HandlerRole.REMEDIATION, REMEDIATION_ACTIONS, stream.arnForPolicy, anyStream);
     // Streams this stack configured that the template no longer names: their cleanup Delete and
     // the rollback Update back to them run under this template's policies.
     const keys = ownershipKeys();
@@ -221,10 +227,12 @@ export class StreamEdgeConfiguration extends Construct {
       // RetainExceptOnCreate: CloudFormation sends a Delete only to roll back a failed create, which must not leave its configuration behind.
       OnDelete: removalPolicy === RemovalPolicy.RETAIN ? 'retain' : 'delete',
     };
+    // The monitor names the stream as the properties do (lambda/monitor/check-stream.ts).
+    provider.registerMonitored(this, { target: (properties.StreamARN ?? properties.StreamName)! });
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: STREAM_EDGE_RESOURCE_TYPE,
-      properties: { ...properties },
+      properties: { ...properties, ...provider.monitorProperties(this) },
       serviceTimeout: SERVICE_TIMEOUT,
       removalPolicy,
     });
