@@ -120,6 +120,18 @@ export class EdgeSyncMonitor extends Construct {
     return new EdgeSyncMonitor(stack, EdgeSyncMonitor.ID, props);
   }
 
+  /**
+   * A deploy metric of the handlers (`SyncSeconds`, `SyncFailures`, `SyncTimeouts`, `Throttles`)
+   * for one resource type (`GatewayCapabilityConfiguration`, `StreamEdgeConfiguration`,
+   * `DataflowEndpointGroupReadiness`) and request type (`Create`, `Update`, `Delete`). The
+   * handlers write them whether or not the stack has a monitor.
+   */
+  public static metricDeploy(metricName: string, resourceType: string, requestType: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: NAMESPACE, metricName, dimensionsMap: { ResourceType: resourceType, RequestType: requestType }, ...props,
+    });
+  }
+
   private static readonly ID = 'EdgeSyncMonitor';
 
   /** The function that checks the devices. */
@@ -150,7 +162,8 @@ export class EdgeSyncMonitor extends Construct {
     const remediationTimeout = props.remediationTimeout ?? Duration.minutes(5);
     const remediationSeconds = remediationTimeout.toSeconds({ integral: false });
     if (!Token.isUnresolved(remediationSeconds) && (remediationSeconds < 1 || remediationSeconds > MAX_REMEDIATION_TIMEOUT.toSeconds())) {
-      throw validationError(this, `remediationTimeout must be from 1 second to ${MAX_REMEDIATION_TIMEOUT.toHumanString()}, got ${remediationTimeout.toHumanString()}`);
+      throw validationError(this,
+        `remediationTimeout must be from 1 second to ${MAX_REMEDIATION_TIMEOUT.toHumanString()}, got ${remediationTimeout.toHumanString()}`);
     }
     this.alarmTopic = props.alarmTopic;
 
@@ -256,11 +269,6 @@ export class EdgeSyncMonitor extends Construct {
   /** `Ready` of a DataflowEndpointGroupReadiness: 1 when every agent endpoint was ready. */
   public metricReady(resource: IConstruct, options: EdgeSyncMetricOptions = {}): cloudwatch.Metric {
     return this.resourceMetric(resource, 'Ready', options);
-  }
-
-  /** A deploy metric of the handlers (`SyncSeconds`, `SyncFailures`, `SyncTimeouts`, `Throttles`) for one resource type and request type. */
-  public static metricDeploy(metricName: string, resourceType: string, requestType: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return new cloudwatch.Metric({ namespace: NAMESPACE, metricName, dimensionsMap: { ResourceType: resourceType, RequestType: requestType }, ...props });
   }
 
   /** An alarm when `resource` (an edge-sync construct of this stack) is found drifted. */
