@@ -207,7 +207,8 @@ export class EdgeSyncMonitor extends Construct {
       environment: {
         [MONITOR_ENVIRONMENT.table]: table.tableName,
         [MONITOR_ENVIRONMENT.remediate]: String(props.remediate ?? false),
-        [MONITOR_ENVIRONMENT.remediationTimeoutSeconds]: Token.isUnresolved(remediationSeconds) ? Token.asString(remediationSeconds) : String(remediationSeconds),
+        [MONITOR_ENVIRONMENT.remediationTimeoutSeconds]: Token.isUnresolved(remediationSeconds)
+          ? Token.asString(remediationSeconds) : String(remediationSeconds),
         [MONITOR_ENVIRONMENT.eventBus]: eventBusName,
       },
     });
