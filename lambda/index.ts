@@ -3,19 +3,19 @@
  * `index.isComplete`). Each resource type has its own handlers; this file only dispatches.
  */
 import { gatewayCapabilityHandler } from './gateway-capability';
-export { monitor } from './monitor';
+import type { MonitorSummary } from './monitor';
 import { endpointReadinessHandler } from './ground-station';
 import { isOutOfTime, withCallBudget } from './shared/call-budget';
 import { outcomeOf, writeDeployMetrics } from './shared/deploy-metrics';
 import { cutReason, describeError, isTransientAwsError, TerminalError } from './shared/errors';
 import { logger } from './shared/logger';
 import { withInvocationCounters } from './shared/metrics';
-import { forgetRecord, recordDeployed, recordDeploying } from './shared/records';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse, ResourceHandler } from './shared/types';
 import { ANSWER_MARGIN_MS } from './shared/wait';
 import { streamEdgeHandler } from './stream-edge';
 import { GATEWAY_CAPABILITY_RESOURCE_TYPE } from '../src/gateway-capability/resource-properties';
 import { ENDPOINT_READINESS_RESOURCE_TYPE } from '../src/ground-station/resource-properties';
+import { MONITOR_PROPERTIES } from '../src/monitor/monitor-properties';
 import { STREAM_EDGE_RESOURCE_TYPE } from '../src/stream-edge/resource-properties';
 
 /** A failure reason is logged whole up to this length (a device's details can be long, but not without end). */
@@ -35,7 +35,7 @@ const HANDLERS: Record<string, ResourceHandler> = {
 export async function onEvent(event: OnEventRequest, context: InvocationContext): Promise<OnEventResponse> {
   return withCallBudget(callsUntil(context), () => handle('onEvent', event, async (handler) => {
     // Before the device is touched, so that the drift monitor never holds it to an older document.
-    await recordDeploying(event, syncTimeoutMs(event));
+    if (hasMonitor(event)) await (await import('./shared/records')).recordDeploying(event, syncTimeoutMs(event));
     return handler.onEvent(event, context);
   }));
 }
@@ -43,10 +43,11 @@ export async function onEvent(event: OnEventRequest, context: InvocationContext)
 export async function isComplete(event: IsCompleteRequest, context: InvocationContext): Promise<IsCompleteResponse> {
   return withCallBudget(callsUntil(context), () => handle('isComplete', event, async (handler) => {
     const response = await handler.isComplete(event, context);
-    if (!response.IsComplete) return response;
+    if (!response.IsComplete || !hasMonitor(event)) return response;
     try {
-      if (event.RequestType === 'Delete') await forgetRecord(event);
-      else await recordDeployed(event, response);
+      const records = await import('./shared/records');
+      if (event.RequestType === 'Delete') await records.forgetRecord(event);
+      else await records.recordDeployed(event, response);
     } catch (error) {
       if (!isOutOfTime(error, (e) => isTransientAwsError(e))) throw error;
       // The device is done; the next invocation finds it so again and records it.
@@ -55,6 +56,19 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
     }
     return response;
   }));
+}
+
+/**
+ * The drift monitor's entry point (EdgeSyncMonitor's scheduled function), in the same bundle. Its
+ * modules and the DynamoDB and EventBridge clients load with its first run only.
+ */
+export async function monitor(event: unknown, context: InvocationContext): Promise<MonitorSummary> {
+  return (await import('./monitor')).monitor(event, context);
+}
+
+/** Whether the stack has a drift monitor, whose table the handlers record what they deploy in. */
+function hasMonitor(event: OnEventRequest): boolean {
+  return Boolean(event.ResourceProperties[MONITOR_PROPERTIES.table]);
 }
 
 /** The operation's sync timeout (a readiness gate's `TimeoutSeconds`); a day when absent, to be safe. */
