@@ -2,14 +2,11 @@
  * Entry points of the shared provider's two Lambda functions (`index.onEvent`,
  * `index.isComplete`). Each resource type has its own handlers; this file only dispatches.
  */
-import { gatewayCapabilityHandler } from './gateway-capability';
-import { endpointReadinessHandler } from './ground-station';
 import { withCallBudget } from './shared/call-budget';
 import { cutReason, describeError, TerminalError } from './shared/errors';
 import { logger } from './shared/logger';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse, ResourceHandler } from './shared/types';
 import { ANSWER_MARGIN_MS } from './shared/wait';
-import { streamEdgeHandler } from './stream-edge';
 import { GATEWAY_CAPABILITY_RESOURCE_TYPE } from '../src/gateway-capability/resource-properties';
 import { ENDPOINT_READINESS_RESOURCE_TYPE } from '../src/ground-station/resource-properties';
 import { STREAM_EDGE_RESOURCE_TYPE } from '../src/stream-edge/resource-properties';
@@ -17,10 +14,22 @@ import { STREAM_EDGE_RESOURCE_TYPE } from '../src/stream-edge/resource-propertie
 /** A failure reason is logged whole up to this length (a device's details can be long, but not without end). */
 const MAX_LOGGED_REASON_CHARS = 16_384;
 
-const HANDLERS: Record<string, ResourceHandler> = {
-  [GATEWAY_CAPABILITY_RESOURCE_TYPE]: gatewayCapabilityHandler,
-  [STREAM_EDGE_RESOURCE_TYPE]: streamEdgeHandler,
-  [ENDPOINT_READINESS_RESOURCE_TYPE]: endpointReadinessHandler,
+/**
+ * Each resource type's handlers, loaded on the first event of that type rather than with the
+ * bundle. Each type uses its own AWS SDK client (SiteWise and S3, Kinesis Video, Ground Station),
+ * and reading and evaluating a client's modules is most of a cold start: a function that only
+ * sees Ground Station resources should not pay for the SiteWise client. esbuild splits the bundle
+ * at these import()s (the `bundle` task in .projenrc.ts): each type's code is a chunk of its own
+ * that the entry module (index.mjs) imports here, once per execution environment.
+ *
+ * Keep them dynamic: a static import of a handler, or of an SDK client in this file or in a
+ * shared/ module it imports, would put that client back into every cold start
+ * (test/lambda/lazy-loading.test.ts fails then; test/benchmark/handler-startup.ts measures it).
+ */
+const HANDLERS: Record<string, () => Promise<ResourceHandler>> = {
+  [GATEWAY_CAPABILITY_RESOURCE_TYPE]: async () => (await import('./gateway-capability')).gatewayCapabilityHandler,
+  [STREAM_EDGE_RESOURCE_TYPE]: async () => (await import('./stream-edge')).streamEdgeHandler,
+  [ENDPOINT_READINESS_RESOURCE_TYPE]: async () => (await import('./ground-station')).endpointReadinessHandler,
 };
 
 /**
@@ -49,10 +58,10 @@ async function handle<T>(step: string, event: OnEventRequest, run: (handler: Res
     logicalResourceId: event.LogicalResourceId,
     requestId: event.RequestId,
   });
-  const handler = HANDLERS[event.ResourceType];
+  const loadHandler = HANDLERS[event.ResourceType];
   try {
-    if (!handler) throw new TerminalError(`cdk-edge-sync has no handler for resource type ${event.ResourceType}`);
-    const result = await run(handler);
+    if (!loadHandler) throw new TerminalError(`cdk-edge-sync has no handler for resource type ${event.ResourceType}`);
+    const result = await run(await loadHandler());
     logger.info(`${step} finished`, { result: summarize(result) });
     return result;
   } catch (error) {
