@@ -60,7 +60,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 
   // The handlers load each resource type's code with import() (lambda/index.ts); under Jest, which
-  // runs CommonJS, ts-jest must compile it to require() (test/tsconfig.jest.json).
+  // runs CommonJS, ts-jest compiles it to require() (test/tsconfig.jest.json).
   tsJestOptions: { transformOptions: { tsconfig: typescript.TsJestTsconfig.fromFile('test/tsconfig.jest.json') } },
   jestOptions: {
     // Snapshots are checked, never silently rewritten: `npx projen test:update` updates them.
@@ -69,6 +69,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testTimeout: 120_000,
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '\\.tmp/'],
       coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
+      // An import() names the file as Node.js resolves ES modules (lambda/index.ts: './stream-edge/index.js');
+      // Jest finds the TypeScript source.
+      moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
     },
   },
   eslintOptions: {

@@ -20,16 +20,17 @@ const MAX_LOGGED_REASON_CHARS = 16_384;
  * and reading and evaluating a client's modules is most of a cold start: a function that only
  * sees Ground Station resources should not pay for the SiteWise client. esbuild splits the bundle
  * at these import()s (the `bundle` task in .projenrc.ts): each type's code is a chunk of its own
- * that the entry module (index.mjs) imports here, once per execution environment.
+ * that the entry module (index.mjs) imports here, once per execution environment. (An import()
+ * is an ES module import, hence the file extension; esbuild and TypeScript map .js to the .ts.)
  *
  * Keep them dynamic: a static import of a handler, or of an SDK client in this file or in a
  * shared/ module it imports, would put that client back into every cold start
  * (test/lambda/lazy-loading.test.ts fails then; test/benchmark/handler-startup.ts measures it).
  */
 const HANDLERS: Record<string, () => Promise<ResourceHandler>> = {
-  [GATEWAY_CAPABILITY_RESOURCE_TYPE]: async () => (await import('./gateway-capability')).gatewayCapabilityHandler,
-  [STREAM_EDGE_RESOURCE_TYPE]: async () => (await import('./stream-edge')).streamEdgeHandler,
-  [ENDPOINT_READINESS_RESOURCE_TYPE]: async () => (await import('./ground-station')).endpointReadinessHandler,
+  [GATEWAY_CAPABILITY_RESOURCE_TYPE]: async () => (await import('./gateway-capability/index.js')).gatewayCapabilityHandler,
+  [STREAM_EDGE_RESOURCE_TYPE]: async () => (await import('./stream-edge/index.js')).streamEdgeHandler,
+  [ENDPOINT_READINESS_RESOURCE_TYPE]: async () => (await import('./ground-station/index.js')).endpointReadinessHandler,
 };
 
 /**
