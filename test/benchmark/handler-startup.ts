@@ -87,7 +87,10 @@ function main(): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(' | ');
   console.log(`Handler start-up: a fresh node process per sample (${process.version}), ${RUNS} samples per row, from spawn to exit.`);
-  console.log(`Bundle: ${path.relative(process.cwd(), BUNDLE)} (${(fs.statSync(BUNDLE).size / 1024).toFixed(0)} KiB)\n`);
+  const files = fs.readdirSync(path.dirname(BUNDLE), { recursive: true, encoding: 'utf8' })
+    .map((f) => path.join(path.dirname(BUNDLE), f)).filter((f) => fs.statSync(f).isFile());
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+  console.log(`Bundle: ${path.relative(process.cwd(), BUNDLE)} (${kib(fs.statSync(BUNDLE).size)}; its directory ${kib(files.reduce((sum, f) => sum + fs.statSync(f).size, 0))} in ${files.length} files)\n`);
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   rows.forEach((row) => console.log(line(row)));
