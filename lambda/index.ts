@@ -2,9 +2,7 @@
  * Entry points of the shared provider's two Lambda functions (`index.onEvent`,
  * `index.isComplete`). Each resource type has its own handlers; this file only dispatches.
  */
-import { gatewayCapabilityHandler } from './gateway-capability';
-import type { MonitorSummary } from './monitor';
-import { endpointReadinessHandler } from './ground-station';
+import type { MonitorSummary } from './monitor/index.js';
 import { isOutOfTime, withCallBudget } from './shared/call-budget';
 import { outcomeOf, writeDeployMetrics } from './shared/deploy-metrics';
 import { cutReason, describeError, isTransientAwsError, TerminalError } from './shared/errors';
@@ -12,7 +10,6 @@ import { logger } from './shared/logger';
 import { withInvocationCounters } from './shared/metrics';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse, ResourceHandler } from './shared/types';
 import { ANSWER_MARGIN_MS } from './shared/wait';
-import { streamEdgeHandler } from './stream-edge';
 import { GATEWAY_CAPABILITY_RESOURCE_TYPE } from '../src/gateway-capability/resource-properties';
 import { ENDPOINT_READINESS_RESOURCE_TYPE } from '../src/ground-station/resource-properties';
 import { MONITOR_PROPERTIES } from '../src/monitor/monitor-properties';
@@ -21,10 +18,23 @@ import { STREAM_EDGE_RESOURCE_TYPE } from '../src/stream-edge/resource-propertie
 /** A failure reason is logged whole up to this length (a device's details can be long, but not without end). */
 const MAX_LOGGED_REASON_CHARS = 16_384;
 
-const HANDLERS: Record<string, ResourceHandler> = {
-  [GATEWAY_CAPABILITY_RESOURCE_TYPE]: gatewayCapabilityHandler,
-  [STREAM_EDGE_RESOURCE_TYPE]: streamEdgeHandler,
-  [ENDPOINT_READINESS_RESOURCE_TYPE]: endpointReadinessHandler,
+/**
+ * Each resource type's handlers, loaded on the first event of that type rather than with the
+ * bundle. Each type uses its own AWS SDK client (SiteWise and S3, Kinesis Video, Ground Station),
+ * and reading and evaluating a client's modules is most of a cold start: a function that only
+ * sees Ground Station resources should not pay for the SiteWise client. esbuild splits the bundle
+ * at these import()s (the `bundle` task in .projenrc.ts): each type's code is a chunk of its own
+ * that the entry module (index.mjs) imports here, once per execution environment. (An import()
+ * is an ES module import, hence the file extension; esbuild and TypeScript map .js to the .ts.)
+ *
+ * Keep them dynamic: a static import of a handler, or of an SDK client in this file or in a
+ * shared/ module it imports, would put that client back into every cold start
+ * (test/lambda/lazy-loading.test.ts fails then; test/benchmark/handler-startup.ts measures it).
+ */
+const HANDLERS: Record<string, () => Promise<ResourceHandler>> = {
+  [GATEWAY_CAPABILITY_RESOURCE_TYPE]: async () => (await import('./gateway-capability/index.js')).gatewayCapabilityHandler,
+  [STREAM_EDGE_RESOURCE_TYPE]: async () => (await import('./stream-edge/index.js')).streamEdgeHandler,
+  [ENDPOINT_READINESS_RESOURCE_TYPE]: async () => (await import('./ground-station/index.js')).endpointReadinessHandler,
 };
 
 /**
@@ -35,7 +45,7 @@ const HANDLERS: Record<string, ResourceHandler> = {
 export async function onEvent(event: OnEventRequest, context: InvocationContext): Promise<OnEventResponse> {
   return withCallBudget(callsUntil(context), () => handle('onEvent', event, async (handler) => {
     // Before the device is touched, so that the drift monitor never holds it to an older document.
-    if (hasMonitor(event)) await (await import('./shared/records')).recordDeploying(event, syncTimeoutMs(event));
+    if (hasMonitor(event)) await (await import('./shared/records.js')).recordDeploying(event, syncTimeoutMs(event));
     return handler.onEvent(event, context);
   }));
 }
@@ -45,7 +55,7 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
     const response = await handler.isComplete(event, context);
     if (!response.IsComplete || !hasMonitor(event)) return response;
     try {
-      const records = await import('./shared/records');
+      const records = await import('./shared/records.js');
       if (event.RequestType === 'Delete') await records.forgetRecord(event);
       else await records.recordDeployed(event, response);
     } catch (error) {
@@ -63,7 +73,7 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
  * modules and the DynamoDB and EventBridge clients load with its first run only.
  */
 export async function monitor(event: unknown, context: InvocationContext): Promise<MonitorSummary> {
-  return (await import('./monitor')).monitor(event, context);
+  return (await import('./monitor/index.js')).monitor(event, context);
 }
 
 /** Whether the stack has a drift monitor, whose table the handlers record what they deploy in. */
@@ -90,11 +100,11 @@ async function handle<T>(step: 'onEvent' | 'isComplete', event: OnEventRequest, 
     logicalResourceId: event.LogicalResourceId,
     requestId: event.RequestId,
   });
-  const handler = HANDLERS[event.ResourceType];
+  const loadHandler = HANDLERS[event.ResourceType];
   return withInvocationCounters(async (counts) => {
     try {
-      if (!handler) throw new TerminalError(`cdk-edge-sync has no handler for resource type ${event.ResourceType}`);
-      const result = await run(handler);
+      if (!loadHandler) throw new TerminalError(`cdk-edge-sync has no handler for resource type ${event.ResourceType}`);
+      const result = await run(await loadHandler());
       logger.info(`${step} finished`, { result: summarize(result) });
       writeDeployMetrics(event, outcomeOf(step, event, result), counts.throttles);
       return result;
