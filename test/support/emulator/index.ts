@@ -73,7 +73,7 @@ export type {
   EdgeJobStatusScript, EdgeOfflineBehaviour, EdgeSyncBehaviour,
 } from './edge-agent-scripts';
 export type { EdgeAgentSnapshot, EdgeAgentStatusReport, EdgeConfigurationSnapshot, EdgeHistoryEntry, EdgeJobReport } from './edge-agents';
-export { DEFAULT_IP_VALIDATION_MS, GroundStationEmulator } from './ground-station';
+export { DEFAULT_AGENT_SILENCE_MS, DEFAULT_IP_VALIDATION_MS, GroundStationEmulator } from './ground-station';
 export type {
   AgentEndpointHealth, CreateDataflowEndpointGroupInput, CreateDataflowEndpointGroupV2Input, CreatedDataflowEndpointGroup,
   DataflowEndpointGroupSnapshot, GroundStationEmulatorOptions,
