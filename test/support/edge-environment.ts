@@ -1,7 +1,8 @@
+import { createHash } from 'crypto';
 import { CreateGatewayCommand, DeleteGatewayCommand, IoTSiteWiseClient } from '@aws-sdk/client-iotsitewise';
 import { ScaledClock } from './clock';
-import { GroundStationAgentScript, LocalAwsEndpoint, SimulatedGroundStationAgent } from './emulator';
-import { CloudFormationHarness, ResourceProvider, StackEvent } from './harness';
+import { GroundStationAgentScript, KeyAttributeType, LocalAwsEndpoint, SimulatedGroundStationAgent, TableKeySchema } from './emulator';
+import { CloudFormationHarness, ResourceProvider, ResourceProviderContext, StackEvent } from './harness';
 
 /**
  * The local AWS endpoint and the CloudFormation harness on one simulated clock: what the
@@ -63,6 +64,7 @@ export async function startEdgeEnvironment(options: EdgeEnvironmentOptions = {})
         'AWS::GroundStation::DataflowEndpointGroup': dataflowEndpointGroupProvider(emulator, startAgent),
         'AWS::GroundStation::DataflowEndpointGroupV2': dataflowEndpointGroupV2Provider(emulator, startAgent),
         'AWS::EC2::EIP': elasticIpProvider(),
+        'AWS::DynamoDB::Table': dynamoDbTableProvider(emulator),
       },
       // Like `cdk deploy`, each deploy first uploads the stack's file assets (large documents) to the bootstrap bucket.
       assetStore: emulator.s3,
@@ -205,6 +207,75 @@ export function dataflowEndpointGroupV2Provider(emulator: LocalAwsEndpoint, crea
     async delete(physicalId) {
       if (emulator.groundStation.group(physicalId)) emulator.groundStation.deleteGroupOutOfBand(physicalId);
     },
+  };
+}
+
+/**
+ * Creates `AWS::DynamoDB::Table` resources on the local endpoint's DynamoDB (`Ref` is the table
+ * name; `Arn` and `StreamArn` attributes), validated like CreateTable: KeySchema of one HASH
+ * attribute and at most one RANGE attribute, each defined in AttributeDefinitions as S, N or B,
+ * and ProvisionedThroughput exactly when BillingMode is PROVISIONED (the default). A new TableName
+ * or KeySchema replaces the table (CloudFormation cannot replace a table whose name is fixed);
+ * deleting the resource deletes the table and its items (unless its DeletionPolicy retains it).
+ */
+export function dynamoDbTableProvider(emulator: LocalAwsEndpoint): ResourceProvider {
+  const create = (properties: Record<string, any>, context: ResourceProviderContext, replacing?: string) => {
+    const keySchema = tableKeySchema(properties);
+    const suffix = createHash('sha256').update(`${context.stackName}/${context.logicalId}/${replacing ?? ''}`).digest('hex').slice(0, 12).toUpperCase();
+    const name: string = properties.TableName ?? `${context.stackName}-${context.logicalId}-${suffix}`.slice(-255);
+    if (emulator.dynamodb.table(name)) throw new Error(`Resource of type 'AWS::DynamoDB::Table' with identifier '${name}' already exists.`);
+    const arn = emulator.dynamodb.createTable(name, keySchema);
+    return { physicalId: name, attributes: { Arn: arn, StreamArn: `${arn}/stream/${new Date(emulator.clock.now()).toISOString().replace('Z', '')}` } };
+  };
+  return {
+    async create(properties, context) {
+      return create(properties, context);
+    },
+    async update(physicalId, properties, oldProperties, context) {
+      const replaced = properties.TableName !== oldProperties.TableName || JSON.stringify(properties.KeySchema) !== JSON.stringify(oldProperties.KeySchema);
+      tableKeySchema(properties);
+      if (!replaced) return undefined;
+      if (properties.TableName !== undefined && properties.TableName === oldProperties.TableName) {
+        throw new Error(`CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename ${physicalId} and update the stack again.`);
+      }
+      return create(properties, context, physicalId);
+    },
+    async delete(physicalId) {
+      emulator.dynamodb.deleteTable(physicalId);
+    },
+  };
+}
+
+function tableKeySchema(properties: Record<string, any>): TableKeySchema {
+  const keySchema: Array<{ AttributeName: string; KeyType: string }> | undefined = properties.KeySchema;
+  const definitions: Array<{ AttributeName: string; AttributeType: string }> = properties.AttributeDefinitions ?? [];
+  if (!Array.isArray(keySchema) || keySchema.length < 1 || keySchema.length > 2) {
+    throw new Error("1 validation error detected: Value at 'keySchema' failed to satisfy constraint: Member must have length between 1 and 2");
+  }
+  const [hash, range] = keySchema;
+  if (hash.KeyType !== 'HASH') throw new Error('Invalid KeySchema: The first KeySchemaElement is not a HASH key type');
+  if (range && range.KeyType !== 'RANGE') throw new Error('Invalid KeySchema: The second KeySchemaElement is not a RANGE key type');
+  const typeOf = (name: string): KeyAttributeType => {
+    const definition = definitions.find((candidate) => candidate.AttributeName === name);
+    if (!definition) {
+      throw new Error(`One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [${keySchema.map((k) => k.AttributeName).join(', ')}], AttributeDefinitions: [${definitions.map((d) => d.AttributeName).join(', ')}]`);
+    }
+    if (!['S', 'N', 'B'].includes(definition.AttributeType)) {
+      throw new Error(`1 validation error detected: Value '${definition.AttributeType}' at 'attributeDefinitions.1.member.attributeType' failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]`);
+    }
+    return definition.AttributeType as KeyAttributeType;
+  };
+  const billingMode = properties.BillingMode ?? 'PROVISIONED';
+  if (billingMode === 'PROVISIONED' && !properties.ProvisionedThroughput) {
+    throw new Error('One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED');
+  }
+  if (billingMode === 'PAY_PER_REQUEST' && properties.ProvisionedThroughput) {
+    throw new Error('One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST');
+  }
+  return {
+    partitionKey: hash.AttributeName,
+    partitionKeyType: typeOf(hash.AttributeName),
+    ...(range ? { sortKey: range.AttributeName, sortKeyType: typeOf(range.AttributeName) } : {}),
   };
 }
 

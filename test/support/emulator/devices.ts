@@ -228,6 +228,17 @@ export class SimulatedGatewayDevice {
     return 'OUT_OF_SYNC';
   }
 
+  /**
+   * The gateway reports `status` at `now` on its own, e.g. after it was re-imaged: any pending
+   * report is dropped and, unless the status is SYNC_FAILED, the device no longer runs a document.
+   */
+  public forceStatus(now: number, status: 'OUT_OF_SYNC' | 'SYNC_FAILED' | 'UNKNOWN', reason?: string): void {
+    this.settle(now);
+    this.pending = undefined;
+    if (status !== 'SYNC_FAILED') this.appliedConfiguration = undefined;
+    this.changeStatus(now, status, status === 'SYNC_FAILED' ? reason ?? 'sync failed (set out of band)' : undefined);
+  }
+
   public snapshot(): DeviceSnapshot {
     return {
       gatewayId: this.gatewayId,

@@ -198,12 +198,37 @@ export class StreamEdgeConfiguration {
     this.settle(now);
   }
 
-  /** The stream was deleted at `now`: the configuration goes with it. */
-  public discard(now: number, reason: string): void {
+  /** The stream was deleted at `now` (or the configuration was removed out of band): the configuration goes with it. */
+  public discard(now: number, reason: string, outOfBand: boolean = false): void {
     this.settle(now);
     if (this.gone) return;
     this.scheduled = [];
-    this.changeStatus(now, 'DELETED', reason);
+    this.changeStatus(now, 'DELETED', reason, outOfBand);
+  }
+
+  /**
+   * The agent reports its recorder and/or uploader job with `status` at `now` on its own (a camera
+   * went away, the uplink broke), as EdgeAgentStatus shows it; the sync status does not change.
+   */
+  public reportJobStatus(now: number, jobs: { readonly recorder?: EdgeJobStatus; readonly uploader?: EdgeJobStatus }, details?: string): void {
+    this.settle(now);
+    if (this.gone || this.status === undefined) throw new Error(`edge configuration of ${this.stream.name} does not exist`);
+    const job = (name: 'Recorder' | 'Uploader', previous: EdgeJobReport | undefined, status: EdgeJobStatus | undefined): EdgeJobReport => {
+      if (status === undefined && previous) return previous;
+      const next = status ?? 'SUCCESS';
+      return {
+        status: next,
+        details: details ?? (next === 'SUCCESS' ? `${name} job succeeded` : `${name} job failed`),
+        lastCollectedTime: now,
+        lastUpdatedTime: now,
+      };
+    };
+    this.agentStatus = { recorder: job('Recorder', this.agentStatus?.recorder, jobs.recorder), uploader: job('Uploader', this.agentStatus?.uploader, jobs.uploader) };
+    const summary = [jobs.recorder && `recorder ${jobs.recorder}`, jobs.uploader && `uploader ${jobs.uploader}`].filter(Boolean).join(', ');
+    this.onChange({
+      service: 'kinesisvideo', at: now, streamName: this.stream.name, streamArn: this.stream.arn, hubDeviceArn: this.hubDeviceArn,
+      from: this.status, to: this.status, reason: `Edge Agent reported ${summary}${details ? `: ${details}` : ''}`, outOfBand: true,
+    });
   }
 
   public snapshot(): EdgeConfigurationSnapshot {
@@ -224,7 +249,7 @@ export class StreamEdgeConfiguration {
     };
   }
 
-  private changeStatus(at: number, to: EdgeSyncStatus | 'DELETED', reason?: string): void {
+  private changeStatus(at: number, to: EdgeSyncStatus | 'DELETED', reason?: string, outOfBand: boolean = false): void {
     const from = this.status;
     if (to === 'DELETED') {
       this.gone = true;
@@ -242,6 +267,7 @@ export class StreamEdgeConfiguration {
       from,
       to,
       ...(reason === undefined ? {} : { reason }),
+      ...(outOfBand ? { outOfBand: true as const } : {}),
     });
   }
 }

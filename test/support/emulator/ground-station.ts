@@ -28,10 +28,17 @@ export interface GroundStationEmulatorOptions {
   readonly verifyIpOwnership?: boolean;
   /** How long (simulated ms) such an address is UNVERIFIED before it is INVALID; default DEFAULT_IP_VALIDATION_MS. */
   readonly ipValidationMs?: number;
+  /** How long (simulated ms) after its last report a silenced agent's registration lapses; default DEFAULT_AGENT_SILENCE_MS. */
+  readonly agentSilenceMs?: number;
 }
 
 /** Simulated ms the service takes to find that an agent's address is not its own (undocumented: an assumption). */
 export const DEFAULT_IP_VALIDATION_MS = 60_000;
+/**
+ * Simulated ms after an agent stopped reporting until the service treats it as no longer
+ * registered (NO_REGISTERED_AGENT, as for a stopped receiver instance); undocumented: an assumption.
+ */
+export const DEFAULT_AGENT_SILENCE_MS = 300_000;
 
 /** Input of the `createDataflowEndpointGroup` test helper; validated like CreateDataflowEndpointGroup. */
 export interface CreateDataflowEndpointGroupInput {
@@ -152,6 +159,9 @@ export class GroundStationEmulator {
   private readonly registeredAgents = new Map<string, RegisteredAgent>();
   private readonly overrides = new Map<string, ActiveOverride>();
   private readonly ipValidationMs: number;
+  private readonly agentSilenceMs: number;
+  /** Agents that stopped reporting, and when their registration lapses (simulated epoch ms). */
+  private readonly silenced = new Map<string, number>();
   /** Dataflow endpoint groups per account and region that CreateDataflowEndpointGroupV2 allows; undefined: no limit. */
   private groupQuota: number | undefined;
   /** Validations that ended up to this instant have been settled. */
@@ -167,6 +177,7 @@ export class GroundStationEmulator {
     this.initialVerifyIpOwnership = options.verifyIpOwnership ?? true;
     this.verifyIpOwnership = this.initialVerifyIpOwnership;
     this.ipValidationMs = options.ipValidationMs ?? DEFAULT_IP_VALIDATION_MS;
+    this.agentSilenceMs = options.agentSilenceMs ?? DEFAULT_AGENT_SILENCE_MS;
     this.validationsSettledUntil = options.clock.now();
     this.events.addSettler(() => this.settleAll());
   }
@@ -264,6 +275,22 @@ export class GroundStationEmulator {
   }
 
   /**
+   * The agent stops reporting (its process or instance stopped) without deregistering: until
+   * `agentSilenceMs` after its last report its endpoints show what they showed; then its
+   * registration lapses, as when its instance is stopped (NO_REGISTERED_AGENT, or the agent that
+   * registered before it), recorded with cause `agent-silent`, and calls with its id are
+   * ResourceNotFoundException. A report before the lapse means it is running again (no longer silent).
+   */
+  public silenceAgentOutOfBand(agentId: string): void {
+    const now = this.clock.now();
+    this.settle(now);
+    const agent = this.registeredAgents.get(agentId);
+    if (!agent) throw new Error(`the Ground Station emulator has no agent ${agentId}`);
+    const lastReport = agent.snapshot().statusReports.slice(-1)[0]?.at ?? agent.registeredAt;
+    this.silenced.set(agentId, Math.max(now, lastReport + this.agentSilenceMs));
+  }
+
+  /**
    * Forces healthStatus and healthReasons of one agent endpoint, for reasons no agent can cause
    * (INVALID_IP_OWNERSHIP, NOT_AUTHORIZED_TO_CREATE_SLR, UNVERIFIED_IP_OWNERSHIP), for `durationMs`
    * simulated ms or until cleared. Replaces an earlier override of the same endpoint.
@@ -308,6 +335,7 @@ export class GroundStationEmulator {
     this.groups.clear();
     this.registeredAgents.clear();
     this.overrides.clear();
+    this.silenced.clear();
     this.groupsCreated = 0;
     this.groupQuota = undefined;
     this.verifyIpOwnership = this.initialVerifyIpOwnership;
@@ -438,6 +466,8 @@ export class GroundStationEmulator {
       componentStatuses: body.componentStatuses as ComponentStatus[],
     };
     agent.receiveStatus(report, now);
+    // A silenced agent that reports again is running again.
+    this.silenced.delete(agent.agentId);
     this.refresh(now, 'status-report', agent.agentId);
     return { agentId: agent.agentId };
   }
@@ -511,6 +541,17 @@ export class GroundStationEmulator {
         },
       });
     }
+    for (const [agentId, lapsesAt] of this.silenced) {
+      if (lapsesAt > now) continue;
+      changes.push({
+        at: lapsesAt,
+        apply: () => {
+          this.silenced.delete(agentId);
+          this.registeredAgents.delete(agentId);
+          this.refresh(lapsesAt, 'agent-silent', agentId);
+        },
+      });
+    }
     for (const agent of this.registeredAgents.values()) {
       const validated = agent.registeredAt + this.ipValidationMs;
       if (validated <= this.validationsSettledUntil || validated > now) continue;
@@ -526,7 +567,7 @@ export class GroundStationEmulator {
       for (const endpoint of agentEndpointsOf(group)) {
         const health = this.healthOf(group, endpoint, at);
         // An agent is named only where the change is its doing, i.e. the endpoint follows it (or did, before deregistration).
-        const blame = agentId !== undefined && (health.agentId === agentId || cause === 'deregistered') ? agentId : undefined;
+        const blame = agentId !== undefined && (health.agentId === agentId || cause === 'deregistered' || cause === 'agent-silent') ? agentId : undefined;
         this.record(group, endpoint.name, at, describeHealth(health), cause, blame);
       }
     }

@@ -39,7 +39,7 @@ export { LocalAwsEndpoint, EMULATOR_CREDENTIALS } from './local-aws-endpoint';
 export type { LocalAwsEndpointOptions } from './local-aws-endpoint';
 export { AwsRestJsonServer } from './server';
 export type { AwsRestJsonServerOptions } from './server';
-export { AwsError, RawResponse, UNRECOGNIZED_CLIENT } from './protocol';
+export { AwsError, awsJsonContentType, isAwsJson, RawResponse, UNRECOGNIZED_CLIENT } from './protocol';
 export type { AwsOperation, AwsServiceDefinition, HttpMethod, ModeledError, OperationRequest, ResourceTarget, ServiceProtocol } from './protocol';
 export { IamEmulator } from './iam';
 export type { AuthorizationRequest, AuthorizationResult, Denial, IamEmulatorOptions, Principal, RoleRegistration } from './iam';
@@ -73,7 +73,7 @@ export type {
   EdgeJobStatusScript, EdgeOfflineBehaviour, EdgeSyncBehaviour,
 } from './edge-agent-scripts';
 export type { EdgeAgentSnapshot, EdgeAgentStatusReport, EdgeConfigurationSnapshot, EdgeHistoryEntry, EdgeJobReport } from './edge-agents';
-export { DEFAULT_IP_VALIDATION_MS, GroundStationEmulator } from './ground-station';
+export { DEFAULT_AGENT_SILENCE_MS, DEFAULT_IP_VALIDATION_MS, GroundStationEmulator } from './ground-station';
 export type {
   AgentEndpointHealth, CreateDataflowEndpointGroupInput, CreateDataflowEndpointGroupV2Input, CreatedDataflowEndpointGroup,
   DataflowEndpointGroupSnapshot, GroundStationEmulatorOptions,
@@ -100,6 +100,15 @@ export {
 export type { AgentStatusReportScript, ComponentStatusScript, GroundStationAgentScript } from './ground-station-agent-scripts';
 export { S3_ERRORS, S3_SERVICE, S3Emulator } from './s3';
 export type { CreateBucketOptions, PutObjectOptions, S3EmulatorOptions, S3ObjectSnapshot } from './s3';
+export { DynamoDbEmulator } from './dynamodb';
+export type { CreateTableOptions, DynamoDbEmulatorOptions, TableKeySchema, TableSnapshot } from './dynamodb';
+export {
+  DYNAMODB_ERRORS, DYNAMODB_SERVICE, itemSize, marshallItem, marshallValue, MAX_ITEM_BYTES, MAX_SCAN_PAGE_BYTES, unmarshallItem, unmarshallValue,
+} from './dynamodb-shapes';
+export type { AttributeMap, AttributeValue, KeyAttributeType } from './dynamodb-shapes';
+export type { Condition, ExpressionKind } from './dynamodb-expressions';
+export { EVENTBRIDGE_ERRORS, EVENTBRIDGE_SERVICE, EventBridgeEmulator, entrySize, MAX_PUT_EVENTS_BYTES, MAX_PUT_EVENTS_ENTRIES } from './eventbridge';
+export type { EventBridgeEmulatorOptions, ReceivedEvent } from './eventbridge';
 export { SecretsRegistry } from './secrets';
 export type { SecretSnapshot, SecretsRegistryOptions } from './secrets';
 export { SlidingWindowRateLimiter } from './rate-limits';

@@ -9,7 +9,7 @@ import {
   DATA_RETENTION_CHANGE_IN_HOURS, DATA_RETENTION_IN_HOURS, DEVICE_NAME, HUB_DEVICE_ARN, KINESIS_VIDEO_SERVICE,
   kinesisVideoError, kinesisVideoValidator, KMS_KEY_ID, LIST_EDGE_DEFAULT_MAX_RESULTS, LIST_EDGE_MAX_RESULTS, MEDIA_TYPE, NEXT_TOKEN, STREAM_ARN,
   STREAM_NAME, STREAM_VERSION, UPDATE_DATA_RETENTION_OPERATIONS, validateEdgeConfig, validateEnum, validateHubDeviceArn, validateInteger,
-  validateStreamIdentifier, validateStreamTags, type EdgeConfig, type StreamIdentifier,
+  validateStreamIdentifier, validateStreamTags, type EdgeConfig, type EdgeJobStatus, type StreamIdentifier,
 } from './kinesis-video-shapes';
 import { epochSeconds, tagKeysOf, type AwsOperation, type OperationRequest, type ResourceTarget } from './protocol';
 import { ALPHANUMERIC, type SeededRandom } from './random';
@@ -131,6 +131,34 @@ export class KinesisVideoEmulator {
   /** Deletes a stream (and its edge configuration) behind the deployment's back. */
   public deleteStreamOutOfBand(nameOrArn: string): void {
     this.removeStream(this.requireStream(nameOrArn), this.clock.now(), 'stream deleted out of band');
+  }
+
+  /**
+   * Removes a stream's edge configuration behind the deployment's back (the hub was re-imaged and
+   * the configuration deleted by someone else): DescribeEdgeConfiguration then answers as for a
+   * stream that never had one. Throws if the stream has none.
+   */
+  public deleteEdgeConfigurationOutOfBand(nameOrArn: string): void {
+    const stream = this.requireStream(nameOrArn);
+    const now = this.clock.now();
+    const edge = this.currentEdge(stream, now);
+    if (!edge) throw new Error(`stream ${nameOrArn} has no edge configuration`);
+    edge.discard(now, 'edge configuration deleted out of band', true);
+    stream.edge = undefined;
+  }
+
+  /**
+   * The hub's Edge Agent reports its recorder and/or uploader job as failed (USER_ERROR,
+   * SYSTEM_ERROR) or SUCCESS again on its own, e.g. the camera went away: DescribeEdgeConfiguration shows it in EdgeAgentStatus,
+   * with `details` as JobStatusDetails; the sync status stays. Throws if the stream has no edge configuration.
+   */
+  public setEdgeAgentJobStatusOutOfBand(
+    nameOrArn: string, jobs: { readonly recorder?: EdgeJobStatus; readonly uploader?: EdgeJobStatus }, details?: string,
+  ): void {
+    const stream = this.requireStream(nameOrArn);
+    const edge = this.currentEdge(stream, this.clock.now());
+    if (!edge) throw new Error(`stream ${nameOrArn} has no edge configuration`);
+    edge.reportJobStatus(this.clock.now(), jobs, details);
   }
 
   public stream(nameOrArn: string): StreamSnapshot | undefined {

@@ -1,6 +1,9 @@
 import type { ScaledClock } from '../clock';
 import type { DeviceScriptInput } from './devices';
+import { DynamoDbEmulator } from './dynamodb';
+import { DYNAMODB_SERVICE } from './dynamodb-shapes';
 import type { EdgeAgentScriptInput } from './edge-agent-scripts';
+import { EVENTBRIDGE_SERVICE, EventBridgeEmulator } from './eventbridge';
 import { FaultInjector } from './faults';
 import { GroundStationEmulator } from './ground-station';
 import { GROUND_STATION_SERVICE } from './ground-station-shapes';
@@ -55,6 +58,8 @@ const FAULT_SEED_OFFSET = 7919;
 const KINESIS_VIDEO_SEED_OFFSET = 104729;
 /** Seed offset of dataflow endpoint group and agent ids, so they shift no other sequence. */
 const GROUND_STATION_SEED_OFFSET = 1299709;
+/** Seed offset of EventBridge event ids. */
+const EVENTBRIDGE_SEED_OFFSET = 15485863;
 
 /** A seeded sequence and the seed `reset` restarts it from. */
 interface SeededSequence {
@@ -74,6 +79,7 @@ export class LocalAwsEndpoint {
     const faultDraws = sequence(FAULT_SEED_OFFSET);
     const kinesisVideoIds = sequence(KINESIS_VIDEO_SEED_OFFSET);
     const groundStationIds = sequence(GROUND_STATION_SEED_OFFSET);
+    const eventIds = sequence(EVENTBRIDGE_SEED_OFFSET);
     const faults = new FaultInjector(faultDraws.random);
     const events = new DeviceEventLog();
     const homeAccountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
@@ -116,8 +122,14 @@ export class LocalAwsEndpoint {
     const s3 = new S3Emulator({ clock: options.clock, region: options.region, accountId: options.accountId });
     server.addService(S3_SERVICE);
     server.addOperations(s3.operations());
-    return new LocalAwsEndpoint(options.clock, server, faults, iam, events, sitewise, kinesisVideo, secrets, groundStation, s3, [
-      ids, faultDraws, kinesisVideoIds, groundStationIds,
+    const dynamodb = new DynamoDbEmulator({ clock: options.clock, region: options.region, accountId: options.accountId });
+    server.addService(DYNAMODB_SERVICE);
+    server.addOperations(dynamodb.operations());
+    const eventBridge = new EventBridgeEmulator({ random: eventIds.random, region: options.region, accountId: options.accountId });
+    server.addService(EVENTBRIDGE_SERVICE);
+    server.addOperations(eventBridge.operations());
+    return new LocalAwsEndpoint(options.clock, server, faults, iam, events, sitewise, kinesisVideo, secrets, groundStation, s3, dynamodb, eventBridge, [
+      ids, faultDraws, kinesisVideoIds, groundStationIds, eventIds,
     ]);
   }
 
@@ -139,6 +151,13 @@ export class LocalAwsEndpoint {
     public readonly groundStation: GroundStationEmulator,
     /** In-memory S3 objects (e.g. a stack's file assets) that S3Client GetObject reads (path-style). */
     public readonly s3: S3Emulator,
+    /** In-memory DynamoDB tables (a stack's `AWS::DynamoDB::Table` resources) and their items, over awsJson1_0. */
+    public readonly dynamodb: DynamoDbEmulator,
+    /**
+     * EventBridge PutEvents onto the default bus or custom buses; `eventBridge.received()` lists what
+     * arrived. (Not `events`: that is the device event log.)
+     */
+    public readonly eventBridge: EventBridgeEmulator,
     private readonly sequences: readonly SeededSequence[],
   ) {}
 
@@ -184,7 +203,7 @@ export class LocalAwsEndpoint {
 
   /**
    * Clears gateways, devices, streams, edge agents, secrets, dataflow endpoint groups, Ground
-   * Station agents and overrides, S3 buckets and objects, scripts, faults, quotas, requests,
+   * Station agents and overrides, S3 buckets and objects, DynamoDB tables, EventBridge events and buses, scripts, faults, quotas, requests,
    * events and IAM denials, and restarts the seeded sequences. Registered roles stay.
    */
   public reset(): void {
@@ -192,6 +211,8 @@ export class LocalAwsEndpoint {
     this.s3.reset();
     this.kinesisVideo.reset();
     this.groundStation.reset();
+    this.dynamodb.reset();
+    this.eventBridge.reset();
     this.secrets.reset();
     this.iam.reset();
     this.faults.clear();

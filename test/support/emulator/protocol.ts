@@ -17,8 +17,22 @@ export interface ModeledError {
   readonly status: number;
 }
 
-/** Wire protocol of a service, as named by its Smithy model. */
-export type ServiceProtocol = 'restJson1' | 'restXml';
+/**
+ * Wire protocol of a service, as named by its Smithy model: REST protocols route by method and
+ * path; the awsJson protocols (`awsJson1_0`: DynamoDB, `awsJson1_1`: EventBridge) send every
+ * request as `POST /` with `X-Amz-Target: <targetPrefix>.<Operation>` and a JSON body.
+ */
+export type ServiceProtocol = 'restJson1' | 'restXml' | 'awsJson1_0' | 'awsJson1_1';
+
+/** Whether a protocol routes by `X-Amz-Target` rather than by method and path. */
+export function isAwsJson(protocol: ServiceProtocol | undefined): protocol is 'awsJson1_0' | 'awsJson1_1' {
+  return protocol === 'awsJson1_0' || protocol === 'awsJson1_1';
+}
+
+/** `Content-Type` of an awsJson protocol's requests and responses. */
+export function awsJsonContentType(protocol: 'awsJson1_0' | 'awsJson1_1'): string {
+  return protocol === 'awsJson1_0' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
+}
 
 export interface AwsServiceDefinition {
   /** SigV4 signing name found in the credential scope, e.g. `iotsitewise`. */
@@ -26,8 +40,17 @@ export interface AwsServiceDefinition {
   /**
    * restJson1 (default): request bodies are parsed as JSON, handler results and errors are written as JSON.
    * restXml: request bodies are left raw (`rawBody`), errors are written as an XML `<Error>` document.
+   * awsJson1_0 / awsJson1_1: requests are `POST /` routed by `X-Amz-Target` (see `targetPrefix`);
+   * errors are JSON bodies with `__type` (see `errorType`) and no `x-amzn-ErrorType` header.
    */
   readonly protocol?: ServiceProtocol;
+  /** awsJson only: the part of `X-Amz-Target` before the operation name, e.g. `DynamoDB_20120810`. */
+  readonly targetPrefix?: string;
+  /**
+   * awsJson only: the `__type` written for an error code, e.g.
+   * `com.amazonaws.dynamodb.v20120810#ResourceNotFoundException`; default: the code itself.
+   */
+  errorType?(code: string): string;
   /** JSON member that carries an error's message: `message` (SiteWise, Ground Station) or `Message` (Kinesis Video). */
   readonly errorMessageMember: string;
   /** What the service answers when it throttles; used by fault injection. */
@@ -84,8 +107,9 @@ export interface AwsOperation {
   readonly service: string;
   /** Operation name as in the API model, e.g. `DescribeGateway`; used in records and fault filters. */
   readonly name: string;
+  /** REST: from the model's `http` trait. awsJson operations are always `POST /` (routed by `X-Amz-Target`). */
   readonly method: HttpMethod;
-  /** Path template from the model's `http` trait, e.g. `/20200301/gateways/{gatewayId}`. */
+  /** Path template from the model's `http` trait, e.g. `/20200301/gateways/{gatewayId}`; `/` for awsJson operations. */
   readonly path: string;
   /** HTTP status of a successful response, from the model (SiteWise create/update use 201). */
   readonly successStatus: number;

@@ -41,6 +41,8 @@ export interface SiteWiseDeviceEvent {
   readonly to: SiteWiseSyncStatus;
   /** Why a device rejected a configuration (SYNC_FAILED). */
   readonly reason?: string;
+  /** Caused by a change made outside the deployment (`replaceDocumentOutOfBand`, `setSyncStatusOutOfBand`). */
+  readonly outOfBand?: true;
 }
 
 /** `SyncStatus` of a Kinesis Video stream's edge configuration (kinesisvideo 2017-09-30). */
@@ -61,11 +63,18 @@ export interface KinesisVideoEdgeEvent {
   readonly to: EdgeSyncStatus | 'DELETED';
   /** FailedStatusDetails of SYNC_FAILED / DELETE_FAILED, or why the configuration disappeared. */
   readonly reason?: string;
+  /**
+   * Caused by a change made outside the deployment (`deleteEdgeConfigurationOutOfBand`,
+   * `setEdgeAgentJobStatusOutOfBand`; a job status change keeps the sync status: `from` = `to`).
+   */
+  readonly outOfBand?: true;
 }
 
 /** Why a Ground Station agent endpoint's observed health changed. */
 export type GroundStationHealthCause =
-  | 'created' | 'registered' | 'deregistered' | 'status-report' | 'override' | 'override-expired' | 'ip-verification' | 'deleted';
+  | 'created' | 'registered' | 'deregistered' | 'status-report' | 'override' | 'override-expired' | 'ip-verification' | 'deleted'
+  /** The agent it follows stopped reporting (`silenceAgentOutOfBand`) and its registration lapsed. */
+  | 'agent-silent';
 
 /**
  * One change of what GetDataflowEndpointGroup shows for an AWS Ground Station Agent endpoint, as

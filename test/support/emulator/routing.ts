@@ -74,7 +74,7 @@ function decodeSegment(segment: string): string {
   }
 }
 
-/** Finds the operation of a service for a method and path. */
+/** Finds the operation of a service for a method and path (REST), or by name (awsJson, from `X-Amz-Target`). */
 export class OperationRouter {
   private readonly routes: Array<{ operation: AwsOperation; template: PathTemplate }> = [];
 
@@ -83,6 +83,11 @@ export class OperationRouter {
       route.operation.service === operation.service && route.operation.name === operation.name);
     if (duplicate) throw new Error(`operation ${operation.service}:${operation.name} is already registered`);
     this.routes.push({ operation, template: new PathTemplate(operation.path) });
+  }
+
+  /** An awsJson operation by its name (the part of `X-Amz-Target` after the service's target prefix). */
+  public findByName(service: string, name: string): AwsOperation | undefined {
+    return this.routes.find((route) => route.operation.service === service && route.operation.name === name)?.operation;
   }
 
   public find(service: string, method: string, path: string): { operation: AwsOperation; labels: Record<string, string> } | undefined {

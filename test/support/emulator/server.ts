@@ -6,7 +6,7 @@ import { AFTER_APPLY_OUTCOMES, type FaultDecision, type FaultInjector } from './
 import type { IamEmulator, Principal } from './iam';
 import { UnsupportedPolicyError } from './iam-policy';
 import {
-  AwsError, RawResponse,
+  AwsError, awsJsonContentType, isAwsJson, RawResponse,
   type AwsOperation, type AwsServiceDefinition, type ModeledError, type OperationRequest, type ResourceTarget, type ServiceProtocol,
 } from './protocol';
 import type { RecordedRequest } from './records';
@@ -36,10 +36,10 @@ interface ErrorAnswer {
 type OperationAnswer = { readonly kind: 'output'; readonly output: unknown } | { readonly kind: 'error'; readonly answer: ErrorAnswer };
 
 /**
- * A generic REST HTTP endpoint on 127.0.0.1 (restJson1, and restXml for services that declare
- * it). It knows nothing about any particular service: requests are routed by the SigV4 signing
- * name in the Authorization header plus method and path template, to operations registered with
- * `addOperations`. Each request goes through what AWS's front door does, in this order: the
+ * A generic AWS HTTP endpoint on 127.0.0.1 (restJson1, restXml, awsJson1_0 and awsJson1_1, as
+ * each service declares). It knows nothing about any particular service: requests are routed by
+ * the SigV4 signing name in the Authorization header plus method and path template (REST) or the
+ * `X-Amz-Target` header (awsJson), to operations registered with `addOperations`. Each request goes through what AWS's front door does, in this order: the
  * access key must be known, injected faults before the operation, IAM authorization of the
  * signer on the operation's resource, the operation itself, injected faults after it.
  */
@@ -86,6 +86,7 @@ export class AwsRestJsonServer {
 
   public addService(service: AwsServiceDefinition): void {
     if (this.services.has(service.signingName)) throw new Error(`service ${service.signingName} is already registered`);
+    if (isAwsJson(service.protocol) && !service.targetPrefix) throw new Error(`awsJson service ${service.signingName} needs a targetPrefix`);
     this.services.set(service.signingName, service);
   }
 
@@ -129,11 +130,15 @@ export class AwsRestJsonServer {
     }
     const signed = { ...base, service: scope.service, region: scope.region };
     const service = this.services.get(scope.service);
-    const route = service && this.router.find(scope.service, base.method, url.pathname);
+    const route = service && this.route(service, base.method, url.pathname, request.headers['x-amz-target']);
     if (!service || !route) {
+      const target = request.headers['x-amz-target'];
       this.answerError(response, signed, {
-        error: { code: 'UnknownOperationException', status: 404 },
-        message: `No operation of service '${scope.service}' matches ${base.method} ${url.pathname}`,
+        // awsJson services answer an unknown target 400 (Coral's UnknownOperationException).
+        error: { code: 'UnknownOperationException', status: isAwsJson(service?.protocol) ? 400 : 404 },
+        message: isAwsJson(service?.protocol)
+          ? `No operation of service '${scope.service}' matches X-Amz-Target ${JSON.stringify(target ?? null)} (${base.method} ${url.pathname})`
+          : `No operation of service '${scope.service}' matches ${base.method} ${url.pathname}`,
         messageMember: service?.errorMessageMember ?? GENERIC_MESSAGE_MEMBER,
         protocol: service?.protocol,
       });
@@ -164,6 +169,7 @@ export class AwsRestJsonServer {
         error: { code: 'SerializationException', status: 400 },
         message: `Request body is not a JSON object: ${(error as Error).message}`,
         messageMember: service.errorMessageMember,
+        protocol: service.protocol,
       }, unapplied);
       return;
     }
@@ -204,6 +210,21 @@ export class AwsRestJsonServer {
       return;
     }
     this.write(response, recorded, service, route.operation, answer, unapplied);
+  }
+
+  /**
+   * The operation a request is for: by method and path for REST services; for awsJson services
+   * every request is `POST /` and the operation is named by `X-Amz-Target: <targetPrefix>.<Operation>`.
+   */
+  private route(
+    service: AwsServiceDefinition, method: string, path: string, target: string | string[] | undefined,
+  ): { operation: AwsOperation; labels: Record<string, string> } | undefined {
+    if (!isAwsJson(service.protocol)) return this.router.find(service.signingName, method, path);
+    if (method !== 'POST' || path !== '/' || typeof target !== 'string') return undefined;
+    const prefix = `${service.targetPrefix}.`;
+    if (!target.startsWith(prefix)) return undefined;
+    const operation = this.router.findByName(service.signingName, target.slice(prefix.length));
+    return operation && { operation, labels: {} };
   }
 
   /**
@@ -333,10 +354,11 @@ export class AwsRestJsonServer {
       response.end(output.body);
       return;
     }
-    const json = output === undefined ? '' : JSON.stringify(output);
+    // awsJson operations always answer a JSON document, `{}` when there is no output.
+    const json = output === undefined ? (isAwsJson(service.protocol) ? '{}' : '') : JSON.stringify(output);
     this.requests.push({ ...recorded, status: operation.successStatus, ...latencyOnly(fault) });
     response.writeHead(operation.successStatus, {
-      'Content-Type': 'application/json',
+      'Content-Type': isAwsJson(service.protocol) ? awsJsonContentType(service.protocol) : 'application/json',
       'Content-Length': Buffer.byteLength(json),
       ...requestIdHeaders(service.protocol),
     });
@@ -356,6 +378,19 @@ export class AwsRestJsonServer {
       const xml = xmlError(answer, ids['x-amz-request-id'], ids['x-amz-id-2']);
       response.writeHead(answer.error.status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml), ...ids });
       response.end(xml);
+      return;
+    }
+    if (isAwsJson(answer.protocol)) {
+      // awsJson: the SDK reads the code from `__type` (the part after `#`); these services send no x-amzn-ErrorType.
+      const service = recorded.service === undefined ? undefined : this.services.get(recorded.service);
+      const type = service?.errorType ? service.errorType(answer.error.code) : answer.error.code;
+      const body = JSON.stringify({ __type: type, [answer.messageMember]: answer.message, ...answer.members });
+      response.writeHead(answer.error.status, {
+        'Content-Type': awsJsonContentType(answer.protocol),
+        'Content-Length': Buffer.byteLength(body),
+        'x-amzn-RequestId': randomUUID(),
+      });
+      response.end(body);
       return;
     }
     const json = JSON.stringify({ ...answer.members, [answer.messageMember]: answer.message });

@@ -98,6 +98,8 @@ export class SiteWiseEmulator {
   private readonly initialUpdateProcessingMs: number;
   private updateProcessingMs: number;
   private gatewaysCreated = 0;
+  /** While an out-of-band change runs: its device events are marked. */
+  private markOutOfBand = false;
 
   constructor(options: SiteWiseEmulatorOptions) {
     this.clock = options.clock;
@@ -143,6 +145,37 @@ export class SiteWiseEmulator {
   /** Deletes a gateway behind the deployment's back, e.g. someone deleted it in the console. */
   public deleteGatewayOutOfBand(gatewayId: string): void {
     this.removeGateway(this.requireGateway(gatewayId));
+  }
+
+  /**
+   * Another writer (an operator, another tool) stores `document` for this namespace through the
+   * API, as UpdateGatewayCapabilityConfiguration would: the gateway is busy for its processing
+   * window, the device syncs the document as its script says, and
+   * DescribeGatewayCapabilityConfiguration returns it. Returns the status the call answered.
+   */
+  public replaceDocumentOutOfBand(gatewayId: string, namespace: string, document: string): SiteWiseSyncStatus {
+    const gateway = this.requireGateway(gatewayId);
+    const now = this.clock.now();
+    const validator = sitewiseValidator();
+    validateNamespace(validator, namespace);
+    validator.string('capabilityConfiguration', document, CAPABILITY_CONFIGURATION);
+    validator.throwIfInvalid();
+    // Reports due before the change are not its doing.
+    gateway.devices.get(namespace)?.settle(now);
+    return this.outOfBand(() => this.applyUpdate(gateway, namespace, document, now));
+  }
+
+  /**
+   * The gateway itself reports `status` for a namespace it has a configuration for, e.g. after
+   * it was re-imaged (OUT_OF_SYNC or UNKNOWN: it runs no document any more) or a component broke
+   * (SYNC_FAILED, with `reason`). Describe keeps returning the stored document with this status.
+   */
+  public setSyncStatusOutOfBand(gatewayId: string, namespace: string, status: 'OUT_OF_SYNC' | 'SYNC_FAILED' | 'UNKNOWN', reason?: string): void {
+    const device = this.requireGateway(gatewayId).devices.get(namespace);
+    if (!device?.hasConfiguration) throw new Error(`gateway ${gatewayId} has no capability configuration for ${namespace}`);
+    const now = this.clock.now();
+    device.settle(now);
+    this.outOfBand(() => device.forceStatus(now, status, reason));
   }
 
   /**
@@ -436,17 +469,31 @@ export class SiteWiseEmulator {
         `Gateway ${gateway.gatewayId} is processing another capability configuration update`,
         { resourceId: gateway.gatewayId, resourceArn: gateway.gatewayArn });
     }
-    gateway.processingUntil = request.now + (gateway.updateProcessingMs ?? this.updateProcessingMs);
-    const namespace = capabilityNamespace as string;
-    const document = capabilityConfiguration as string;
+    const status = this.applyUpdate(gateway, capabilityNamespace as string, capabilityConfiguration as string, request.now);
+    return { capabilityNamespace, capabilitySyncStatus: status };
+  }
+
+  /** Stores a document the API accepted at `now` and hands it to the namespace's device. */
+  private applyUpdate(gateway: GatewayRecord, namespace: string, document: string, now: number): SiteWiseSyncStatus {
+    gateway.processingUntil = now + (gateway.updateProcessingMs ?? this.updateProcessingMs);
     const device = this.deviceOf(gateway, namespace);
     const script = device.script ?? this.defaultScript;
     const contentCheck = script.rejectWhen === false ? undefined : script.rejectWhen ?? defaultContentCheck;
-    const status = device.receiveUpdate(document, request.now, (updateNumber, scriptUpdateNumber) => behaviourFor(script, {
+    const status = device.receiveUpdate(document, now, (updateNumber, scriptUpdateNumber) => behaviourFor(script, {
       gatewayId: gateway.gatewayId, gatewayName: gateway.gatewayName, namespace, updateNumber, scriptUpdateNumber, document,
     }), contentCheck);
-    gateway.lastUpdateDate = request.now;
-    return { capabilityNamespace: namespace, capabilitySyncStatus: status };
+    gateway.lastUpdateDate = now;
+    return status;
+  }
+
+  /** Runs `change` with the device events it records marked `outOfBand`. */
+  private outOfBand<T>(change: () => T): T {
+    this.markOutOfBand = true;
+    try {
+      return change();
+    } finally {
+      this.markOutOfBand = false;
+    }
   }
 
   private onDescribeCapability(request: OperationRequest): unknown {
@@ -544,7 +591,8 @@ export class SiteWiseEmulator {
   private deviceOf(gateway: GatewayRecord, namespace: string): SimulatedGatewayDevice {
     let device = gateway.devices.get(namespace);
     if (!device) {
-      device = new SimulatedGatewayDevice(gateway.gatewayId, namespace, (event) => this.events.record(event));
+      device = new SimulatedGatewayDevice(gateway.gatewayId, namespace,
+        (event) => this.events.record(this.markOutOfBand ? { ...event, outOfBand: true } : event));
       gateway.devices.set(namespace, device);
     }
     return device;

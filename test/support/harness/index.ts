@@ -17,6 +17,8 @@ import {
 } from './resource-drivers';
 import { CloudFormationStack } from './stack';
 import { DeployedResource } from './stack-state';
+import { EVENTS_RULE_TYPE, eventsRuleProvider, scheduledEvent, selectInputPath } from './schedules';
+import { metricsOfLogLines, MetricRecord } from './emf';
 import { checkExecutionInput } from './step-functions';
 import { CfnTemplate, isCustomResourceType, LAMBDA_FUNCTION_TYPE, STATE_MACHINE_TYPE } from './template';
 import { HarnessDisposedError, sleep } from './time';
@@ -32,6 +34,36 @@ export { resolveAssetPlaceholders } from './cloud-assembly';
 export type { CfnTemplate } from './template';
 export { HarnessDisposedError } from './time';
 export { IAM_QUOTAS } from './iam-quotas';
+export { EVENTS_RULE_TYPE, MAX_TARGETS_PER_RULE, ruleProblem, scheduleExpressionProblem, scheduledEvent } from './schedules';
+export { EMF_UNITS, InvalidEmfError, MAX_DIMENSIONS_PER_SET, MAX_METRICS_PER_DIRECTIVE, metricsOfLine, metricsOfLogLines } from './emf';
+export type { MetricRecord } from './emf';
+
+/** One target invocation of `runSchedule`. */
+export interface ScheduledInvocation {
+  readonly ruleLogicalId: string;
+  readonly ruleName: string;
+  readonly ruleArn: string;
+  readonly targetId: string;
+  /** The function the target's Arn names; undefined when it is not a Lambda function of this stack. */
+  readonly functionLogicalId?: string;
+  /** The payload the function received: the Scheduled Event, or the target's Input / InputPath selection. */
+  readonly event: unknown;
+  /** `not-invoked`: EventBridge could not invoke the target (see `reason`); nothing ran. */
+  readonly outcome: 'success' | 'error' | 'timeout' | 'not-invoked';
+  /** The function's return value (success). */
+  readonly result?: unknown;
+  /** Lambda's error payload (error, timeout). */
+  readonly error?: { readonly errorType: string; readonly errorMessage: string; readonly trace?: string[] };
+  readonly reason?: string;
+  /** Simulated epoch ms the invocation started, and how long it took. */
+  readonly startedAt: number;
+  readonly durationMs: number;
+}
+
+/** A metric value of `harness.metrics()`, with the function whose log it came from. */
+export interface FunctionMetricRecord extends MetricRecord {
+  readonly functionLogicalId: string;
+}
 
 /** Resource types whose operations IAM's quotas can refuse. */
 const IAM_TYPES = new Set([IAM_ROLE_TYPE, IAM_POLICY_TYPE, IAM_ROLE_POLICY_TYPE, IAM_MANAGED_POLICY_TYPE]);
@@ -159,7 +191,8 @@ export class CloudFormationHarness {
         (operation, physicalId, attributes) => this.activateFunction(operation, physicalId, attributes)),
       stub: new StubResourceDriver(this.stubEnvironment()),
       iam: new IamResourceDriver(this.stubEnvironment(), () => this.stack?.resources.values() ?? []),
-      provided: new Map(Object.entries(options.resourceProviders ?? {}).map(([type, provider]) => [
+      // EventBridge rules are validated like PutRule (a bad schedule expression fails the resource) unless the test provides its own.
+      provided: new Map(Object.entries({ [EVENTS_RULE_TYPE]: eventsRuleProvider(), ...options.resourceProviders }).map(([type, provider]) => [
         type,
         new ProvidedResourceDriver(provider, (logicalId) => ({
           logicalId,
@@ -255,6 +288,63 @@ export class CloudFormationHarness {
   /** Log lines of a Lambda function (by logical id or unique prefix): START/END/REPORT and the handler's output. */
   public logs(functionLogicalIdOrPrefix: string): string[] {
     return this.lambda.logs(this.logicalId(functionLogicalIdOrPrefix, this.lambda.logGroups()));
+  }
+
+  /**
+   * Fires every schedule of the deployed stack once, as EventBridge would: for each
+   * `AWS::Events::Rule` with a `ScheduleExpression` that is enabled (`State` ENABLED or absent),
+   * each target that is a Lambda function of this stack is invoked with the Scheduled Event (or the
+   * target's `Input` / `InputPath`), under its own execution role's session, if an
+   * `AWS::Lambda::Permission` lets `events.amazonaws.com` invoke it from that rule (else, as in
+   * AWS, it is not invoked). Resolves with every target's outcome once all have finished.
+   */
+  public async runSchedule(options: { ruleLogicalId?: string } = {}): Promise<ScheduledInvocation[]> {
+    const stack = this.requireStack();
+    const resources = [...stack.resources.values()];
+    const ruleIds = resources.filter((resource) => resource.type === EVENTS_RULE_TYPE).map((resource) => resource.logicalId);
+    const only = options.ruleLogicalId === undefined ? undefined : this.logicalId(options.ruleLogicalId, ruleIds);
+    if (only !== undefined && !ruleIds.includes(only)) throw new Error(`No deployed AWS::Events::Rule ${options.ruleLogicalId}`);
+    const rules = resources.filter((resource) => resource.type === EVENTS_RULE_TYPE && (only === undefined || resource.logicalId === only))
+      .filter((rule) => typeof (rule.properties as any).ScheduleExpression === 'string')
+      .filter((rule) => ['ENABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS', undefined].includes((rule.properties as any).State));
+    const { clock } = this.options;
+    const runs = rules.flatMap((rule) => ((rule.properties as any).Targets ?? []).map(async (target: Record<string, any>): Promise<ScheduledInvocation> => {
+      const ruleArn = String(rule.attributes.Arn);
+      const startedAt = clock.now();
+      const base = { ruleLogicalId: rule.logicalId, ruleName: rule.physicalId, ruleArn, targetId: String(target.Id), startedAt };
+      const scheduled = scheduledEvent(randomUUID(), startedAt, this.accountId, this.region, ruleArn);
+      const event = target.Input !== undefined ? JSON.parse(String(target.Input))
+        : target.InputPath !== undefined ? selectInputPath(scheduled, String(target.InputPath)) : scheduled;
+      if (target.InputTransformer !== undefined) throw new Error(`CloudFormation harness: InputTransformer of rule ${rule.logicalId} is not supported`);
+      const fn = findFunctionByArn(resources, String(target.Arn));
+      if (!fn) return { ...base, event, outcome: 'not-invoked', reason: `${target.Arn} is not a Lambda function of this stack`, durationMs: 0 };
+      if (!eventBridgeMayInvoke(resources, fn, ruleArn)) {
+        return {
+          ...base, functionLogicalId: fn.logicalId, event, outcome: 'not-invoked', durationMs: 0,
+          reason: `no AWS::Lambda::Permission lets events.amazonaws.com invoke ${fn.physicalId} from ${ruleArn}`,
+        };
+      }
+      const output = await this.lambda.invoke(lambdaConfiguration(fn, this.assetPaths), JSON.stringify(event));
+      const durationMs = clock.now() - startedAt;
+      const payload = JSON.parse(output.Payload);
+      if (!output.FunctionError) return { ...base, functionLogicalId: fn.logicalId, event, outcome: 'success', result: payload, durationMs };
+      return {
+        ...base, functionLogicalId: fn.logicalId, event, outcome: payload?.errorType === 'Sandbox.Timedout' ? 'timeout' : 'error', error: payload, durationMs,
+      };
+    }));
+    return Promise.all(runs);
+  }
+
+  /**
+   * The metric values CloudWatch would extract from the Embedded Metric Format lines the functions
+   * logged (one function by logical id or unique prefix, or all), in log order. Lines that do not
+   * claim EMF are ignored; a line that does and breaks the specification throws InvalidEmfError.
+   */
+  public metrics(functionLogicalIdOrPrefix?: string): FunctionMetricRecord[] {
+    const groups = functionLogicalIdOrPrefix === undefined
+      ? this.lambda.logGroups()
+      : [this.logicalId(functionLogicalIdOrPrefix, this.lambda.logGroups())];
+    return groups.flatMap((logicalId) => metricsOfLogLines(this.lambda.logs(logicalId)).map((record) => ({ ...record, functionLogicalId: logicalId })));
   }
 
   /** Waits until background work (waiters CloudFormation stopped listening to) has finished. */
@@ -418,6 +508,22 @@ export class CloudFormationHarness {
     if (matches.length > 1) throw new Error(`${idOrPrefix} matches several logical ids: ${matches.join(', ')}`);
     return idOrPrefix;
   }
+}
+
+/**
+ * Whether a resource-based policy statement of the stack (`AWS::Lambda::Permission`) lets
+ * EventBridge invoke `fn` for `ruleArn`: action lambda:InvokeFunction (or lambda:*), principal
+ * events.amazonaws.com, FunctionName the function's name or ARN, SourceArn absent or the rule's.
+ */
+function eventBridgeMayInvoke(resources: readonly DeployedResource[], fn: DeployedResource, ruleArn: string): boolean {
+  return resources.some((resource) => {
+    if (resource.type !== 'AWS::Lambda::Permission') return false;
+    const { Action: action, Principal: principal, FunctionName: functionName, SourceArn: sourceArn } = resource.properties as Record<string, unknown>;
+    return (action === 'lambda:InvokeFunction' || action === 'lambda:*')
+      && principal === 'events.amazonaws.com'
+      && (functionName === fn.physicalId || functionName === fn.attributes.Arn)
+      && (sourceArn === undefined || sourceArn === ruleArn);
+  });
 }
 
 function escapeRegExp(text: string): string {
