@@ -209,9 +209,11 @@ export class EventBridgeEmulator {
       return failure('InvalidArgument', 'Parameter Resources is not valid. Reason: Resources must be a list of ARNs.');
     }
     const bus = this.findBus(entry.EventBusName, scopeOf(request));
-    if (typeof bus === 'string') return failure(bus === 'invalid' ? 'InvalidArgument' : 'ResourceNotFoundException', bus === 'invalid'
-      ? `Parameter EventBusName is not valid. Reason: ${String(entry.EventBusName)} is not a valid event bus name or ARN.`
-      : `Event bus ${String(entry.EventBusName)} does not exist.`);
+    if (typeof bus === 'string') {
+      return failure(bus === 'invalid' ? 'InvalidArgument' : 'ResourceNotFoundException', bus === 'invalid'
+        ? `Parameter EventBusName is not valid. Reason: ${String(entry.EventBusName)} is not a valid event bus name or ARN.`
+        : `Event bus ${String(entry.EventBusName)} does not exist.`);
+    }
     const time = entryTime(entry.Time, request.now);
     if (time === undefined) return failure('InvalidArgument', 'Parameter Time is not valid. Reason: Time must be a timestamp.');
     const id = this.random.uuidV4();

@@ -6,6 +6,7 @@ import { ScaledClock } from '../clock';
 import { resolveAssetPlaceholders, synthesizeStack, SynthesizedStack } from './cloud-assembly';
 import { CustomResourceEndpoint } from './custom-resource-endpoint';
 import { findFunctionByArn, lambdaConfiguration, providerForServiceToken, providerUserFunctionIds } from './deployed-functions';
+import { metricsOfLogLines, MetricRecord } from './emf';
 import {
   IAM_MANAGED_POLICY_TYPE, IAM_POLICY_TYPE, IAM_ROLE_POLICY_TYPE, IAM_ROLE_TYPE, RoleSessionRegistry, rolePolicies, roleNameOf, sessionCredentials,
   SessionCredentials, WildcardGrant, wildcardGrants,
@@ -15,10 +16,9 @@ import { ProviderFramework } from './provider-framework';
 import {
   CreateOperation, CustomResourceDriver, IamResourceDriver, LambdaFunctionDriver, ProvidedResourceDriver, ResourceDriver, StubResourceDriver,
 } from './resource-drivers';
+import { EVENTS_RULE_TYPE, eventsRuleProvider, scheduledEvent, selectInputPath } from './schedules';
 import { CloudFormationStack } from './stack';
 import { DeployedResource } from './stack-state';
-import { EVENTS_RULE_TYPE, eventsRuleProvider, scheduledEvent, selectInputPath } from './schedules';
-import { metricsOfLogLines, MetricRecord } from './emf';
 import { checkExecutionInput } from './step-functions';
 import { CfnTemplate, isCustomResourceType, LAMBDA_FUNCTION_TYPE, STATE_MACHINE_TYPE } from './template';
 import { HarnessDisposedError, sleep } from './time';
@@ -320,7 +320,11 @@ export class CloudFormationHarness {
       if (!fn) return { ...base, event, outcome: 'not-invoked', reason: `${target.Arn} is not a Lambda function of this stack`, durationMs: 0 };
       if (!eventBridgeMayInvoke(resources, fn, ruleArn)) {
         return {
-          ...base, functionLogicalId: fn.logicalId, event, outcome: 'not-invoked', durationMs: 0,
+          ...base,
+          functionLogicalId: fn.logicalId,
+          event,
+          outcome: 'not-invoked',
+          durationMs: 0,
           reason: `no AWS::Lambda::Permission lets events.amazonaws.com invoke ${fn.physicalId} from ${ruleArn}`,
         };
       }
