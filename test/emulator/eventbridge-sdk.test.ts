@@ -98,7 +98,7 @@ test.each([
 
 test.each([
   ['no entries', [], "Value '[]' at 'entries' failed to satisfy constraint: Member must have length greater than or equal to 1"],
-  ['11 entries', Array.from({ length: 11 }, () => drift()), "Member must have length less than or equal to 10"],
+  ['11 entries', Array.from({ length: 11 }, () => drift()), 'Member must have length less than or equal to 10'],
   ['entries over 256 KB', [drift({ Detail: JSON.stringify({ x: 'x'.repeat(131_000) }) }), drift({ Detail: JSON.stringify({ x: 'x'.repeat(131_000) }) })],
     'Total size of the entries in the request is over the limit.'],
   ['no entry with Source, DetailType and Detail', [drift({ Source: undefined })], 'Parameters Source, DetailType and Detail must be specified in at least one entry.'],

@@ -15,8 +15,13 @@ const emf = (overrides: Record<string, unknown> = {}, directive: Record<string, 
 
 test('one record per metric value, with the dimension set\'s values, unit and timestamp', () => {
   expect(metricsOfLine(emf({ Drift: [1, 0, 2] }))).toEqual([0, 1, 2].map((i) => ({
-    namespace: 'EdgeSync', name: 'Drift', value: [1, 0, 2][i], unit: 'Count', dimensions: { Resource: 'gateway-1', Kind: 'sitewise' },
-    timestamp: 1_767_225_600_000, storageResolution: 60,
+    namespace: 'EdgeSync',
+    name: 'Drift',
+    value: [1, 0, 2][i],
+    unit: 'Count',
+    dimensions: { Resource: 'gateway-1', Kind: 'sitewise' },
+    timestamp: 1_767_225_600_000,
+    storageResolution: 60,
   })));
   expect(metricsOfLine(emf({}, { Metrics: [{ Name: 'Drift' }] }))[0].unit).toBe('None');
 });

@@ -226,8 +226,15 @@ export class StreamEdgeConfiguration {
     this.agentStatus = { recorder: job('Recorder', this.agentStatus?.recorder, jobs.recorder), uploader: job('Uploader', this.agentStatus?.uploader, jobs.uploader) };
     const summary = [jobs.recorder && `recorder ${jobs.recorder}`, jobs.uploader && `uploader ${jobs.uploader}`].filter(Boolean).join(', ');
     this.onChange({
-      service: 'kinesisvideo', at: now, streamName: this.stream.name, streamArn: this.stream.arn, hubDeviceArn: this.hubDeviceArn,
-      from: this.status, to: this.status, reason: `Edge Agent reported ${summary}${details ? `: ${details}` : ''}`, outOfBand: true,
+      service: 'kinesisvideo',
+      at: now,
+      streamName: this.stream.name,
+      streamArn: this.stream.arn,
+      hubDeviceArn: this.hubDeviceArn,
+      from: this.status,
+      to: this.status,
+      reason: `Edge Agent reported ${summary}${details ? `: ${details}` : ''}`,
+      outOfBand: true,
     });
   }
 

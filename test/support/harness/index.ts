@@ -6,6 +6,7 @@ import { ScaledClock } from '../clock';
 import { resolveAssetPlaceholders, synthesizeStack, SynthesizedStack } from './cloud-assembly';
 import { CustomResourceEndpoint } from './custom-resource-endpoint';
 import { findFunctionByArn, lambdaConfiguration, providerForServiceToken, providerUserFunctionIds } from './deployed-functions';
+import { metricsOfLogLines, MetricRecord } from './emf';
 import {
   IAM_MANAGED_POLICY_TYPE, IAM_POLICY_TYPE, IAM_ROLE_POLICY_TYPE, IAM_ROLE_TYPE, RoleSessionRegistry, rolePolicies, roleNameOf, sessionCredentials,
   SessionCredentials, WildcardGrant, wildcardGrants,
@@ -15,10 +16,9 @@ import { ProviderFramework } from './provider-framework';
 import {
   CreateOperation, CustomResourceDriver, IamResourceDriver, LambdaFunctionDriver, ProvidedResourceDriver, ResourceDriver, StubResourceDriver,
 } from './resource-drivers';
+import { EVENTS_RULE_TYPE, eventsRuleProvider, scheduledEvent, selectInputPath } from './schedules';
 import { CloudFormationStack } from './stack';
 import { DeployedResource } from './stack-state';
-import { EVENTS_RULE_TYPE, eventsRuleProvider, scheduledEvent, selectInputPath } from './schedules';
-import { metricsOfLogLines, MetricRecord } from './emf';
 import { checkExecutionInput } from './step-functions';
 import { CfnTemplate, isCustomResourceType, LAMBDA_FUNCTION_TYPE, STATE_MACHINE_TYPE } from './template';
 import { HarnessDisposedError, sleep } from './time';
@@ -308,7 +308,8 @@ export class CloudFormationHarness {
       .filter((rule) => typeof (rule.properties as any).ScheduleExpression === 'string')
       .filter((rule) => ['ENABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS', undefined].includes((rule.properties as any).State));
     const { clock } = this.options;
-    const runs = rules.flatMap((rule) => ((rule.properties as any).Targets ?? []).map(async (target: Record<string, any>): Promise<ScheduledInvocation> => {
+    const targetsOf = (rule: DeployedResource): Array<Record<string, any>> => (rule.properties as any).Targets ?? [];
+    const runs = rules.flatMap((rule) => targetsOf(rule).map(async (target): Promise<ScheduledInvocation> => {
       const ruleArn = String(rule.attributes.Arn);
       const startedAt = clock.now();
       const base = { ruleLogicalId: rule.logicalId, ruleName: rule.physicalId, ruleArn, targetId: String(target.Id), startedAt };
@@ -320,7 +321,11 @@ export class CloudFormationHarness {
       if (!fn) return { ...base, event, outcome: 'not-invoked', reason: `${target.Arn} is not a Lambda function of this stack`, durationMs: 0 };
       if (!eventBridgeMayInvoke(resources, fn, ruleArn)) {
         return {
-          ...base, functionLogicalId: fn.logicalId, event, outcome: 'not-invoked', durationMs: 0,
+          ...base,
+          functionLogicalId: fn.logicalId,
+          event,
+          outcome: 'not-invoked',
+          durationMs: 0,
           reason: `no AWS::Lambda::Permission lets events.amazonaws.com invoke ${fn.physicalId} from ${ruleArn}`,
         };
       }
@@ -344,7 +349,8 @@ export class CloudFormationHarness {
     const groups = functionLogicalIdOrPrefix === undefined
       ? this.lambda.logGroups()
       : [this.logicalId(functionLogicalIdOrPrefix, this.lambda.logGroups())];
-    return groups.flatMap((logicalId) => metricsOfLogLines(this.lambda.logs(logicalId)).map((record) => ({ ...record, functionLogicalId: logicalId })));
+    return groups.flatMap((logicalId) => metricsOfLogLines(this.lambda.logs(logicalId))
+      .map((record) => ({ ...record, functionLogicalId: logicalId })));
   }
 
   /** Waits until background work (waiters CloudFormation stopped listening to) has finished. */
