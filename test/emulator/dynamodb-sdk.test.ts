@@ -40,7 +40,8 @@ afterAll(async () => {
 
 const record = (pk: string, sk: string, extra: Record<string, AttributeValue> = {}): Record<string, AttributeValue> =>
   ({ pk: { S: pk }, sk: { S: sk }, ...extra });
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Error & { $metadata: { httpStatusCode?: number } });
+type SdkError = Error & { $metadata: { httpStatusCode?: number } };
+const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as SdkError);
 
 test('PutItem then GetItem: every AttributeValue type round-trips; a missing item answers no Item', async () => {
   const item = record('gateway#1', 'ns#opcua', {

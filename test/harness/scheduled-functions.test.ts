@@ -11,7 +11,7 @@ import { startEdgeEnvironment, type EdgeEnvironment } from '../support/edge-envi
 let env: EdgeEnvironment;
 
 beforeEach(async () => {
-  env = await startEdgeEnvironment({ scale: 600 });
+  env = await startEdgeEnvironment();
 });
 afterEach(async () => env.stop());
 
@@ -43,7 +43,7 @@ function monitorStack(options: { withPermission?: boolean } = {}) {
     runtime: lambda.Runtime.NODEJS_22_X,
     handler: 'index.monitor',
     code: lambda.Code.fromInline(MONITOR_CODE),
-    timeout: Duration.seconds(60),
+    timeout: Duration.minutes(15),
     loggingFormat: lambda.LoggingFormat.JSON,
     environment: { TABLE: table.tableName },
   });

@@ -232,7 +232,8 @@ export function dynamoDbTableProvider(emulator: LocalAwsEndpoint): ResourceProvi
       return create(properties, context);
     },
     async update(physicalId, properties, oldProperties, context) {
-      const replaced = properties.TableName !== oldProperties.TableName || JSON.stringify(properties.KeySchema) !== JSON.stringify(oldProperties.KeySchema);
+      const replaced = properties.TableName !== oldProperties.TableName
+        || JSON.stringify(properties.KeySchema) !== JSON.stringify(oldProperties.KeySchema);
       tableKeySchema(properties);
       if (!replaced) return undefined;
       if (properties.TableName !== undefined && properties.TableName === oldProperties.TableName) {

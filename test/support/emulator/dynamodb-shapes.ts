@@ -94,7 +94,8 @@ export function validateAttributeValue(value: unknown): AttributeValue {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw validationError('Supplied AttributeValue is empty, must contain exactly one of the supported datatypes');
   }
-  const present = Object.keys(value).filter((key) => (value as Record<string, unknown>)[key] !== undefined && (value as Record<string, unknown>)[key] !== null);
+  const members = value as Record<string, unknown>;
+  const present = Object.keys(members).filter((key) => members[key] !== undefined && members[key] !== null);
   const known = present.filter((key) => (TYPES as readonly string[]).includes(key));
   if (known.length === 0) throw validationError('Supplied AttributeValue is empty, must contain exactly one of the supported datatypes');
   if (known.length > 1) throw validationError('Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes');

@@ -322,7 +322,9 @@ export class DynamoDbEmulator {
     return { condition, context };
   }
 
-  private checkCondition(condition: Condition | undefined, context: ExpressionContext, old: AttributeMap | undefined, body: Record<string, unknown>): void {
+  private checkCondition(
+    condition: Condition | undefined, context: ExpressionContext, old: AttributeMap | undefined, body: Record<string, unknown>,
+  ): void {
     if (!condition || evaluate(condition, old, context)) return;
     const withItem = body.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && old ? { Item: old } : {};
     throw new AwsError(DYNAMODB_ERRORS.conditionalCheckFailed.code, DYNAMODB_ERRORS.conditionalCheckFailed.status, 'The conditional request failed', withItem);

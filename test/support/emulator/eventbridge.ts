@@ -102,7 +102,8 @@ export class EventBridgeEmulator {
 
   /** Deletes a custom event bus (the default bus cannot be deleted); whether there was one. */
   public deleteEventBus(nameOrArn: string): boolean {
-    const bus = [...this.buses.values()].find((candidate) => candidate.arn === nameOrArn || (candidate.name === nameOrArn && inScope(candidate, this.home)));
+    const bus = [...this.buses.values()]
+      .find((candidate) => candidate.arn === nameOrArn || (candidate.name === nameOrArn && inScope(candidate, this.home)));
     return bus ? this.buses.delete(busKey(bus, bus.name)) : false;
   }
 
@@ -275,7 +276,8 @@ function validationError(message: string): AwsError {
 export function entrySize(entry: Record<string, unknown>): number {
   const text = (value: unknown) => (typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : 0);
   const resources = Array.isArray(entry.Resources) ? entry.Resources.reduce((sum: number, resource: unknown) => sum + text(resource), 0) : 0;
-  return (entry.Time !== undefined && entry.Time !== null ? TIME_BYTES : 0) + text(entry.Source) + text(entry.DetailType) + text(entry.Detail) + resources;
+  const time = entry.Time !== undefined && entry.Time !== null ? TIME_BYTES : 0;
+  return time + text(entry.Source) + text(entry.DetailType) + text(entry.Detail) + resources;
 }
 
 /** Simulated epoch ms of an entry's `Time` (awsJson sends epoch seconds), else of the call. */

@@ -128,9 +128,8 @@ export class LocalAwsEndpoint {
     const eventBridge = new EventBridgeEmulator({ random: eventIds.random, region: options.region, accountId: options.accountId });
     server.addService(EVENTBRIDGE_SERVICE);
     server.addOperations(eventBridge.operations());
-    return new LocalAwsEndpoint(options.clock, server, faults, iam, events, sitewise, kinesisVideo, secrets, groundStation, s3, dynamodb, eventBridge, [
-      ids, faultDraws, kinesisVideoIds, groundStationIds, eventIds,
-    ]);
+    return new LocalAwsEndpoint(options.clock, server, faults, iam, events, sitewise, kinesisVideo, secrets, groundStation, s3,
+      dynamodb, eventBridge, [ids, faultDraws, kinesisVideoIds, groundStationIds, eventIds]);
   }
 
   private constructor(

@@ -50,7 +50,7 @@ export interface AwsServiceDefinition {
    * awsJson only: the `__type` written for an error code, e.g.
    * `com.amazonaws.dynamodb.v20120810#ResourceNotFoundException`; default: the code itself.
    */
-  errorType?(code: string): string;
+  readonly errorType?: (code: string) => string;
   /** JSON member that carries an error's message: `message` (SiteWise, Ground Station) or `Message` (Kinesis Video). */
   readonly errorMessageMember: string;
   /** What the service answers when it throttles; used by fault injection. */

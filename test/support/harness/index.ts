@@ -308,7 +308,8 @@ export class CloudFormationHarness {
       .filter((rule) => typeof (rule.properties as any).ScheduleExpression === 'string')
       .filter((rule) => ['ENABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS', undefined].includes((rule.properties as any).State));
     const { clock } = this.options;
-    const runs = rules.flatMap((rule) => ((rule.properties as any).Targets ?? []).map(async (target: Record<string, any>): Promise<ScheduledInvocation> => {
+    const targetsOf = (rule: DeployedResource): Array<Record<string, any>> => (rule.properties as any).Targets ?? [];
+    const runs = rules.flatMap((rule) => targetsOf(rule).map(async (target): Promise<ScheduledInvocation> => {
       const ruleArn = String(rule.attributes.Arn);
       const startedAt = clock.now();
       const base = { ruleLogicalId: rule.logicalId, ruleName: rule.physicalId, ruleArn, targetId: String(target.Id), startedAt };
@@ -348,7 +349,8 @@ export class CloudFormationHarness {
     const groups = functionLogicalIdOrPrefix === undefined
       ? this.lambda.logGroups()
       : [this.logicalId(functionLogicalIdOrPrefix, this.lambda.logGroups())];
-    return groups.flatMap((logicalId) => metricsOfLogLines(this.lambda.logs(logicalId)).map((record) => ({ ...record, functionLogicalId: logicalId })));
+    return groups.flatMap((logicalId) => metricsOfLogLines(this.lambda.logs(logicalId))
+      .map((record) => ({ ...record, functionLogicalId: logicalId })));
   }
 
   /** Waits until background work (waiters CloudFormation stopped listening to) has finished. */
