@@ -76,6 +76,23 @@ export interface EdgeSyncMetricOptions {
   readonly period?: Duration;
 }
 
+/** Options of {@link EdgeSyncMonitor.addDashboard}. */
+export interface EdgeSyncDashboardOptions {
+  /**
+   * The dashboard's name.
+   *
+   * @default - a name CloudFormation generates
+   */
+  readonly dashboardName?: string;
+
+  /**
+   * The period of the deploy metrics' graphs (sync time percentiles, failures, throttles).
+   *
+   * @default Duration.hours(1)
+   */
+  readonly deployPeriod?: Duration;
+}
+
 /** Options of {@link EdgeSyncMonitor.alarmOnDrift}. */
 export interface DriftAlarmOptions {
   /**
@@ -277,6 +294,62 @@ export class EdgeSyncMonitor extends Construct {
     const metric = this.metricDrifted(resource);
     return this.alarm(`Drifted${Names.nodeUniqueId(resource.node)}`, metric,
       `cdk-edge-sync: ${resource.node.path} drifted`, options.evaluationPeriods);
+  }
+
+  /**
+   * Adds a CloudWatch dashboard: deploy sync time percentiles and failures by resource and request
+   * type; drifted and out-of-sync resources and Ground Station readiness from the monitor's runs;
+   * the monitor's alarms. The layout is drawn in docs/dashboard-layout.svg.
+   */
+  public addDashboard(id: string = 'Dashboard', options: EdgeSyncDashboardOptions = {}): cloudwatch.Dashboard {
+    const deployPeriod = options.deployPeriod ?? Duration.hours(1);
+    const deploySearch = (metricName: string, statistic: string, label: string) => new cloudwatch.MathExpression({
+      expression: `SEARCH('{${NAMESPACE},ResourceType,RequestType} MetricName="${metricName}"', '${statistic}', ${deployPeriod.toSeconds()})`,
+      usingMetrics: {},
+      label,
+      period: deployPeriod,
+    });
+    const readiness = new cloudwatch.MathExpression({
+      expression: `SEARCH('{${NAMESPACE},Stack,ConstructPath,Target} MetricName="Ready" Stack="${Aws.STACK_NAME}"', 'Minimum', ${this.interval.toSeconds()})`,
+      usingMetrics: {},
+      label: 'Ready',
+      period: this.interval,
+    });
+    const dashboard = new cloudwatch.Dashboard(this, id, { dashboardName: options.dashboardName });
+    dashboard.addWidgets(
+      new cloudwatch.TextWidget({
+        markdown: `# cdk-edge-sync: ${Aws.STACK_NAME}\nDeploys (left) and what the drift monitor found every ${this.interval.toHumanString()} (right).`,
+        width: 24,
+        height: 2,
+      }),
+    );
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Sync time (p50, p90, p99), seconds',
+        left: [deploySearch('SyncSeconds', 'p50', 'p50'), deploySearch('SyncSeconds', 'p90', 'p90'), deploySearch('SyncSeconds', 'p99', 'p99')],
+        width: 8,
+        height: 6,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Sync failures, timeouts and throttles',
+        left: [deploySearch('SyncFailures', 'Sum', 'failures'), deploySearch('SyncTimeouts', 'Sum', 'timeouts')],
+        right: [deploySearch('Throttles', 'Sum', 'throttles')],
+        width: 8,
+        height: 6,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Drifted and out-of-sync resources',
+        left: [this.metricDriftedResources({}), this.metricOutOfSyncResources({})],
+        leftYAxis: { min: 0 },
+        width: 8,
+        height: 6,
+      }),
+    );
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({ title: 'Ground Station readiness (1 ready, 0 not)', left: [readiness], leftYAxis: { min: 0, max: 1 }, width: 16, height: 6 }),
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 8, height: 6 }),
+    );
+    return dashboard;
   }
 
   private alarm(id: string, metric: cloudwatch.IMetric, description: string, evaluationPeriods: number = 1): cloudwatch.Alarm {
