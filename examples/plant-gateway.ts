@@ -10,7 +10,7 @@ import * as kinesisvideo from 'aws-cdk-lib/aws-kinesisvideo';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
-  CapabilityConfiguration, CapabilityNamespace, EdgeSchedule, GatewayCapabilityConfiguration, OpcUaCollectorConfiguration,
+  CapabilityConfiguration, CapabilityNamespace, EdgeSchedule, EdgeSyncMonitor, GatewayCapabilityConfiguration, OpcUaCollectorConfiguration,
   OpcUaDeadband, StrategyOnFullSize, StreamEdgeConfiguration,
 } from '../src'; // 'cdk-edge-sync' in your app
 
@@ -84,6 +84,10 @@ export class PlantGatewayStack extends Stack {
     // The role the Edge Agent assumes through the hub device's IoT role alias reads the secret.
     const edgeAgentRole = new iam.Role(this, 'EdgeAgentRole', { assumedBy: new iam.ServicePrincipal('credentials.iot.amazonaws.com') });
     this.camera.grantMediaUriRead(edgeAgentRole);
+
+    // Every 15 minutes, check that the gateway and the hub still run what this stack deployed;
+    // re-apply a configuration changed outside CloudFormation; graph deploys and drift.
+    EdgeSyncMonitor.enable(this, { remediate: true }).addDashboard();
   }
 }
 

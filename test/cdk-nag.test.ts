@@ -1,6 +1,7 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { EdgeSyncMonitor } from '../src';
 import { mixedStack } from './support/scale-stack';
 
 /**
@@ -93,3 +94,38 @@ describe('cdk-nag AwsSolutions', () => {
     ]);
   });
 });
+
+describe('cdk-nag AwsSolutions with the drift monitor', () => {
+  function monitoredStack(): Stack {
+    const stack = mixedStack(4, { largeCollectors: 1 });
+    EdgeSyncMonitor.enable(stack, { remediate: true }).addDashboard();
+    Template.fromStack(stack);
+    return stack;
+  }
+
+  test('the monitor adds only acknowledged findings: its log streams, a stream given by name, and its table\'s backups', () => {
+    const stack = monitoredStack();
+    acknowledge(stack);
+    acknowledgeMonitor(stack);
+    const report = new AwsSolutionsChecks(stack).validateScope(stack);
+    expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+  });
+});
+
+/** The monitor's findings, each with its reason. */
+function acknowledgeMonitor(stack: Stack): void {
+  const monitor = stack.node.findChild('EdgeSyncMonitor');
+  const role = monitor.node.findChild('Role');
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:us-east-1:123456789012:log-group:<EdgeSyncMonitorLogsEA2A7C36>:log-stream:*]',
+    reason: 'Lambda names the log streams of the monitor\'s own log group at run time; the grant is confined to that one log group.',
+  });
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kinesisvideo:us-east-1:123456789012:stream/camera-0/*]',
+    reason: 'A stream given by name only: its ARN ends with the stream\'s creation time, unknown at synth. Give streamArn to avoid it.',
+  });
+  Validations.of(monitor.node.findChild('Records')).acknowledge({
+    id: 'AwsSolutions-DDB3',
+    reason: 'The records are derived state: every deploy writes them again, so point-in-time recovery would restore nothing of value.',
+  });
+}

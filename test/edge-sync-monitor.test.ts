@@ -76,12 +76,23 @@ describe('EdgeSyncMonitor', () => {
     expect(text).toContain('DescribeEdgeConfiguration');
   });
 
+  test.each([['before', true], ['after', false]])('a monitor created %s the resources keeps every handler statement in the roles\' default policies', (_when, first) => {
+    const stack = new Stack(new App(), 'Plant', { env: { account: '123456789012', region: 'us-east-1' } });
+    if (first) EdgeSyncMonitor.of(stack);
+    new GatewayCapabilityConfiguration(stack, 'Collector', {
+      gatewayId: GATEWAY_ID, namespace: CapabilityNamespace.OPC_UA_COLLECTOR_V3, configuration: CapabilityConfiguration.fromObject({ sources: [] }),
+    });
+    if (!first) EdgeSyncMonitor.of(stack);
+    // Separate policies would have no dependent: a destroy deletes them before the resources' Deletes.
+    expect(Object.keys(Template.fromStack(stack).findResources('AWS::IAM::Policy')).filter((id) => id.includes('inlinePolicyAddedToExecutionRole'))).toEqual([]);
+  });
+
   test('the deploy handlers may record in the table: put, get and delete, nothing else', () => {
     const { stack } = stackWithResources();
     EdgeSyncMonitor.of(stack);
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^EdgeSyncProviderOnEventHandlerRole') }],
-      PolicyDocument: { Statement: Match.arrayWith([{ Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EdgeSyncMonitorRecords'), 'Arn'] } }]) },
+      PolicyDocument: { Statement: Match.arrayWith([{ Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'], Effect: 'Allow', Resource: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^EdgeSyncMonitorRecords'), 'Arn'] }] }]) },
     });
   });
 

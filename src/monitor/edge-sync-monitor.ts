@@ -237,12 +237,7 @@ export class EdgeSyncMonitor extends Construct {
     });
 
     this.provider = EdgeSyncProvider.getOrCreate(this);
-    for (const handler of [this.provider.onEventHandler, this.provider.isCompleteHandler]) {
-      handler.addToRolePolicy(new iam.PolicyStatement({
-        actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'],
-        resources: [table.tableArn],
-      }));
-    }
+    this.provider.grantRecordWrites(table.tableArn);
     this.provider.attachMonitor({ role, tableName: table.tableName, remediate: props.remediate ?? false });
 
     this.alarms = [

@@ -234,6 +234,21 @@ export class EdgeSyncProvider extends Construct {
     if (attachment && (attachment.remediate || !entry.remediation)) attachment.role.addToPrincipalPolicy(entry.statement);
   }
 
+  /**
+   * Lets both handlers record what they deploy in the monitor's table (lambda/shared/records.ts).
+   * A list token like every statement of the handlers' roles: one literal statement among them
+   * would make aws-cdk-lib put the rest into separate policies that the custom resources do not
+   * depend on, deleted before them when the stack is destroyed.
+   */
+  public grantRecordWrites(tableArn: string): void {
+    for (const role of [HandlerRole.ON_EVENT, HandlerRole.IS_COMPLETE]) {
+      this.addStatement(role, new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'],
+        resources: Lazy.list({ produce: () => [tableArn] }),
+      }));
+    }
+  }
+
   /** Records `resource` for the drift monitor's metrics and alarms. */
   public registerMonitored(resource: IConstruct, monitored: MonitoredResource): void {
     this.monitored.set(resource, monitored);

@@ -2,7 +2,8 @@
  * `npx projen demo`: deploys the README's example app (examples/plant-gateway.ts) against the
  * local AWS endpoint with simulated gateways, through the CloudFormation lifecycle harness.
  * No AWS account or credentials are needed. Shows a deploy that waits for the gateway, an update
- * the gateway rejects and CloudFormation rolls back, and a destroy.
+ * the gateway rejects and CloudFormation rolls back, a drift the monitor finds and remediates, and
+ * a destroy.
  */
 import { App } from 'aws-cdk-lib';
 import { GroundStationReceiverStack } from '../../examples/ground-station-receiver';
@@ -57,6 +58,32 @@ async function phase(title: string, run: () => Promise<StackOperationResult>, ha
   return [title, result.status, `${(result.durationMs / 1000).toFixed(1)} s`, String(invocations), String(calls)];
 }
 
+/**
+ * Another writer changes the collector's OPC UA endpoint on the gateway; the monitor's schedule
+ * fires once: it reports the drift (metric, event with the JSON path) and, with `remediate`,
+ * applies the deployed document again and waits for the gateway.
+ */
+async function driftPhase(title: string, gatewayId: string): Promise<string[]> {
+  console.log(`\n${bold(title)}`);
+  phaseStart = undefined;
+  const since = env.clock.now();
+  const requestsBefore = env.emulator.requests.length;
+  const namespace = 'iotsitewise:opcuacollector:3';
+  const edited = env.emulator.sitewise.device(gatewayId, namespace).cloudConfiguration!.replace(/opc\.tcp:\/\/[^"]+/, 'opc.tcp://10.0.1.50:4840');
+  env.emulator.sitewise.replaceDocumentOutOfBand(gatewayId, namespace, edited);
+  await env.clock.sleep(30_000);
+  console.log(`  gateway ${gatewayId} runs OPC UA endpoint ${collectorEndpoint(gatewayId)} (edited in the console)`);
+  const [run] = await env.harness.runSchedule();
+  const summary = run.result as { checked: number; drifted: number; remediated: Record<string, string> };
+  const [event] = env.emulator.eventBridge.received();
+  console.log(`  monitor: ${summary.checked} resources checked, ${summary.drifted} drifted; event "${event?.detailType}" at ${JSON.stringify((event?.detail as any)?.paths)}`);
+  console.log(`  remediation: ${Object.values(summary.remediated).join(', ') || 'none'}`);
+  printDeviceChanges(since);
+  console.log(`  gateway ${gatewayId} runs OPC UA endpoint ${collectorEndpoint(gatewayId)} again`);
+  const status = run.outcome === 'success' && summary.drifted === 1 && Object.values(summary.remediated).every((o) => o === 'IN_SYNC') ? 'REMEDIATED' : 'NOT REMEDIATED';
+  return [title, status, `${(run.durationMs / 1000).toFixed(1)} s`, '1', String(env.emulator.requests.length - requestsBefore)];
+}
+
 function collectorEndpoint(gatewayId: string): string {
   const device = env.emulator.sitewise.device(gatewayId, 'iotsitewise:opcuacollector:3');
   return JSON.parse(device.appliedConfiguration ?? '{"sources":[]}').sources[0]?.endpoint?.endpointUri ?? '(no sources)';
@@ -97,12 +124,14 @@ async function main(): Promise<void> {
       env.harness.deploy(new PlantGatewayStack(new App(), 'PlantGateway', { opcUaEndpointUri: UNREACHABLE_OPC_UA_SERVER }))));
     console.log(`  gateway ${gatewayId} runs OPC UA endpoint ${collectorEndpoint(gatewayId)} again`);
 
-    rows.push(await phase('3. cdk destroy: the collector is reset to {"sources":[]}, the camera\'s edge configuration deleted', () => env.harness.destroy()));
+    rows.push(await driftPhase('3. Someone edits the OPC UA source on the gateway, outside CloudFormation: the drift monitor finds it and re-applies the deployed document', gatewayId));
+
+    rows.push(await phase('4. cdk destroy: the collector is reset to {"sources":[]}, the camera\'s edge configuration deleted', () => env.harness.destroy()));
 
     const receiver = env.newHarness();
-    rows.push(await phase('4. cdk deploy GroundStationReceiver: the deploy waits until the agent registers and reports healthy', () =>
+    rows.push(await phase('5. cdk deploy GroundStationReceiver: the deploy waits until the agent registers and reports healthy', () =>
       receiver.deploy(new GroundStationReceiverStack(new App(), 'GroundStationReceiver')), receiver));
-    rows.push(await phase('5. cdk destroy GroundStationReceiver', () => receiver.destroy(), receiver));
+    rows.push(await phase('6. cdk destroy GroundStationReceiver', () => receiver.destroy(), receiver));
     iam = { evaluated: env.emulator.iam.evaluations, denied: env.emulator.iam.denials.length };
   } finally {
     await env.stop();
@@ -117,7 +146,7 @@ async function main(): Promise<void> {
     if (i === 0) console.log(`  ${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   });
   console.log(`\n  IAM: ${iam.evaluated} requests of the handlers' roles authorized against their policies as deployed at that moment, ${iam.denied} denied`);
-  const expected = ['CREATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'DELETE_COMPLETE', 'CREATE_COMPLETE', 'DELETE_COMPLETE'];
+  const expected = ['CREATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'REMEDIATED', 'DELETE_COMPLETE', 'CREATE_COMPLETE', 'DELETE_COMPLETE'];
   if (rows.some((row, i) => row[1] !== expected[i]) || iam.denied > 0) {
     console.error('\nThe demo did not end as expected.');
     process.exit(1);

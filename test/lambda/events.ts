@@ -92,6 +92,8 @@ export function useFakeClock(start: number, resetMock: () => void): void {
     resetMock();
     jest.useFakeTimers({ now: start });
     for (const level of ['info', 'warn', 'error'] as const) jest.spyOn(console, level).mockImplementation(() => {});
+    // The handlers' EMF metric lines go to stdout directly (shared/metrics.ts).
+    jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
   });
   afterEach(() => {
     jest.useRealTimers();

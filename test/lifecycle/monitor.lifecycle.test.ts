@@ -184,3 +184,11 @@ lifecycleTest.failing('removing the last gateway configuration of a stack that k
   expect(env.emulator.sitewise.device(gatewayId, COLLECTOR).cloudConfiguration).toBe('{"sources":[]}');
   expect(env.emulator.dynamodb.items(table)).toEqual([]);
 });
+
+lifecycleTest('a destroy removes every record before the table goes', async () => {
+  const gatewayId = env.emulator.sitewise.createGateway();
+  await env.harness.deploy(plantStack({ gatewayId }));
+  const result = await env.harness.destroy();
+  expect(result.status).toBe('DELETE_COMPLETE');
+  expect(env.emulator.dynamodb.tableNames()).toEqual([]);
+});
