@@ -25,6 +25,8 @@ const CLIENTS = {
   '@aws-sdk/client-s3': 'S3',
   '@aws-sdk/client-kinesis-video': 'Kinesis Video',
   '@aws-sdk/client-groundstation': 'GroundStation',
+  '@aws-sdk/client-dynamodb': 'DynamoDB',
+  '@aws-sdk/client-eventbridge': 'EventBridge',
 };
 type Client = keyof typeof CLIENTS;
 
@@ -47,7 +49,7 @@ function handlerFile(): string {
  * type, which fails its property check before any AWS call), then returns the bundle's files V8
  * parsed, relative to the asset directory.
  */
-function filesParsed(resourceType?: string): string[] {
+function filesParsed(resourceType?: string, entry: 'onEvent' | 'monitor' = 'onEvent'): string[] {
   const file = handlerFile();
   const load = file.endsWith('.mjs') ? `import(${JSON.stringify(pathToFileURL(file).href)})` : `Promise.resolve(require(${JSON.stringify(file)}))`;
   const event = { RequestType: 'Create', ResourceType: resourceType, ResourceProperties: {}, LogicalResourceId: 'Probe', RequestId: 'probe' };
@@ -61,6 +63,11 @@ function filesParsed(resourceType?: string): string[] {
     session.post('Debugger.enable', async (error) => {
       if (error) throw error;
       const handler = await ${load};
+      if (${JSON.stringify(entry)} === 'monitor') {
+        // Without its environment the monitor stops before any AWS call, once its modules are loaded.
+        const outcome = await handler.monitor({}, { getRemainingTimeInMillis: () => 60000 }).then(() => 'answered', (e) => e.message);
+        if (!/EDGE_SYNC_RECORDS_TABLE/.test(outcome)) throw new Error('unexpected outcome: ' + outcome);
+      }
       if (${JSON.stringify(resourceType ?? null)} !== null) {
         const outcome = await handler.onEvent(${JSON.stringify(event)}, { getRemainingTimeInMillis: () => 60000 }).then(() => 'answered', (e) => e.message);
         // The type's handler ran (and failed on the empty properties): its code was loaded.
@@ -70,7 +77,7 @@ function filesParsed(resourceType?: string): string[] {
       process.stdout.write(JSON.stringify(files));
     });`;
   const result = spawnSync(process.execPath, ['-e', script], {
-    env: { ...process.env, AWS_REGION: 'us-east-1', NODE_OPTIONS: '' },
+    env: { ...process.env, AWS_REGION: 'us-east-1', NODE_OPTIONS: '', EDGE_SYNC_RECORDS_TABLE: '' },
     encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(`probe failed (exit ${result.status}):\n${result.stderr}`);
@@ -100,4 +107,8 @@ test('loading the bundle (the init phase of a cold start) loads no SDK client', 
 
 test.each(Object.entries(CLIENTS_OF))('the first event of %s loads its own clients and no others', (resourceType, clients) => {
   expect(clientsIn(filesParsed(resourceType))).toEqual([...clients].sort());
+});
+
+test('the drift monitor\'s first run loads the clients of its records and events, and of the three services it checks', () => {
+  expect(clientsIn(filesParsed(undefined, 'monitor'))).toEqual((Object.keys(CLIENTS) as Client[]).sort());
 });
