@@ -15,23 +15,13 @@ import {
 } from './resource-properties';
 import { checkGatewayId } from './rules';
 import { EdgeSyncProvider, HandlerRole, SERVICE_TIMEOUT } from '../provider/edge-sync-provider';
-import { ownershipKeys } from '../shared/ownership-tags';
+import { GATEWAY_HANDLER_ACTIONS } from '../provider/owned-targets';
 import { checkSyncTimeoutSeconds } from '../shared/rules';
 import { checkedSeconds, validationError } from '../shared/validation';
 
-/**
- * What onEvent calls on a gateway: the write, the owner tags around it (ownership), and the
- * stored document when it takes a configuration over from another resource.
- */
-const ON_EVENT_ACTIONS = [
-  'iotsitewise:UpdateGatewayCapabilityConfiguration', 'iotsitewise:DescribeGatewayCapabilityConfiguration',
-  'iotsitewise:ListTagsForResource', 'iotsitewise:TagResource', 'iotsitewise:UntagResource',
-];
-/**
- * What isComplete calls on a gateway: the sync status, the owner tag it removes once a delete is
- * done, and what onEvent calls, which isComplete makes when throttling outlasted onEvent's time.
- */
-const IS_COMPLETE_ACTIONS = ON_EVENT_ACTIONS;
+/** What the handlers call on a gateway (provider/owned-targets.ts). */
+const ON_EVENT_ACTIONS = GATEWAY_HANDLER_ACTIONS;
+const IS_COMPLETE_ACTIONS = GATEWAY_HANDLER_ACTIONS;
 /** What the drift monitor reads on a gateway (EdgeSyncMonitor), and writes when it remediates. */
 const MONITOR_ACTIONS = ['iotsitewise:DescribeGatewayCapabilityConfiguration', 'iotsitewise:ListTagsForResource'];
 const REMEDIATION_ACTIONS = ['iotsitewise:UpdateGatewayCapabilityConfiguration'];
@@ -170,12 +160,8 @@ export class GatewayCapabilityConfiguration extends Construct {
     provider.registerMonitored(this, { target: `${this.gatewayId}/${this.namespace}` });
     // Gateways this stack configured that the template no longer names: their cleanup Delete and
     // the rollback Update back to them run under this template's policies.
-    if (!Token.isUnresolved(this.namespace)) {
-      const keys = ownershipKeys(this.namespace);
-      provider.grantOwned(HandlerRole.ON_EVENT, ON_EVENT_ACTIONS, gatewayArn('*'), keys.owner);
-      provider.grantOwned(HandlerRole.IS_COMPLETE, IS_COMPLETE_ACTIONS, gatewayArn('*'), keys.owner);
-      for (const role of [HandlerRole.ON_EVENT, HandlerRole.IS_COMPLETE]) provider.grantHandoverConfirmation(role, 'iotsitewise:ListTagsForResource', 'iotsitewise:UntagResource', gatewayArn('*'), keys.handover);
-    }
+    // (The provider grants the same for the namespaces the library knows, whatever the template names.)
+    if (!Token.isUnresolved(this.namespace)) provider.grantOwnedGateways(this.namespace);
     // Documents too large for the template and the waiter's input travel as S3 objects, which onEvent reads.
     const carriage = new DocumentCarriage(this, (asset) => provider.grantDocumentRead(this, asset));
     const configuration = carriage.add('Configuration', rendered.json);

@@ -7,6 +7,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { DocumentReadPolicies } from './document-read-policies';
+import { GATEWAY_HANDLER_ACTIONS, KNOWN_CAPABILITY_NAMESPACES, ownershipKeys, STREAM_IS_COMPLETE_ACTIONS, STREAM_ON_EVENT_ACTIONS } from './owned-targets';
 import { MONITOR_PROPERTIES } from '../monitor/monitor-properties';
 import { validationError } from '../shared/validation';
 
@@ -123,6 +124,33 @@ export class EdgeSyncProvider extends Construct {
       totalTimeout: TOTAL_TIMEOUT,
     });
     this.serviceToken = provider.serviceToken;
+
+    // Targets this stack configured that the template no longer names: their cleanup Delete and
+    // the rollback Update back to them run under this template's policies, even when the template
+    // has no resource of that kind or namespace left (the provider stays for the others).
+    for (const namespace of KNOWN_CAPABILITY_NAMESPACES) this.grantOwnedGateways(namespace);
+    this.grantOwnedStreams();
+  }
+
+  /** The owned-target grants (grantOwned, grantHandoverConfirmation) of one capability namespace on any gateway. */
+  public grantOwnedGateways(namespace: string): void {
+    const anyGateway = Stack.of(this).formatArn({ service: 'iotsitewise', resource: 'gateway', resourceName: '*' });
+    const keys = ownershipKeys(namespace);
+    for (const role of [HandlerRole.ON_EVENT, HandlerRole.IS_COMPLETE]) {
+      this.grantOwned(role, GATEWAY_HANDLER_ACTIONS, anyGateway, keys.owner);
+      this.grantHandoverConfirmation(role, 'iotsitewise:ListTagsForResource', 'iotsitewise:UntagResource', anyGateway, keys.handover);
+    }
+  }
+
+  /** The owned-target grants of any stream. */
+  private grantOwnedStreams(): void {
+    const anyStream = Stack.of(this).formatArn({ service: 'kinesisvideo', resource: 'stream', resourceName: '*' });
+    const keys = ownershipKeys();
+    this.grantOwned(HandlerRole.IS_COMPLETE, STREAM_IS_COMPLETE_ACTIONS, anyStream, keys.owner);
+    this.grantOwned(HandlerRole.ON_EVENT, STREAM_ON_EVENT_ACTIONS, anyStream, keys.owner);
+    for (const role of [HandlerRole.ON_EVENT, HandlerRole.IS_COMPLETE]) {
+      this.grantHandoverConfirmation(role, 'kinesisvideo:ListTagsForStream', 'kinesisvideo:UntagStream', anyStream, keys.handover);
+    }
   }
 
   /**

@@ -16,24 +16,13 @@ import {
   checkStreamName,
 } from './rules';
 import { EdgeSyncProvider, HandlerRole, SERVICE_TIMEOUT } from '../provider/edge-sync-provider';
-import { ownershipKeys } from '../shared/ownership-tags';
+import { STREAM_IS_COMPLETE_ACTIONS, STREAM_ON_EVENT_ACTIONS } from '../provider/owned-targets';
 import { checkSyncTimeoutSeconds } from '../shared/rules';
 import { checkedSeconds, validationError } from '../shared/validation';
 
-/** What onEvent calls on a stream: the owner tags (ownership), and the configuration when it takes one over from another resource. */
-const ON_EVENT_ACTIONS = [
-  'kinesisvideo:ListTagsForStream', 'kinesisvideo:TagStream', 'kinesisvideo:UntagStream', 'kinesisvideo:DescribeEdgeConfiguration',
-];
-/**
- * What isComplete calls on a stream: it starts, follows and deletes the edge configuration, counts
- * failed deletions in a tag and removes the owner tag once a delete is done; and it makes onEvent's
- * ownership calls when throttling outlasted onEvent's time.
- */
-const IS_COMPLETE_ACTIONS = [
-  'kinesisvideo:StartEdgeConfigurationUpdate',
-  'kinesisvideo:DeleteEdgeConfiguration',
-  ...ON_EVENT_ACTIONS,
-];
+/** What the handlers call on a stream (provider/owned-targets.ts). */
+const ON_EVENT_ACTIONS = STREAM_ON_EVENT_ACTIONS;
+const IS_COMPLETE_ACTIONS = STREAM_IS_COMPLETE_ACTIONS;
 
 /** What the drift monitor reads on a stream (EdgeSyncMonitor), and writes when it remediates. */
 const MONITOR_ACTIONS = ['kinesisvideo:DescribeEdgeConfiguration', 'kinesisvideo:ListTagsForStream'];
@@ -213,10 +202,7 @@ export class StreamEdgeConfiguration extends Construct {
     provider.grant(HandlerRole.REMEDIATION, REMEDIATION_ACTIONS, stream.arnForPolicy, anyStream);
     // Streams this stack configured that the template no longer names: their cleanup Delete and
     // the rollback Update back to them run under this template's policies.
-    const keys = ownershipKeys();
-    provider.grantOwned(HandlerRole.IS_COMPLETE, IS_COMPLETE_ACTIONS, anyStream, keys.owner);
-    provider.grantOwned(HandlerRole.ON_EVENT, ON_EVENT_ACTIONS, anyStream, keys.owner);
-    for (const role of [HandlerRole.ON_EVENT, HandlerRole.IS_COMPLETE]) provider.grantHandoverConfirmation(role, 'kinesisvideo:ListTagsForStream', 'kinesisvideo:UntagStream', anyStream, keys.handover);
+    // (The provider grants them whatever the template names: see provider/owned-targets.ts.)
 
     const properties: StreamEdgeResourceProperties = {
       StreamName: stream.name,

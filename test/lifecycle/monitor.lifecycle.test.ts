@@ -170,12 +170,10 @@ lifecycleTest('the deploy handlers record each resource, and a rename moves the 
   expect(await runMonitor()).toMatchObject({ checked: 1, drifted: 0 });
 });
 
-// Defect: removing the stack's last gateway configuration while the provider stays (the monitor,
-// or a camera configuration, keeps it) drops the provider's SiteWise grants before the cleanup
-// Delete, which is then denied (iotsitewise:ListTagsForResource): the gateway keeps its document
-// and the monitor its record. The owner-tag grants are per namespace and exist only while a
-// construct of that namespace is in the stack.
-lifecycleTest.failing('removing the last gateway configuration of a stack that keeps its provider resets the gateway and removes the record', async () => {
+// The provider stays (the monitor, or a camera configuration, keeps it) while the last gateway
+// configuration goes: the owned-target grants of the namespace must outlive it for its cleanup
+// Delete (provider/owned-targets.ts).
+lifecycleTest('removing the last gateway configuration of a stack that keeps its provider resets the gateway and removes the record', async () => {
   const gatewayId = env.emulator.sitewise.createGateway();
   await env.harness.deploy(plantStack({ gatewayId }));
   const [table] = env.emulator.dynamodb.tableNames();
@@ -191,4 +189,16 @@ lifecycleTest('a destroy removes every record before the table goes', async () =
   const result = await env.harness.destroy();
   expect(result.status).toBe('DELETE_COMPLETE');
   expect(env.emulator.dynamodb.tableNames()).toEqual([]);
+});
+
+lifecycleTest('removing the last gateway configuration while a camera configuration stays resets the gateway', async () => {
+  env.emulator.kinesisVideo.createStream({ name: STREAM, dataRetentionInHours: 24 });
+  const secretArn = env.emulator.secrets.createMediaUri('front-door-camera', 'rtsp://192.0.2.10:554/stream1');
+  env.emulator.kinesisVideo.scriptAgent(HUB, EdgeAgentBehaviours.sync(2_000, 20_000));
+  const gatewayId = env.emulator.sitewise.createGateway();
+  await env.harness.deploy(plantStack({ gatewayId, camera: { secretArn } }));
+
+  expect((await env.harness.deploy(plantStack({ gatewayId, camera: { secretArn }, withoutCollector: true }))).status).toBe('UPDATE_COMPLETE');
+  expect(env.emulator.sitewise.device(gatewayId, COLLECTOR).cloudConfiguration).toBe('{"sources":[]}');
+  expect(env.emulator.kinesisVideo.edgeConfiguration(STREAM)?.syncStatus).toBe('IN_SYNC');
 });
