@@ -5,7 +5,7 @@
 import type { MonitorSummary } from './monitor/index.js';
 import { isOutOfTime, withCallBudget } from './shared/call-budget';
 import { outcomeOf, writeDeployMetrics } from './shared/deploy-metrics';
-import { cutReason, describeError, isTransientAwsError, TerminalError } from './shared/errors';
+import { cutReason, describeError, isTransientAwsError, SyncTimeoutError, TerminalError } from './shared/errors';
 import { logger } from './shared/logger';
 import { withInvocationCounters } from './shared/metrics';
 import { InvocationContext, IsCompleteRequest, IsCompleteResponse, OnEventRequest, OnEventResponse, ResourceHandler } from './shared/types';
@@ -110,9 +110,21 @@ async function handle<T>(step: 'onEvent' | 'isComplete', event: OnEventRequest, 
       return result;
     } catch (error) {
       writeDeployMetrics(event, { kind: 'failed', error }, counts.throttles);
-      throw failure(step, error);
+      throw failure(step, labelled(event, error));
     }
   });
+}
+
+/**
+ * The error with the resource's rollout label before its message (`site plant-3 (gateway ...),
+ * wave 2 of 3: Gateway ... rejected ...`), so a fleet's failure names the site and its wave.
+ * Deletes are not labelled: they are cleanups, not the rollout.
+ */
+function labelled(event: OnEventRequest, error: unknown): unknown {
+  const label = event.ResourceProperties.RolloutLabel;
+  if (!label || event.RequestType === 'Delete') return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return error instanceof SyncTimeoutError ? new SyncTimeoutError(`${label}: ${message}`) : new TerminalError(`${label}: ${message}`);
 }
 
 /** Logs `error` whole and returns what the framework should see: the same error, or its reason cut to fit the response. */

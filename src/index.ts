@@ -9,3 +9,5 @@ export * from './gateway-capability/opcua/opcua-options';
 export * from './gateway-capability/opcua/opcua-collector-configuration';
 export * from './gateway-capability/publisher';
 export * from './monitor/edge-sync-monitor';
+export * from './fleet/rollout-waves';
+export * from './fleet/gateway-fleet-configuration';

@@ -81,6 +81,14 @@ export interface GatewayCapabilityConfigurationProps {
   readonly syncTimeout?: Duration;
 
   /**
+   * Words a failure reason starts with, to tell which of many resources failed (a fleet names
+   * the site and its wave).
+   *
+   * @default - none
+   */
+  readonly rolloutLabel?: string;
+
+  /**
    * Fail the deploy when the gateway reports NOT_APPLICABLE (the capability is not supported,
    * typical of partner data sources) instead of treating it as success.
    *
@@ -179,6 +187,7 @@ export class GatewayCapabilityConfiguration extends Construct {
       SyncTimeoutSeconds: Token.isUnresolved(syncTimeoutSeconds) ? Token.asString(syncTimeoutSeconds) : String(syncTimeoutSeconds),
       FailOnNotApplicable: String(props.failOnNotApplicable ?? false),
       DocumentRules: documentRulesOf(props.configuration),
+      RolloutLabel: props.rolloutLabel,
     };
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,

@@ -42,6 +42,8 @@ export interface GatewayCapabilityResourceProperties {
    * checks again once tokens are resolved.
    */
   readonly DocumentRules?: string;
+  /** Words a failure reason starts with (a fleet names the site and its wave). */
+  readonly RolloutLabel?: string;
 }
 
 /**

@@ -1,0 +1,102 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import {
+  CapabilityConfiguration, CapabilityNamespace, GatewayFleetConfiguration, GatewaySite, OpcUaCertificateTrust, OpcUaCollectorConfiguration,
+  RolloutWave, RolloutWaves,
+} from '../src';
+
+const uuid = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+const sitesOf = (count: number): GatewaySite[] => Array.from({ length: count }, (_, i) => ({ siteId: `plant-${i + 1}`, gatewayId: uuid(i + 1), parameters: { plc: `10.0.${i + 1}.20` } }));
+const collector = (trust?: OpcUaCertificateTrust) => ({
+  configurationFor: (_scope: unknown, site: GatewaySite) => OpcUaCollectorConfiguration.v3({
+    sources: [{ name: 'PLC', endpointUri: `opc.tcp://${site.parameters!.plc}:4840`, certificateTrust: trust ?? OpcUaCertificateTrust.x509('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----') }],
+  }),
+});
+
+function fleet(sites: GatewaySite[], extra: Partial<ConstructorParameters<typeof GatewayFleetConfiguration>[2]> = {}) {
+  const stack = new Stack(new App(), 'Fleet', { env: { account: '123456789012', region: 'us-east-1' } });
+  const construct = new GatewayFleetConfiguration(stack, 'Collectors', { sites, namespace: CapabilityNamespace.OPC_UA_COLLECTOR_V3, configuration: collector(), ...extra });
+  return { stack, construct, template: () => Template.fromStack(stack).toJSON() };
+}
+
+/** The logical ids a resource depends on, without the provider's. */
+function dependsOn(template: any, prefix: string): string[] {
+  const [, resource] = Object.entries<any>(template.Resources).find(([id]) => id.startsWith(prefix))!;
+  return [resource.DependsOn ?? []].flat().filter((id: string) => !id.startsWith('EdgeSync')).sort();
+}
+
+describe('RolloutWaves', () => {
+  test.each([
+    [RolloutWaves.counts(1, 4, 15), 20, [1, 4, 15]],
+    [RolloutWaves.counts(1, 4), 20, [1, 4, 15]],
+    [RolloutWaves.counts(1, 4, 15), 3, [1, 2]],
+    [RolloutWaves.CANARY_THEN_TEN_PERCENT, 50, [1, 5, 44]],
+    [RolloutWaves.CANARY_THEN_TEN_PERCENT, 1, [1]],
+    [RolloutWaves.of(RolloutWave.fraction(0.5), RolloutWave.rest()), 5, [3, 2]],
+    [RolloutWaves.ALL_AT_ONCE, 7, [7]],
+  ])('%# splits a fleet into waves', (waves, size, expected) => {
+    expect(waves.sizes(size)).toEqual(expected);
+  });
+
+  test.each([
+    [() => RolloutWave.count(0), 'RolloutWave.count(targets) must be a whole number of at least 1, got 0'],
+    [() => RolloutWave.fraction(1.5), 'RolloutWave.fraction(fraction) must be above 0 and at most 1, got 1.5'],
+    [() => RolloutWaves.of(RolloutWave.rest(), RolloutWave.count(1)), 'RolloutWave.rest() must be the last wave, got it as wave 1 of 2'],
+    [() => RolloutWaves.of(), 'RolloutWaves.of(...waves) needs at least one wave, got none'],
+  ])('%# refuses bad waves, naming the rule', (make, message) => {
+    expect(make).toThrow(message);
+  });
+});
+
+describe('GatewayFleetConfiguration', () => {
+  test('one resource per site, labelled with its site and wave for failure reasons', () => {
+    const { template, construct } = fleet(sitesOf(3), { waves: RolloutWaves.counts(1, 2) });
+    const resources = Object.values<any>(template().Resources).filter((r) => r.Type === 'Custom::EdgeSyncGatewayCapabilityConfiguration');
+    expect(resources.map((r) => r.Properties.RolloutLabel)).toEqual([
+      `site plant-1 (gateway ${uuid(1)}), wave 1 of 2`, `site plant-2 (gateway ${uuid(2)}), wave 2 of 2`, `site plant-3 (gateway ${uuid(3)}), wave 2 of 2`,
+    ]);
+    expect(construct.waveOfSite).toEqual({ 'plant-1': 1, 'plant-2': 2, 'plant-3': 2 });
+  });
+
+  test('a wave depends on a barrier after the previous wave; within a wave, at most maxConcurrent apply at once', () => {
+    const { template } = fleet(sitesOf(7), { waves: RolloutWaves.counts(1, 6), maxConcurrent: 2 });
+    const t = template();
+    expect(dependsOn(t, 'CollectorsAfterWave1')).toEqual([expect.stringMatching(/^CollectorsSiteplant1/)]);
+    expect(dependsOn(t, 'CollectorsSiteplant1')).toEqual([]);
+    expect(dependsOn(t, 'CollectorsSiteplant2')).toEqual([expect.stringMatching(/^CollectorsAfterWave1/)]);
+    expect(dependsOn(t, 'CollectorsSiteplant3')).toEqual([expect.stringMatching(/^CollectorsAfterWave1/)]);
+    expect(dependsOn(t, 'CollectorsSiteplant4')).toEqual([expect.stringMatching(/^CollectorsAfterWave1/), expect.stringMatching(/^CollectorsSiteplant2/)].sort());
+    expect(Object.values<any>(t.Resources).filter((r) => r.Type === 'AWS::CloudFormation::WaitConditionHandle')).toHaveLength(1);
+  });
+
+  test.each([
+    [{ sites: [] }, 'Fleet/Collectors: sites must list at least one site, got none'],
+    [{ sites: [...sitesOf(2), { siteId: 'plant-1', gatewayId: uuid(9) }] }, 'siteId plant-1 is listed twice'],
+    [{ sites: [...sitesOf(2), { siteId: 'plant-9', gatewayId: uuid(2), parameters: { plc: '10.0.9.20' } }] }, `sites plant-2 and plant-9 both name gateway ${uuid(2)}`],
+    [{ sites: [{ siteId: 'plant 1', gatewayId: uuid(1) }] }, 'siteId must be 1 to 64 letters, digits and hyphens, got "plant 1"'],
+    [{ sites: sitesOf(2), maxConcurrent: 0 }, 'maxConcurrent must be a whole number of at least 1, got 0'],
+  ])('%# refuses a bad fleet at synth, naming the rule', (props, message) => {
+    expect(() => fleet(props.sites as GatewaySite[], props as any)).toThrow(message);
+  });
+
+  test('a site whose typed document breaks a rule fails synth naming the site', () => {
+    const sites = [...sitesOf(2), { siteId: 'plant-3', gatewayId: uuid(3), parameters: { plc: 'not an address/' } }];
+    expect(() => fleet(sites)).toThrow(/Fleet\/Collectors: site plant-3: .*endpointUri/);
+  });
+
+  test('forbidTrustAnyCertificates refuses a site trusting any server certificate, naming it', () => {
+    const sites = sitesOf(2);
+    const { stack } = fleet(sites, { forbidTrustAnyCertificates: true, configuration: collector(OpcUaCertificateTrust.trustAny()) });
+    expect(() => Template.fromStack(stack)).toThrow(/site plant-1: an OPC UA source trusts any server certificate \(TrustAny\), and forbidTrustAnyCertificates is set/);
+  });
+
+  test('forbidTrustAnyCertificates accepts X.509 trust', () => {
+    const { stack } = fleet(sitesOf(2), { forbidTrustAnyCertificates: true });
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
+  test('a plain JSON document per site is accepted too', () => {
+    const { template } = fleet(sitesOf(2), { configuration: { configurationFor: () => CapabilityConfiguration.fromObject({ sources: [] }) } });
+    expect(Object.values<any>(template().Resources).filter((r) => r.Type === 'Custom::EdgeSyncGatewayCapabilityConfiguration')).toHaveLength(2);
+  });
+});
