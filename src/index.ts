@@ -11,3 +11,4 @@ export * from './gateway-capability/publisher';
 export * from './monitor/edge-sync-monitor';
 export * from './fleet/rollout-waves';
 export * from './fleet/gateway-fleet-configuration';
+export * from './fleet/stream-edge-fleet-configuration';

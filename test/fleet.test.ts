@@ -1,8 +1,10 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
 import {
-  CapabilityConfiguration, CapabilityNamespace, GatewayFleetConfiguration, GatewaySite, OpcUaCertificateTrust, OpcUaCollectorConfiguration,
-  RolloutWave, RolloutWaves,
+  CameraSite, CapabilityConfiguration, CapabilityNamespace, EdgeSchedule, GatewayFleetConfiguration, GatewaySite, OpcUaCertificateTrust,
+  OpcUaCollectorConfiguration, RolloutWave, RolloutWaves, StreamEdgeFleetConfiguration,
 } from '../src';
 
 const uuid = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
@@ -98,5 +100,42 @@ describe('GatewayFleetConfiguration', () => {
   test('a plain JSON document per site is accepted too', () => {
     const { template } = fleet(sitesOf(2), { configuration: { configurationFor: () => CapabilityConfiguration.fromObject({ sources: [] }) } });
     expect(Object.values<any>(template().Resources).filter((r) => r.Type === 'Custom::EdgeSyncGatewayCapabilityConfiguration')).toHaveLength(2);
+  });
+});
+
+describe('StreamEdgeFleetConfiguration', () => {
+  const SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:camera-AbCdEf';
+  const cameras = (count: number): CameraSite[] => Array.from({ length: count }, (_, i) => ({
+    siteId: `shop-${i + 1}`, streamName: `camera-${i + 1}`, hubDeviceArn: `arn:aws:iot:us-east-1:123456789012:thing/hub-${i + 1}`,
+  }));
+  const recorder = (schedule: string) => ({
+    edgeConfigurationFor: (scope: Construct, site: CameraSite) => ({
+      recorder: {
+        mediaUriSecret: secretsmanager.Secret.fromSecretCompleteArn(scope, `Uri-${site.siteId}`, SECRET),
+        schedule: EdgeSchedule.cron(schedule, Duration.hours(1)),
+      },
+    }),
+  });
+  const fleetOf = (sites: CameraSite[], schedule = '0 0 8 ? * MON-FRI') => {
+    const stack = new Stack(new App(), 'Cameras', { env: { account: '123456789012', region: 'us-east-1' } });
+    return { stack, fleet: new StreamEdgeFleetConfiguration(stack, 'Recorders', { sites, configuration: recorder(schedule), waves: RolloutWaves.counts(1, 2) }) };
+  };
+
+  test('one resource per site in waves, each labelled with its site and wave', () => {
+    const { stack, fleet: construct } = fleetOf(cameras(4));
+    const labels = Object.values<any>(Template.fromStack(stack).toJSON().Resources)
+      .filter((r) => r.Type === 'Custom::EdgeSyncStreamEdgeConfiguration').map((r) => r.Properties.RolloutLabel);
+    expect(labels).toEqual(['site shop-1 (stream camera-1), wave 1 of 3', 'site shop-2 (stream camera-2), wave 2 of 3',
+      'site shop-3 (stream camera-3), wave 2 of 3', 'site shop-4 (stream camera-4), wave 3 of 3']);
+    expect(construct.waveOfSite).toEqual({ 'shop-1': 1, 'shop-2': 2, 'shop-3': 2, 'shop-4': 3 });
+  });
+
+  test('two sites on one stream fail synth', () => {
+    expect(() => fleetOf([...cameras(2), { siteId: 'shop-9', streamName: 'camera-2', hubDeviceArn: 'arn:aws:iot:us-east-1:123456789012:thing/hub-9' }]))
+      .toThrow('sites shop-2 and shop-9 both name stream camera-2; one stream takes one configuration');
+  });
+
+  test('a site whose configuration breaks a rule fails synth naming the site', () => {
+    expect(() => fleetOf(cameras(2), 'not a cron')).toThrow(/Cameras\/Recorders: site shop-1: .*recorder\.schedule/);
   });
 });

@@ -9,7 +9,7 @@ import {
   startEdgeConfigurationUpdate,
   untagStream,
 } from './kinesis-video';
-import { claim, decideDelete } from './ownership';
+import { checkStillCurrent, claim, decideDelete, OPERATION_TAG } from './ownership';
 import { NextStep, nextApplyStep, nextDeleteStep } from './reconcile';
 import { parseSettings, StreamEdgeSettings, streamIdentifier, StreamRef, streamOfPhysicalId } from './settings';
 import { isOutOfTime } from '../shared/call-budget';
@@ -54,14 +54,14 @@ export async function isComplete(event: IsCompleteRequest, context: InvocationCo
   }
 
   const failures = new DeleteFailures(stream, wait.StartedAt);
-  const run = deleting ? new DeleteRun(stream, settings, failures) : new ApplyRun(stream, settings, wait.StartedAt, failures);
+  const run = deleting ? new DeleteRun(stream, settings, failures) : new ApplyRun(stream, settings, wait.StartedAt, failures, event.RequestId);
   const result = await waitForDevice(wait, context, () => run.step(), isTransientKinesisVideoError);
   switch (result.state) {
     case 'pending':
       return { IsComplete: false };
     case 'done':
       // The owner tag goes with the count of failed deletions, which only a Delete of its own may find left behind.
-      if (deleting) return releaseThen(stream, release ? [release, DELETE_FAILURES_TAG] : failures.keys, { IsComplete: true });
+      if (deleting) return releaseThen(stream, release ? [release, DELETE_FAILURES_TAG, OPERATION_TAG] : failures.keys, { IsComplete: true });
       await failures.clear();
       return { IsComplete: true, PhysicalResourceId: result.result.StreamARN, Data: result.result.attributes };
     case 'timedOut':
@@ -109,6 +109,7 @@ class ApplyRun {
     private readonly settings: StreamEdgeSettings,
     private readonly startedAt: number,
     private readonly failures: DeleteFailures,
+    private readonly requestId: string,
   ) {}
 
   public async step(): Promise<PollOutcome<Finished>> {
@@ -131,9 +132,11 @@ class ApplyRun {
             `Could not move the edge configuration of stream ${streamIdentifier(this.stream)} from hub device ${from}: ` +
             `DELETE_FAILED ${times} times; last reason: ${details}`);
         }
+        await checkStillCurrent(this.stream, this.requestId);
         logger.info('the hub device changed: deleting the edge configuration from the old device first');
         return deleteOnce(this.stream, 'move the edge configuration of');
       case 'start':
+        await checkStillCurrent(this.stream, this.requestId);
         return this.start();
     }
   }

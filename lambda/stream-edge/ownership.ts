@@ -10,6 +10,14 @@ import { OnEventRequest } from '../shared/types';
 const KEYS = ownershipKeys();
 
 /**
+ * The CloudFormation request (its RequestId) whose create or update last claimed the stream. When
+ * CloudFormation cancels an update in progress (another resource failed) and rolls it back, the
+ * Provider framework does not stop the cancelled update's waiter: before it starts or deletes
+ * anything, the waiter checks this tag, and stops once another request has claimed the stream.
+ */
+export const OPERATION_TAG = 'cdk-edge-sync:operation';
+
+/**
  * Makes this resource the owner of the stream's edge configuration before it is started: claims it
  * when nobody owns it, takes it over when another resource owns it and the stream already has
  * exactly this configuration (a rename or a move), fails naming the owner otherwise. Decided from
@@ -21,11 +29,13 @@ export async function claim(event: OnEventRequest, settings: StreamEdgeSettings)
   if (tags === 'gone') return; // Describe then reports it in the service's words.
   const me = ownerIdOf(event.StackId, event.LogicalResourceId);
   const found = applyOwnership(tags, KEYS, me);
+  const operation = { [OPERATION_TAG]: event.RequestId };
   switch (found.kind) {
     case 'mine':
+      if (tags[OPERATION_TAG] !== event.RequestId) await kinesisVideoCall(stream, 'claim', () => tagStream(stream, operation));
       return;
     case 'unowned':
-      await kinesisVideoCall(stream, 'claim', () => tagStream(stream, { [KEYS.owner]: me }));
+      await kinesisVideoCall(stream, 'claim', () => tagStream(stream, { [KEYS.owner]: me, ...operation }));
       return;
     case 'others': {
       const observed = await kinesisVideoCall(stream, 'read the edge configuration of', () => describeEdgeConfiguration(stream));
@@ -33,7 +43,7 @@ export async function claim(event: OnEventRequest, settings: StreamEdgeSettings)
         throw new TerminalError(ownedByAnotherMessage(`The edge configuration of stream ${streamIdentifier(stream)}`, found.owner, KEYS));
       }
       logger.info('taking over the edge configuration, which the stream already has', { from: found.owner, to: me });
-      await kinesisVideoCall(stream, 'take over', () => tagStream(stream, { [KEYS.owner]: me, [KEYS.handover]: found.owner }));
+      await kinesisVideoCall(stream, 'take over', () => tagStream(stream, { [KEYS.owner]: me, [KEYS.handover]: found.owner, ...operation }));
     }
   }
 }
@@ -87,5 +97,22 @@ async function ownerTags(stream: StreamRef): Promise<Record<string, string> | 'g
   } catch (error) {
     if (errorName(error) === 'ResourceNotFoundException') return 'gone';
     throw error;
+  }
+}
+
+/**
+ * Fails when another CloudFormation request claimed the stream after this one (OPERATION_TAG):
+ * this is a cancelled or superseded update, and what it would start or delete now would undo the
+ * rollback, or the newer deploy, that replaced it.
+ */
+export async function checkStillCurrent(stream: StreamRef, requestId: string): Promise<void> {
+  const tags = await ownerTags(stream);
+  if (tags === 'gone') return;
+  const current = tags[OPERATION_TAG];
+  if (current !== undefined && current !== requestId) {
+    throw new TerminalError(
+      `Another CloudFormation operation (request ${current}) has taken over the edge configuration of stream ${streamIdentifier(stream)} ` +
+      'since this one started (a rollback after CloudFormation cancelled this update, or a newer deploy): this one stops without changing it.',
+    );
   }
 }

@@ -1,7 +1,7 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { checkDistinctTargets, planFleet } from './fleet-plan';
 import { RolloutWaves } from './rollout-waves';
-import { orderInWaves } from './wave-plan';
 import { CapabilityConfiguration } from '../gateway-capability/capability-configuration';
 import { CapabilityNamespace } from '../gateway-capability/capability-namespace';
 import { GatewayCapabilityConfiguration } from '../gateway-capability/gateway-capability-configuration';
@@ -81,24 +81,14 @@ export class GatewayFleetConfiguration extends Construct {
   public readonly configurations: { [siteId: string]: GatewayCapabilityConfiguration } = {};
 
   /** Each site's wave (1 for the first), by site id. */
-  public readonly waveOfSite: { [siteId: string]: number } = {};
+  public readonly waveOfSite: { [siteId: string]: number };
 
   constructor(scope: Construct, id: string, props: GatewayFleetConfigurationProps) {
     super(scope, id);
-    if (props.sites.length === 0) throw validationError(this, 'sites must list at least one site, got none');
-    const maxConcurrent = props.maxConcurrent ?? 10;
-    if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
-      throw validationError(this, `maxConcurrent must be a whole number of at least 1, got ${maxConcurrent}`);
-    }
-    this.checkUnique(props.sites);
-
-    const sizes = (props.waves ?? RolloutWaves.CANARY_THEN_TEN_PERCENT).sizes(props.sites.length);
-    const waves: GatewayCapabilityConfiguration[][] = [];
-    let next = 0;
-    sizes.forEach((size, index) => {
-      const wave = props.sites.slice(next, next + size).map((site) => {
-        this.waveOfSite[site.siteId] = index + 1;
-        const label = `site ${site.siteId} (gateway ${site.gatewayId}), wave ${index + 1} of ${sizes.length}`;
+    checkDistinctTargets(this, props.sites, (site) => (Token.isUnresolved(site.gatewayId) ? undefined : site.gatewayId), 'gateway');
+    this.waveOfSite = planFleet(this, props.sites, props.waves ?? RolloutWaves.CANARY_THEN_TEN_PERCENT, props.maxConcurrent ?? 10,
+      (site) => `gateway ${site.gatewayId}`,
+      (site, label) => {
         const configuration = this.siteConfiguration(props, site);
         const resource = new GatewayCapabilityConfiguration(this, `Site-${site.siteId}`, {
           gatewayId: site.gatewayId,
@@ -111,10 +101,6 @@ export class GatewayFleetConfiguration extends Construct {
         if (props.forbidTrustAnyCertificates) this.forbidTrustAny(configuration, site);
         return resource;
       });
-      waves.push(wave);
-      next += size;
-    });
-    orderInWaves(this, waves, maxConcurrent);
   }
 
   private siteConfiguration(props: GatewayFleetConfigurationProps, site: GatewaySite): CapabilityConfiguration {
@@ -122,24 +108,6 @@ export class GatewayFleetConfiguration extends Construct {
       return props.configuration.configurationFor(this, site);
     } catch (error) {
       throw validationError(this, `site ${site.siteId}: ${(error as Error).message}`);
-    }
-  }
-
-  private checkUnique(sites: readonly GatewaySite[]): void {
-    const ids = new Set<string>();
-    const gateways = new Map<string, string>();
-    for (const site of sites) {
-      if (!/^[A-Za-z0-9-]{1,64}$/.test(site.siteId)) {
-        throw validationError(this, `siteId must be 1 to 64 letters, digits and hyphens, got ${JSON.stringify(site.siteId)}`);
-      }
-      if (ids.has(site.siteId)) throw validationError(this, `siteId ${site.siteId} is listed twice; each site must have its own id`);
-      ids.add(site.siteId);
-      if (Token.isUnresolved(site.gatewayId)) continue;
-      const other = gateways.get(site.gatewayId);
-      if (other !== undefined) {
-        throw validationError(this, `sites ${other} and ${site.siteId} both name gateway ${site.gatewayId}; one gateway and namespace takes one configuration`);
-      }
-      gateways.set(site.gatewayId, site.siteId);
     }
   }
 

@@ -22,6 +22,8 @@ export interface StreamEdgeResourceProperties {
   readonly SyncTimeoutSeconds: string;
   /** `delete` or `retain`: what happens to the edge configuration on delete. */
   readonly OnDelete: string;
+  /** Words a failure reason starts with (a fleet names the site and its wave). */
+  readonly RolloutLabel?: string;
 }
 
 /** The EdgeConfig document, as the Kinesis Video API takes it. */

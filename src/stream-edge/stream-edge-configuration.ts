@@ -106,6 +106,14 @@ export interface StreamEdgeConfigurationProps {
   readonly syncTimeout?: Duration;
 
   /**
+   * Words a failure reason starts with, to tell which of many resources failed (a fleet names
+   * the site and its wave).
+   *
+   * @default - none
+   */
+  readonly rolloutLabel?: string;
+
+  /**
    * What happens to the edge configuration when the resource is deleted: `DESTROY` deletes it
    * (DeleteEdgeConfiguration) and waits until it is gone; `RETAIN` leaves it.
    * `RETAIN_ON_UPDATE_OR_DELETE` leaves it too, except after a create that failed: CloudFormation
@@ -212,6 +220,7 @@ export class StreamEdgeConfiguration extends Construct {
       SyncTimeoutSeconds: Token.isUnresolved(syncTimeoutSeconds) ? Token.asString(syncTimeoutSeconds) : String(syncTimeoutSeconds),
       // RetainExceptOnCreate: CloudFormation sends a Delete only to roll back a failed create, which must not leave its configuration behind.
       OnDelete: removalPolicy === RemovalPolicy.RETAIN ? 'retain' : 'delete',
+      RolloutLabel: props.rolloutLabel,
     };
     // The monitor names the stream as the properties do (lambda/monitor/check-stream.ts).
     provider.registerMonitored(this, { target: (properties.StreamARN ?? properties.StreamName)! });

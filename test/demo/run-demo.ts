@@ -8,6 +8,7 @@
 import { App } from 'aws-cdk-lib';
 import { GroundStationReceiverStack } from '../../examples/ground-station-receiver';
 import { PlantGatewayStack } from '../../examples/plant-gateway';
+import { SiteFleetStack } from '../../examples/site-fleet';
 import { EdgeEnvironment, startEdgeEnvironment } from '../support/edge-environment';
 import { DeviceBehaviours, DeviceUpdate, EdgeAgentBehaviours, GroundStationAgentScripts } from '../support/emulator';
 import { CloudFormationHarness, StackEvent, StackOperationResult } from '../support/harness';
@@ -84,6 +85,11 @@ async function driftPhase(title: string, gatewayId: string): Promise<string[]> {
   return [title, status, `${(run.durationMs / 1000).toFixed(1)} s`, '1', String(env.emulator.requests.length - requestsBefore)];
 }
 
+/** UpdateGatewayCapabilityConfiguration calls the gateway received so far. */
+function updatesOf(gatewayId: string): number {
+  return env.emulator.requests.filter((r) => r.operation === 'UpdateGatewayCapabilityConfiguration' && r.path.includes(gatewayId)).length;
+}
+
 function collectorEndpoint(gatewayId: string): string {
   const device = env.emulator.sitewise.device(gatewayId, 'iotsitewise:opcuacollector:3');
   return JSON.parse(device.appliedConfiguration ?? '{"sources":[]}').sources[0]?.endpoint?.endpointUri ?? '(no sources)';
@@ -132,6 +138,19 @@ async function main(): Promise<void> {
     rows.push(await phase('5. cdk deploy GroundStationReceiver: the deploy waits until the agent registers and reports healthy', () =>
       receiver.deploy(new GroundStationReceiverStack(new App(), 'GroundStationReceiver')), receiver));
     rows.push(await phase('6. cdk destroy GroundStationReceiver', () => receiver.destroy(), receiver));
+
+    // Five plants, each gateway reading its own PLC. The canary (plant-1) cannot reach its PLC on port 4841.
+    const fleet = env.newHarness();
+    const sites = [1, 2, 3, 4, 5].map((i) => ({ siteId: `plant-${i}`, gatewayId: env.emulator.sitewise.createGateway({ gatewayName: `plant-${i}` }), plc: `10.0.${i}.20` }));
+    env.emulator.sitewise.setDefaultScript((update: DeviceUpdate) => (update.gatewayId === sites[0].gatewayId && update.document.includes(':4841')
+      ? DeviceBehaviours.reject(20_000, 'cannot connect to the PLC on port 4841') : DeviceBehaviours.apply(20_000)));
+    rows.push(await phase('7. cdk deploy SiteFleet: the canary syncs first, then the other four', () =>
+      fleet.deploy(new SiteFleetStack(new App(), 'SiteFleet', { sites })), fleet));
+    const writesBefore = sites.map((site) => updatesOf(site.gatewayId));
+    rows.push(await phase('8. cdk deploy SiteFleet with port 4841: the canary rejects it, the rollout stops there', () =>
+      fleet.deploy(new SiteFleetStack(new App(), 'SiteFleet', { sites, opcUaPort: 4841 })), fleet));
+    console.log(`  updates per site in this deploy: ${sites.map((site, i) => `${site.siteId} ${updatesOf(site.gatewayId) - writesBefore[i]}`).join(', ')}`);
+    rows.push(await phase('9. cdk destroy SiteFleet', () => fleet.destroy(), fleet));
     iam = { evaluated: env.emulator.iam.evaluations, denied: env.emulator.iam.denials.length };
   } finally {
     await env.stop();
@@ -146,7 +165,10 @@ async function main(): Promise<void> {
     if (i === 0) console.log(`  ${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   });
   console.log(`\n  IAM: ${iam.evaluated} requests of the handlers' roles authorized against their policies as deployed at that moment, ${iam.denied} denied`);
-  const expected = ['CREATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'REMEDIATED', 'DELETE_COMPLETE', 'CREATE_COMPLETE', 'DELETE_COMPLETE'];
+  const expected = [
+    'CREATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'REMEDIATED', 'DELETE_COMPLETE', 'CREATE_COMPLETE', 'DELETE_COMPLETE',
+    'CREATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'DELETE_COMPLETE',
+  ];
   if (rows.some((row, i) => row[1] !== expected[i]) || iam.denied > 0) {
     console.error('\nThe demo did not end as expected.');
     process.exit(1);

@@ -153,7 +153,8 @@ describe('create and update', () => {
   test('onEvent checks the properties and claims the stream (its owner tag); every edge configuration call is made by isComplete', async () => {
     const response = await withFakeTime(() => onEvent(request('Create'), context()));
     expect(kvs.calls().map((c) => c.args[0].constructor.name)).toEqual(['ListTagsForStreamCommand', 'TagStreamCommand']);
-    expect(stream.tags).toEqual({ 'cdk-edge-sync:owner': 'test/Edge' });
+    // The owner, and the request that claimed it last (a cancelled update's waiter checks it before it writes).
+    expect(stream.tags).toEqual({ 'cdk-edge-sync:owner': 'test/Edge', 'cdk-edge-sync:operation': 'request-1' });
     expect(response).toEqual({ PhysicalResourceId: 'front-door', EdgeSyncWait: { Mode: 'wait', StartedAt: START, Deadline: START + 1_500_000 } });
   });
 
@@ -350,7 +351,7 @@ describe('ownership: who configures a stream, in tags on the stream', () => {
     stream.existing(edgeConfig(), 'IN_SYNC');
     stream.tags = { [OWNER]: 'Cameras/OldName' };
     await withFakeTime(() => onEvent(request('Create'), context()));
-    expect(stream.tags).toEqual({ [OWNER]: ME, [HANDOVER]: 'Cameras/OldName' });
+    expect(stream.tags).toEqual({ [OWNER]: ME, [HANDOVER]: 'Cameras/OldName', 'cdk-edge-sync:operation': 'request-1' });
   });
 
   test('another configuration on another resource\'s stream fails in onEvent, naming the owner; nothing is started', async () => {
@@ -460,7 +461,7 @@ describe('DELETE_FAILED, counted across isComplete invocations in a tag on the s
       `Could not move the edge configuration of stream front-door from hub device ${HUB}: DELETE_FAILED 3 times; last reason: Edge Agent failed`,
     );
     expect(kvs).not.toHaveReceivedCommand(StartEdgeConfigurationUpdateCommand);
-    expect(stream.tags).toEqual({ [OWNER]: 'test/Edge' });
+    expect(stream.tags).toEqual({ [OWNER]: 'test/Edge', 'cdk-edge-sync:operation': 'request-1' });
   });
 
   test('a move whose deletion failed once removes the count once the new device is in sync', async () => {
@@ -470,7 +471,20 @@ describe('DELETE_FAILED, counted across isComplete invocations in a tag on the s
     const moved = request('Update', { EdgeConfig: JSON.stringify(edgeConfig(OTHER_HUB)) }, { OldResourceProperties: request('Create').ResourceProperties });
     expect((await run(moved)).IsComplete).toBe(true);
     expect(kvs.commandCalls(DeleteEdgeConfigurationCommand)).toHaveLength(2);
-    expect(stream.tags).toEqual({ [OWNER]: 'test/Edge' });
+    expect(stream.tags).toEqual({ [OWNER]: 'test/Edge', 'cdk-edge-sync:operation': 'request-1' });
+  });
+});
+
+describe('a cancelled update (CloudFormation rolled it back while it waited)', () => {
+  test('its waiter starts nothing once another request claimed the stream, and fails saying so', async () => {
+    const event = request('Update');
+    const response = await withFakeTime(() => onEvent(event, context()));
+    // The rollback's onEvent claims the stream under its own request id.
+    stream.tags = { ...stream.tags, 'cdk-edge-sync:operation': 'rollback-request' };
+    await expect(withFakeTime(() => isComplete(isCompleteRequest(event, response), context()))).rejects.toThrow(
+      /Another CloudFormation operation \(request rollback-request\) has taken over the edge configuration of stream front-door since this one started/,
+    );
+    expect(kvs).not.toHaveReceivedCommand(StartEdgeConfigurationUpdateCommand);
   });
 });
 
@@ -487,7 +501,7 @@ describe('when throttling outlasts onEvent\'s time (the client retries within it
 
     const result = await withFakeTime(() => isComplete(isCompleteRequest(event, response), context()));
     expect(result).toMatchObject({ IsComplete: true, PhysicalResourceId: STREAM_ARN });
-    expect(stream.tags).toEqual({ [OWNER]: 'test/Edge' });
+    expect(stream.tags).toEqual({ [OWNER]: 'test/Edge', 'cdk-edge-sync:operation': 'request-1' });
     expect(startCalls()).toHaveLength(1);
   });
 

@@ -182,7 +182,9 @@ lifecycleTest('DELETE_FAILED is retried twice across isComplete invocations, the
   expect(deleteCalls()).toHaveLength(3);
   expect(isCompleteInvocations('Delete').length).toBeGreaterThan(1);
   // The count is kept only while it is needed.
-  expect(env.emulator.kinesisVideo.stream(STREAM)?.tags).toEqual({ 'cdk-edge-sync:owner': `Cameras/${env.harness.resource('FrontDoor').logicalId}` });
+  expect(env.emulator.kinesisVideo.stream(STREAM)?.tags).toEqual({
+    'cdk-edge-sync:owner': `Cameras/${env.harness.resource('FrontDoor').logicalId}`, 'cdk-edge-sync:operation': expect.any(String),
+  });
 });
 
 // The delete step of a hub move is bounded the same way.
@@ -196,7 +198,9 @@ lifecycleTest('a move whose deletion from the old hub device fails three times f
   expect(deleteCalls()).toHaveLength(3);
   expect(isCompleteInvocations('Update').length).toBeGreaterThan(2);
   expect(edge()).toMatchObject({ hubDeviceArn: HUB_1, syncStatus: 'IN_SYNC' });
-  expect(env.emulator.kinesisVideo.stream(STREAM)?.tags).toEqual({ 'cdk-edge-sync:owner': `Cameras/${env.harness.resource('FrontDoor').logicalId}` });
+  expect(env.emulator.kinesisVideo.stream(STREAM)?.tags).toEqual({
+    'cdk-edge-sync:owner': `Cameras/${env.harness.resource('FrontDoor').logicalId}`, 'cdk-edge-sync:operation': expect.any(String),
+  });
 });
 
 lifecycleTest('destroy succeeds when the stream was deleted out of band', async () => {

@@ -147,7 +147,9 @@ describe('Kinesis Video', () => {
 
     expect(result.status).toBe('CREATE_COMPLETE');
     expect(env.emulator.kinesisVideo.edgeConfiguration(STREAM)).toMatchObject({ syncStatus: 'IN_SYNC', hubDeviceArn: HUB, updates: 1 });
-    expect(env.emulator.kinesisVideo.stream(STREAM)?.tags).toEqual({ 'cdk-edge-sync:owner': `Cameras/${env.harness.resource('FrontDoor').logicalId}` });
+    expect(env.emulator.kinesisVideo.stream(STREAM)?.tags).toEqual({
+      'cdk-edge-sync:owner': `Cameras/${env.harness.resource('FrontDoor').logicalId}`, 'cdk-edge-sync:operation': expect.any(String),
+    });
     expect(stormObserved('kinesisvideo')).toBeGreaterThan(ON_EVENT_TIMEOUT_MS);
     expect(onEventTimeouts()).toEqual([]);
   });
