@@ -1,6 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import {
   CameraSite, CapabilityConfiguration, CapabilityNamespace, EdgeSchedule, GatewayFleetConfiguration, GatewaySite, OpcUaCertificateTrust,
@@ -138,4 +139,18 @@ describe('StreamEdgeFleetConfiguration', () => {
   test('a site whose configuration breaks a rule fails synth naming the site', () => {
     expect(() => fleetOf(cameras(2), 'not a cron')).toThrow(/Cameras\/Recorders: site shop-1: .*recorder\.schedule/);
   });
+});
+
+test('snapshot: the wave structure of a 12-site fleet (waves 1, 10 %, rest; 3 at a time)', () => {
+  const { template } = fleet(sitesOf(12), { maxConcurrent: 3 });
+  const structure = Object.fromEntries(Object.entries<any>(template().Resources)
+    .filter(([, r]) => r.Type === 'Custom::EdgeSyncGatewayCapabilityConfiguration' || r.Type === 'AWS::CloudFormation::WaitConditionHandle')
+    .map(([id, r]) => [id, { type: r.Type, label: r.Properties?.RolloutLabel, dependsOn: [r.DependsOn ?? []].flat().filter((d: string) => !d.startsWith('EdgeSync')).sort() }]));
+  expect(structure).toMatchSnapshot();
+});
+
+test('cdk-nag AwsSolutions finds nothing in the fleet itself', () => {
+  const { stack } = fleet(sitesOf(5));
+  const report = new AwsSolutionsChecks(stack).validateScope(stack);
+  expect(report.violations.flatMap((v) => v.violatingResources.map((r) => r.constructPath)).filter((p) => p?.includes('/Collectors/'))).toEqual([]);
 });
