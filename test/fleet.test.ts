@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -153,4 +155,41 @@ test('cdk-nag AwsSolutions finds nothing in the fleet itself', () => {
   const { stack } = fleet(sitesOf(5));
   const report = new AwsSolutionsChecks(stack).validateScope(stack);
   expect(report.violations.flatMap((v) => v.violatingResources.map((r) => r.constructPath)).filter((p) => p?.includes('/Collectors/'))).toEqual([]);
+});
+
+describe('a fleet larger than a stack', () => {
+  test('is split into nested stacks by wave, each under CloudFormation\'s limits with its own provider, in wave order', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Fleet', { env: { account: '123456789012', region: 'us-east-1' } });
+    const sites = sitesOf(450);
+    const construct = new GatewayFleetConfiguration(stack, 'Collectors', { sites, namespace: CapabilityNamespace.OPC_UA_COLLECTOR_V3, configuration: collector(), sitesPerStack: 200 });
+    const assembly = app.synth();
+    const parent = assembly.getStackByName(stack.stackName).template;
+    const nested = Object.entries<any>(parent.Resources).filter(([, r]) => r.Type === 'AWS::CloudFormation::Stack');
+    // Waves 1 (1 site), 10 % (45) and the rest (404, in parts of 200, 200 and 4).
+    expect(nested.map(([id]) => id.replace(/NestedStack.*$/, ''))).toEqual([
+      'CollectorsWave1Part1', 'CollectorsWave2Part1', 'CollectorsWave3Part1', 'CollectorsWave3Part2', 'CollectorsWave3Part3',
+    ]);
+    const [wave1, wave2, ...wave3] = nested;
+    expect([wave2[1].DependsOn].flat()).toEqual([wave1[0]]);
+    for (const [, part] of wave3) expect([part.DependsOn].flat()).toEqual([wave2[0]]);
+    expect(Object.values<any>(parent.Resources).filter((r) => r.Type.startsWith('Custom::EdgeSync'))).toEqual([]);
+
+    const templates = fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.nested.template.json'));
+    expect(templates).toHaveLength(5);
+    const counts = templates.map((file) => {
+      const template = JSON.parse(fs.readFileSync(path.join(assembly.directory, file), 'utf8'));
+      const resources = Object.values<any>(template.Resources);
+      expect(resources.length).toBeLessThan(500);
+      expect(Buffer.byteLength(JSON.stringify(template))).toBeLessThan(1_000_000);
+      expect(resources.filter((r) => r.Type === 'AWS::StepFunctions::StateMachine')).toHaveLength(1);
+      return resources.filter((r) => r.Type === 'Custom::EdgeSyncGatewayCapabilityConfiguration').length;
+    });
+    expect(counts.sort((a, b) => a - b)).toEqual([1, 4, 45, 200, 200]);
+    expect(construct.waveOfSite['plant-450']).toBe(3);
+  });
+
+  test.each([0, 401])('sitesPerStack %s is refused', (sitesPerStack) => {
+    expect(() => fleet(sitesOf(2), { sitesPerStack })).toThrow(`sitesPerStack must be a whole number from 1 to 400, got ${sitesPerStack}`);
+  });
 });

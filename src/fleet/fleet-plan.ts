@@ -1,3 +1,4 @@
+import { NestedStack } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { RolloutWaves } from './rollout-waves';
 import { orderInWaves } from './wave-plan';
@@ -9,21 +10,38 @@ export interface PlannedSite {
 }
 
 /**
- * Creates one resource per site with `create(site, label)`, in waves ordered by CloudFormation
- * dependencies (wave-plan.ts). Checks the site ids and `maxConcurrent`; `label` names the site
- * and its wave for failure reasons. Returns each site's wave.
+ * Most sites one stack (or nested stack) holds: one custom resource each, plus the provider's
+ * resources and the wave barriers, well under CloudFormation's 500 resources, and a template well
+ * under 1 MB.
+ */
+export const MAX_SITES_PER_STACK = 400;
+
+/**
+ * Creates one resource per site with `create(scope, site, label)`, in waves ordered by
+ * CloudFormation dependencies (wave-plan.ts). Checks the site ids and `maxConcurrent`; `label`
+ * names the site and its wave for failure reasons. Returns each site's wave.
+ *
+ * A fleet of more than `sitesPerStack` sites is split into nested stacks (each with its own
+ * provider): each wave's sites go into nested stacks of at most `sitesPerStack`, and every nested
+ * stack of wave k+1 depends on every nested stack of wave k, so the wave order holds across them.
+ * A site that fails fails its nested stack, which fails the parent stack's update: CloudFormation
+ * then starts no later wave and rolls back the nested stacks done.
  */
 export function planFleet<S extends PlannedSite>(
   scope: Construct,
   sites: readonly S[],
   waves: RolloutWaves,
   maxConcurrent: number,
+  sitesPerStack: number,
   describe: (site: S) => string,
-  create: (site: S, label: string) => IConstruct,
+  create: (scope: Construct, site: S, label: string) => IConstruct,
 ): Record<string, number> {
   if (sites.length === 0) throw validationError(scope, 'sites must list at least one site, got none');
   if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
     throw validationError(scope, `maxConcurrent must be a whole number of at least 1, got ${maxConcurrent}`);
+  }
+  if (!Number.isInteger(sitesPerStack) || sitesPerStack < 1 || sitesPerStack > MAX_SITES_PER_STACK) {
+    throw validationError(scope, `sitesPerStack must be a whole number from 1 to ${MAX_SITES_PER_STACK}, got ${sitesPerStack}`);
   }
   const ids = new Set<string>();
   for (const site of sites) {
@@ -35,16 +53,33 @@ export function planFleet<S extends PlannedSite>(
   }
   const sizes = waves.sizes(sites.length);
   const waveOfSite: Record<string, number> = {};
+  const label = (site: S, wave: number) => `site ${site.siteId} (${describe(site)}), wave ${wave} of ${sizes.length}`;
+  const nested = sites.length > sitesPerStack;
   const resources: IConstruct[][] = [];
+  let previousStacks: NestedStack[] = [];
   let next = 0;
   sizes.forEach((size, index) => {
-    resources.push(sites.slice(next, next + size).map((site) => {
-      waveOfSite[site.siteId] = index + 1;
-      return create(site, `site ${site.siteId} (${describe(site)}), wave ${index + 1} of ${sizes.length}`);
-    }));
+    const waveSites = sites.slice(next, next + size);
     next += size;
+    for (const site of waveSites) waveOfSite[site.siteId] = index + 1;
+    if (!nested) {
+      resources.push(waveSites.map((site) => create(scope, site, label(site, index + 1))));
+      return;
+    }
+    const stacks: NestedStack[] = [];
+    for (let part = 0; part * sitesPerStack < waveSites.length; part++) {
+      const stack = new NestedStack(scope, `Wave${index + 1}Part${part + 1}`, {
+        description: `cdk-edge-sync fleet ${scope.node.path}: wave ${index + 1} of ${sizes.length}, part ${part + 1}`,
+      });
+      const partSites = waveSites.slice(part * sitesPerStack, (part + 1) * sitesPerStack);
+      const partResources = partSites.map((site) => create(stack, site, label(site, index + 1)));
+      orderInWaves(stack, [partResources], maxConcurrent);
+      for (const previous of previousStacks) stack.node.addDependency(previous);
+      stacks.push(stack);
+    }
+    previousStacks = stacks;
   });
-  orderInWaves(scope, resources, maxConcurrent);
+  if (!nested) orderInWaves(scope, resources, maxConcurrent);
   return waveOfSite;
 }
 

@@ -48,6 +48,14 @@ export interface GatewayFleetConfigurationProps {
   readonly waves?: RolloutWaves;
 
   /**
+   * Most sites in one stack: a larger fleet is split into nested stacks of at most this many
+   * sites each (each with its own provider), keeping the wave order across them. At most 400.
+   *
+   * @default 200
+   */
+  readonly sitesPerStack?: number;
+
+  /**
    * How many gateways of a wave apply at once.
    *
    * @default 10
@@ -86,11 +94,12 @@ export class GatewayFleetConfiguration extends Construct {
   constructor(scope: Construct, id: string, props: GatewayFleetConfigurationProps) {
     super(scope, id);
     checkDistinctTargets(this, props.sites, (site) => (Token.isUnresolved(site.gatewayId) ? undefined : site.gatewayId), 'gateway');
-    this.waveOfSite = planFleet(this, props.sites, props.waves ?? RolloutWaves.CANARY_THEN_TEN_PERCENT, props.maxConcurrent ?? 10,
+    this.waveOfSite = planFleet(this, props.sites, props.waves ?? RolloutWaves.CANARY_THEN_TEN_PERCENT,
+      props.maxConcurrent ?? 10, props.sitesPerStack ?? 200,
       (site) => `gateway ${site.gatewayId}`,
-      (site, label) => {
-        const configuration = this.siteConfiguration(props, site);
-        const resource = new GatewayCapabilityConfiguration(this, `Site-${site.siteId}`, {
+      (parent, site, label) => {
+        const configuration = this.siteConfiguration(parent, props, site);
+        const resource = new GatewayCapabilityConfiguration(parent, `Site-${site.siteId}`, {
           gatewayId: site.gatewayId,
           namespace: props.namespace,
           configuration,
@@ -103,9 +112,9 @@ export class GatewayFleetConfiguration extends Construct {
       });
   }
 
-  private siteConfiguration(props: GatewayFleetConfigurationProps, site: GatewaySite): CapabilityConfiguration {
+  private siteConfiguration(parent: Construct, props: GatewayFleetConfigurationProps, site: GatewaySite): CapabilityConfiguration {
     try {
-      return props.configuration.configurationFor(this, site);
+      return props.configuration.configurationFor(parent, site);
     } catch (error) {
       throw validationError(this, `site ${site.siteId}: ${(error as Error).message}`);
     }
@@ -116,7 +125,7 @@ export class GatewayFleetConfiguration extends Construct {
     const json = configuration.bind(this.configurations[site.siteId]).json;
     this.node.addValidation({
       validate: () => {
-        const rendered = Stack.of(this).resolve(json);
+        const rendered = Stack.of(this.configurations[site.siteId]).resolve(json);
         const text = typeof rendered === 'string' ? rendered : JSON.stringify(rendered);
         return /certificateTrust\\?"\s*:\s*\{\s*\\?"type\\?"\s*:\s*\\?"TrustAny/.test(text)
           ? [`site ${site.siteId}: an OPC UA source trusts any server certificate (TrustAny), and forbidTrustAnyCertificates is set`]

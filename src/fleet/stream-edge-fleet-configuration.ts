@@ -67,6 +67,14 @@ export interface StreamEdgeFleetConfigurationProps {
   readonly waves?: RolloutWaves;
 
   /**
+   * Most sites in one stack: a larger fleet is split into nested stacks of at most this many
+   * sites each (each with its own provider), keeping the wave order across them. At most 400.
+   *
+   * @default 200
+   */
+  readonly sitesPerStack?: number;
+
+  /**
    * How many hubs of a wave apply at once. StartEdgeConfigurationUpdate allows 10 calls per
    * second per account; 10 at once stay within it.
    *
@@ -97,18 +105,19 @@ export class StreamEdgeFleetConfiguration extends Construct {
   constructor(scope: Construct, id: string, props: StreamEdgeFleetConfigurationProps) {
     super(scope, id);
     checkDistinctTargets(this, props.sites, (site) => (Token.isUnresolved(site.streamName) ? undefined : site.streamName), 'stream');
-    this.waveOfSite = planFleet(this, props.sites, props.waves ?? RolloutWaves.CANARY_THEN_TEN_PERCENT, props.maxConcurrent ?? 10,
+    this.waveOfSite = planFleet(this, props.sites, props.waves ?? RolloutWaves.CANARY_THEN_TEN_PERCENT,
+      props.maxConcurrent ?? 10, props.sitesPerStack ?? 200,
       (site) => `stream ${site.streamName}`,
-      (site, label) => {
+      (parent, site, label) => {
         let edge: CameraSiteEdgeConfiguration;
         try {
-          edge = props.configuration.edgeConfigurationFor(this, site);
+          edge = props.configuration.edgeConfigurationFor(parent, site);
         } catch (error) {
           throw validationError(this, `site ${site.siteId}: ${(error as Error).message}`);
         }
         let resource: StreamEdgeConfiguration;
         try {
-          resource = new StreamEdgeConfiguration(this, `Site-${site.siteId}`, {
+          resource = new StreamEdgeConfiguration(parent, `Site-${site.siteId}`, {
             streamName: site.streamName,
             hubDeviceArn: site.hubDeviceArn,
             ...edge,

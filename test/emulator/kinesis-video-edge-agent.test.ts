@@ -113,7 +113,9 @@ describe('updates', () => {
     await emulator.clock.sleep(1_500);
     await expect(start(edgeConfig(secretArn))).rejects.toMatchObject({ name: 'ResourceInUseException', $metadata: { httpStatusCode: 400 } });
     await expect(kvs.send('DeleteEdgeConfiguration', { StreamName: 'front-door' })).resolves.toEqual({});
-    expect(edge()?.syncStatus).toBe('DELETING');
+    // At 100 simulated ms per real ms, a loaded machine may already see the agent acknowledge the deletion.
+    expect(['DELETING', 'DELETING_ACKNOWLEDGED']).toContain(edge()?.syncStatus);
+    expect(edge()?.history.map((h) => h.status)).toContain('DELETING');
   });
 });
 
