@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { App, CfnOutput, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnOutput, CustomResource, Duration, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
@@ -46,6 +46,38 @@ export interface ScriptedAppOptions {
 export function scriptedStack(options: ScriptedAppOptions): Stack {
   const app = new App({ builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'HarnessFixture');
+  addScriptedResources(stack, options);
+  return stack;
+}
+
+/**
+ * A fresh App with a parent stack holding one CDK NestedStack per entry of `nested`, each with its
+ * own scripted Provider and resources (as `scriptedStack` builds them); each nested stack depends
+ * on the one before it. `parentOutputs`: parent outputs `<nested><id><Attribute>` reading a nested
+ * resource's attribute (through the nested stack's Outputs).
+ */
+export function scriptedNestedStacks(
+  nested: Record<string, ScriptedAppOptions>,
+  parentOutputs: Array<{ nested: string; resource: string; attribute: string }> = [],
+): Stack {
+  const app = new App({ builtinCloudFormationValidation: false });
+  const parent = new Stack(app, 'HarnessNestedFixture');
+  let previous: NestedStack | undefined;
+  const resources = new Map<string, Map<string, CustomResource>>();
+  for (const [id, options] of Object.entries(nested)) {
+    const child = new NestedStack(parent, id);
+    resources.set(id, addScriptedResources(child, options));
+    if (previous) child.node.addDependency(previous);
+    previous = child;
+  }
+  for (const output of parentOutputs) {
+    const resource = resources.get(output.nested)!.get(output.resource)!;
+    new CfnOutput(parent, `${output.nested}${output.resource}${output.attribute}`, { value: resource.getAttString(output.attribute) });
+  }
+  return parent;
+}
+
+function addScriptedResources(stack: Stack, options: ScriptedAppOptions): Map<string, CustomResource> {
   const code = lambda.Code.fromAsset(SCRIPTED_PROVIDER_CODE);
   const onEvent = new lambda.Function(stack, 'OnEvent', {
     runtime: lambda.Runtime.NODEJS_22_X,
@@ -86,5 +118,5 @@ export function scriptedStack(options: ScriptedAppOptions): Stack {
   for (const [id, resource] of Object.entries(options.resources)) {
     for (const dependency of resource.dependsOn ?? []) created.get(id)!.node.addDependency(created.get(dependency)!);
   }
-  return stack;
+  return created;
 }

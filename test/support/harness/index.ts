@@ -12,6 +12,7 @@ import {
   SessionCredentials, WildcardGrant, wildcardGrants,
 } from './iam-policies';
 import { LambdaFunctionConfiguration, LambdaService, LambdaServiceError } from './lambda-runner';
+import { NESTED_STACK_TYPE, NestedChild, NestedStackDriver } from './nested-stacks';
 import { ProviderFramework } from './provider-framework';
 import {
   CreateOperation, CustomResourceDriver, IamResourceDriver, LambdaFunctionDriver, ProvidedResourceDriver, ResourceDriver, StubResourceDriver,
@@ -33,6 +34,7 @@ export type { AssetEnvironment, FileAssetDestination, SynthesizedStack } from '.
 export { resolveAssetPlaceholders } from './cloud-assembly';
 export type { CfnTemplate } from './template';
 export { HarnessDisposedError } from './time';
+export { NESTED_STACK_TYPE } from './nested-stacks';
 export { IAM_QUOTAS } from './iam-quotas';
 export { EVENTS_RULE_TYPE, MAX_TARGETS_PER_RULE, ruleProblem, scheduleExpressionProblem, scheduledEvent } from './schedules';
 export { EMF_UNITS, InvalidEmfError, MAX_DIMENSIONS_PER_SET, MAX_METRICS_PER_DIRECTIVE, metricsOfLine, metricsOfLogLines } from './emf';
@@ -150,16 +152,10 @@ export class CloudFormationHarness {
   private readonly assetPaths = new Map<string, string>();
   private readonly lambda: LambdaService;
   private readonly endpoint: CustomResourceEndpoint;
-  private readonly drivers: {
-    readonly customResource: ResourceDriver;
-    readonly lambdaFunction: ResourceDriver;
-    readonly stub: ResourceDriver;
-    readonly iam: ResourceDriver;
-    readonly provided: Map<string, ResourceDriver>;
-  };
-  /** Functions some Provider invokes, in the template being deployed: booted when created. */
-  private userFunctionIds = new Set<string>();
-  private stack?: CloudFormationStack;
+  /** The deployed stack (`stack`) and how its resources are driven; nested stacks have their own scopes. */
+  private readonly root: StackScope;
+  /** Every nested stack ever created, by stack id. */
+  private readonly children = new Map<string, ChildScope>();
   private busy = false;
 
   constructor(private readonly options: CloudFormationHarnessOptions) {
@@ -179,29 +175,68 @@ export class CloudFormationHarness {
       onInvocation: (record) => this.invocations.push(record),
       credentialsFor: (config) => this.sessionFor(config),
     });
-    this.drivers = {
+    this.root = { functionPrefix: '', userFunctionIds: new Set(), drivers: undefined as unknown as ScopeDrivers };
+    (this.root as { drivers: ScopeDrivers }).drivers = this.createDrivers(this.root);
+  }
+
+  /** Resource drivers of one stack (the root or a nested one), bound to that stack's state. */
+  private createDrivers(scope: StackScope): ScopeDrivers {
+    const stubEnvironment = this.stubEnvironment(scope);
+    const requireStack = () => {
+      if (!scope.stack) throw new Error('Nothing deployed yet');
+      return scope.stack;
+    };
+    return {
       customResource: new CustomResourceDriver({
-        stackId: () => this.requireStack().stackId,
+        stackId: () => requireStack().stackId,
         region: this.region,
         endpoint: this.endpoint,
-        frameworkFor: (serviceToken) => this.frameworkFor(serviceToken),
+        frameworkFor: (serviceToken) => this.frameworkFor(scope, serviceToken),
         track: (work) => this.track(work),
       }),
-      lambdaFunction: new LambdaFunctionDriver(this.stubEnvironment(),
-        (operation, physicalId, attributes) => this.activateFunction(operation, physicalId, attributes)),
-      stub: new StubResourceDriver(this.stubEnvironment()),
-      iam: new IamResourceDriver(this.stubEnvironment(), () => this.stack?.resources.values() ?? []),
+      lambdaFunction: new LambdaFunctionDriver(stubEnvironment,
+        (operation, physicalId, attributes) => this.activateFunction(scope, operation, physicalId, attributes)),
+      stub: new StubResourceDriver(stubEnvironment),
+      iam: new IamResourceDriver(stubEnvironment, () => scope.stack?.resources.values() ?? []),
+      nested: new NestedStackDriver({
+        parentStackName: () => requireStack().stackName,
+        templateAt: (templateUrl) => this.nestedTemplateAt(templateUrl),
+        createChild: (logicalId, stackName) => this.createChild(scope, logicalId, stackName),
+        child: (stackId) => this.children.get(stackId),
+      }),
       // EventBridge rules are validated like PutRule (a bad schedule expression fails the resource) unless the test provides its own.
-      provided: new Map(Object.entries({ [EVENTS_RULE_TYPE]: eventsRuleProvider(), ...options.resourceProviders }).map(([type, provider]) => [
+      provided: new Map(Object.entries({ [EVENTS_RULE_TYPE]: eventsRuleProvider(), ...this.options.resourceProviders }).map(([type, provider]) => [
         type,
         new ProvidedResourceDriver(provider, (logicalId) => ({
           logicalId,
-          stackName: this.requireStack().stackName,
+          stackName: requireStack().stackName,
           region: this.region,
           accountId: this.accountId,
         })),
       ])),
     };
+  }
+
+  private get stack(): CloudFormationStack | undefined {
+    return this.root.stack;
+  }
+
+  /**
+   * The nested stacks (`AWS::CloudFormation::Stack` resources) of every operation so far, oldest
+   * first, at any depth, deleted ones included: their status, resources, outputs and events.
+   */
+  public nestedStacks(): NestedStackView[] {
+    return [...this.children.values()].map((child) => ({
+      logicalIdPath: child.logicalIdPath,
+      stackName: child.stack.stackName,
+      stackId: child.stack.stackId,
+      status: child.stack.status,
+      outputs: { ...child.stack.outputs },
+      parameters: { ...child.parameters },
+      events: child.events,
+      resources: [...child.stack.resources.values()]
+        .map(({ logicalId, type, physicalId, attributes, properties }) => ({ logicalId, type, physicalId, attributes, properties })),
+    }));
   }
 
   /** Current stack status (undefined before the first deploy). */
@@ -223,7 +258,7 @@ export class CloudFormationHarness {
    * NotResource): least privilege means there are none.
    */
   public wildcardGrants(): WildcardGrant[] {
-    return wildcardGrants(this.stack?.resources.values() ?? []);
+    return wildcardGrants(this.allResources());
   }
 
   /** Resolved outputs of the current stack. */
@@ -251,7 +286,7 @@ export class CloudFormationHarness {
     const userFunctionIds = providerUserFunctionIds(synthesized.template);
     return this.exclusive(async () => {
       // Only once the operation is ours: a rejected concurrent deploy must not replace the running one's set.
-      this.userFunctionIds = userFunctionIds;
+      this.root.userFunctionIds = userFunctionIds;
       await this.publishFileAssets(synthesized);
       return target.deploy(synthesized.template);
     });
@@ -329,7 +364,7 @@ export class CloudFormationHarness {
           reason: `no AWS::Lambda::Permission lets events.amazonaws.com invoke ${fn.physicalId} from ${ruleArn}`,
         };
       }
-      const output = await this.lambda.invoke(lambdaConfiguration(fn, this.assetPaths), JSON.stringify(event));
+      const output = await this.lambda.invoke(this.functionConfiguration(this.root, fn), JSON.stringify(event));
       const durationMs = clock.now() - startedAt;
       const payload = JSON.parse(output.Payload);
       if (!output.FunctionError) return { ...base, functionLogicalId: fn.logicalId, event, outcome: 'success', result: payload, durationMs };
@@ -380,8 +415,9 @@ export class CloudFormationHarness {
     }
   }
 
-  private frameworkFor(serviceToken: string): ProviderFramework {
-    const stack = this.requireStack();
+  private frameworkFor(scope: StackScope, serviceToken: string): ProviderFramework {
+    const stack = scope.stack;
+    if (!stack) throw new Error('Nothing deployed yet');
     const resources = () => [...stack.resources.values()];
     const config = providerForServiceToken(resources(), serviceToken);
     const { clock } = this.options;
@@ -389,7 +425,7 @@ export class CloudFormationHarness {
       invokeFunction: async (functionArn, payload) => {
         const fn = findFunctionByArn(resources(), functionArn);
         if (!fn) throw new LambdaServiceError('ResourceNotFoundException', `Function not found: ${functionArn}`);
-        return this.lambda.invoke(lambdaConfiguration(fn, this.assetPaths), payload);
+        return this.lambda.invoke(this.functionConfiguration(scope, fn), payload);
       },
       putResponse: async (responseUrl, body) => this.endpoint.put(responseUrl, body),
       sleep: (ms) => sleep(clock, ms, this.abort.signal),
@@ -423,38 +459,94 @@ export class CloudFormationHarness {
     this.options.iam.registerRole(credentials.accessKeyId, {
       sessionArn: `arn:aws:sts::${roleArn.split(':')[4]}:assumed-role/${roleName}/${config.functionName}`,
       roleArn,
-      policies: () => rolePolicies(this.stack?.resources.values() ?? [], roleName),
+      // Role names are unique across the stacks (generated from each stack's name): the role's own stack has its policies.
+      policies: () => rolePolicies(this.allResources(), roleName),
     });
     this.registeredSessions.add(credentials.accessKeyId);
     return credentials;
   }
 
+  /** Every resource of the root stack and its nested stacks. */
+  private allResources(): DeployedResource[] {
+    return [this.root.stack, ...[...this.children.values()].map((child) => child.stack)]
+      .flatMap((stack) => (stack && stack.status !== 'DELETE_COMPLETE' ? [...stack.resources.values()] : []));
+  }
+
+  /** A function's Lambda configuration; a nested stack's functions are keyed by their stack's path (logical ids repeat across nested stacks). */
+  private functionConfiguration(
+    scope: StackScope,
+    fn: Pick<DeployedResource, 'logicalId' | 'physicalId' | 'properties' | 'attributes'>,
+  ): LambdaFunctionConfiguration {
+    return { ...lambdaConfiguration(fn, this.assetPaths), logicalId: scope.functionPrefix + fn.logicalId };
+  }
+
+  /** The template of the file asset (`*.nested.template.json`) a nested stack's TemplateURL points to. */
+  private nestedTemplateAt(templateUrl: string): CfnTemplate {
+    for (const [objectKey, assetPath] of this.assetPaths) {
+      if (templateUrl.endsWith(`/${objectKey}`) && fs.statSync(assetPath).isFile()) {
+        return JSON.parse(fs.readFileSync(assetPath, 'utf8')) as CfnTemplate;
+      }
+    }
+    throw new Error(`TemplateURL must be a supported URL: no file asset of the cloud assembly is at ${templateUrl}`);
+  }
+
+  private createChild(parent: StackScope, logicalId: string, stackName: string): NestedChild {
+    const logicalIdPath = [...(parent.logicalIdPath ?? []), logicalId];
+    const scope: ChildScope = {
+      functionPrefix: `${logicalIdPath.join('/')}/`,
+      userFunctionIds: new Set(),
+      drivers: undefined as unknown as ScopeDrivers,
+      logicalIdPath,
+      parameters: {},
+      events: [],
+      stack: undefined as unknown as CloudFormationStack,
+    };
+    scope.drivers = this.createDrivers(scope);
+    scope.stack = this.newStack(scope, stackName, {
+      get parameters() {
+        return scope.parameters;
+      },
+    });
+    // The child's functions: known once its template is; deployNested reads the template after this.
+    const deploy = scope.stack.deployNested.bind(scope.stack);
+    scope.stack.deployNested = (template) => {
+      scope.userFunctionIds = providerUserFunctionIds(template);
+      return deploy(template);
+    };
+    this.children.set(scope.stack.stackId, scope);
+    return scope;
+  }
+
   /** Stub identities use the stack name, known only once a stack is deployed. */
-  private stubEnvironment() {
+  private stubEnvironment(scope: StackScope) {
     const harness = this;
     return {
       get stackName() {
-        return harness.stack?.stackName ?? harness.options.stackName ?? 'Stack';
+        return scope.stack?.stackName ?? harness.options.stackName ?? 'Stack';
       },
       region: this.region,
       accountId: this.accountId,
     };
   }
 
-  private driverFor(type: string): ResourceDriver {
-    if (isCustomResourceType(type)) return this.drivers.customResource;
-    const provided = this.drivers.provided.get(type);
+  private driverFor(scope: StackScope, type: string): ResourceDriver {
+    const drivers = scope.drivers;
+    if (isCustomResourceType(type)) return drivers.customResource;
+    const provided = drivers.provided.get(type);
     if (provided) return provided;
-    if (type === LAMBDA_FUNCTION_TYPE) return this.drivers.lambdaFunction;
-    return IAM_TYPES.has(type) ? this.drivers.iam : this.drivers.stub;
+    if (type === LAMBDA_FUNCTION_TYPE) return drivers.lambdaFunction;
+    if (type === NESTED_STACK_TYPE) return drivers.nested;
+    return IAM_TYPES.has(type) ? drivers.iam : drivers.stub;
   }
 
   /** Boots a Provider user function's container while the function is "being created". */
-  private async activateFunction(operation: CreateOperation, physicalId: string, attributes: Record<string, unknown>): Promise<void> {
-    if (!this.userFunctionIds.has(operation.logicalId)) return;
+  private async activateFunction(
+    scope: StackScope, operation: CreateOperation, physicalId: string, attributes: Record<string, unknown>,
+  ): Promise<void> {
+    if (!scope.userFunctionIds.has(operation.logicalId)) return;
     const { logicalId, properties } = operation;
     try {
-      await this.lambda.prewarm(lambdaConfiguration({ logicalId, physicalId, properties, attributes }, this.assetPaths));
+      await this.lambda.prewarm(this.functionConfiguration(scope, { logicalId, physicalId, properties, attributes }));
     } catch {
       // Not runnable here (no asset, not Node.js): the first invocation reports why.
     }
@@ -464,21 +556,31 @@ export class CloudFormationHarness {
     if (this.stack && this.stack.stackName !== stackName) {
       throw new Error(`This harness deploys stack ${this.stack.stackName}; use another harness (or the stackName option) for ${stackName}`);
     }
-    this.stack ??= new CloudFormationStack(stackName, {
+    this.root.stack ??= this.newStack(this.root, stackName, { parameters: this.options.parameters ?? {} });
+    return this.root.stack;
+  }
+
+  private newStack(scope: StackScope, stackName: string, parameters: { readonly parameters: Record<string, string> }): CloudFormationStack {
+    const child = scope.logicalIdPath !== undefined ? (scope as ChildScope) : undefined;
+    const services = {
       clock: this.options.clock,
       region: this.region,
       accountId: this.accountId,
-      parameters: this.options.parameters ?? {},
-      driverFor: (type) => this.driverFor(type),
-      onEvent: (event) => {
-        this.events.push(event);
-        this.options.onProgress?.(event);
+      get parameters() {
+        return parameters.parameters;
+      },
+      driverFor: (type: string) => this.driverFor(scope, type),
+      onEvent: (event: StackEvent) => {
+        const recorded = child ? { ...event, stackName } : event;
+        child?.events.push(recorded);
+        this.events.push(recorded);
+        this.options.onProgress?.(recorded);
       },
       onResourceDeleted: (resource: DeployedResource) => {
-        if (resource.type === LAMBDA_FUNCTION_TYPE) this.lambda.retireFunction(resource.logicalId);
+        if (resource.type === LAMBDA_FUNCTION_TYPE) this.lambda.retireFunction(scope.functionPrefix + resource.logicalId);
       },
-    });
-    return this.stack;
+    };
+    return new CloudFormationStack(stackName, services);
   }
 
   private requireStack(): CloudFormationStack {
@@ -514,6 +616,46 @@ export class CloudFormationHarness {
     if (matches.length > 1) throw new Error(`${idOrPrefix} matches several logical ids: ${matches.join(', ')}`);
     return idOrPrefix;
   }
+}
+
+/** A nested stack as `harness.nestedStacks()` shows it. */
+export interface NestedStackView {
+  /** Logical ids of the `AWS::CloudFormation::Stack` resources from the root stack down to it. */
+  readonly logicalIdPath: readonly string[];
+  readonly stackName: string;
+  readonly stackId: string;
+  readonly status?: StackStatus;
+  readonly outputs: Record<string, unknown>;
+  readonly parameters: Record<string, string>;
+  /** Its stack events, oldest first (also in `harness.events`, with `stackName`). */
+  readonly events: readonly StackEvent[];
+  readonly resources: ResourceView[];
+}
+
+interface ScopeDrivers {
+  readonly customResource: ResourceDriver;
+  readonly lambdaFunction: ResourceDriver;
+  readonly stub: ResourceDriver;
+  readonly iam: ResourceDriver;
+  readonly nested: ResourceDriver;
+  readonly provided: Map<string, ResourceDriver>;
+}
+
+/** One stack the harness deploys (the root, or a nested stack) and how its resources are driven. */
+interface StackScope {
+  stack?: CloudFormationStack;
+  /** '' for the root; `<logical id path>/` for a nested stack, whose functions' logical ids repeat in its siblings. */
+  readonly functionPrefix: string;
+  /** Functions some Provider invokes, in the template being deployed: booted when created. */
+  userFunctionIds: Set<string>;
+  drivers: ScopeDrivers;
+  readonly logicalIdPath?: readonly string[];
+}
+
+interface ChildScope extends StackScope, NestedChild {
+  stack: CloudFormationStack;
+  readonly logicalIdPath: readonly string[];
+  readonly events: StackEvent[];
 }
 
 /**

@@ -42,6 +42,8 @@ export interface ResourceDriver {
   create(operation: CreateOperation, cancel?: Promise<void>): Promise<OperationOutcome>;
   update(operation: UpdateOperation, cancel?: Promise<void>): Promise<OperationOutcome>;
   delete(operation: DeleteOperation): Promise<OperationOutcome>;
+  /** The stack's update cleanup reached a resource this driver updated (nested stacks do their own cleanup then). */
+  completeUpdate?(physicalId: string): Promise<void>;
 }
 
 export interface CustomResourceContext {

@@ -42,6 +42,15 @@ type Change =
   /** Nothing sent; only template attributes (DeletionPolicy...) or dependencies changed. */
   | { readonly kind: 'unchanged'; readonly previous: DeployedResource };
 
+/** An update whose resources are applied, before its cleanup or rollback. */
+interface PendingUpdate {
+  readonly previousTemplate: CfnTemplate;
+  readonly previousOutputs: Record<string, unknown>;
+  readonly model: TemplateModel;
+  readonly changes: Change[];
+  readonly failures: string[];
+}
+
 /** A resource to Update back to its pre-deployment properties. */
 interface Revert {
   readonly previous: DeployedResource;
@@ -73,6 +82,8 @@ export class CloudFormationStack {
   public stackId: string;
   public readonly resources = new Map<string, DeployedResource>();
   private operationEvents?: StackEvent[];
+  /** A nested stack's update waiting for its parent's cleanup or rollback. */
+  private pending?: PendingUpdate;
 
   constructor(
     public readonly stackName: string,
@@ -153,29 +164,95 @@ export class CloudFormationStack {
   }
 
   private async update(template: CfnTemplate): Promise<StackStatus> {
+    const pending = await this.applyUpdate(template);
+    return pending.failures.length === 0 ? this.cleanUp(pending) : this.rollBack(pending);
+  }
+
+  /**
+   * A nested stack's update, as its parent's resource operation runs it: Create (and its own
+   * rollback) as usual, but an Update stops after its resources are updated. Successful, it is
+   * UPDATE_COMPLETE_CLEANUP_IN_PROGRESS with its new outputs until the parent's cleanup
+   * (`completeNestedUpdate`); failed, it waits (UPDATE_IN_PROGRESS) for the parent's rollback to
+   * roll it back (`rollBackNestedUpdate`). A sibling that completed its update is rolled back too.
+   */
+  public async deployNested(template: CfnTemplate): Promise<StackOperationResult & { failures: string[] }> {
+    if (this.pending) throw new Error(`CloudFormation harness: nested stack ${this.stackName} has an update pending`);
+    if (this.status !== undefined && this.status !== 'ROLLBACK_COMPLETE' && this.status !== 'DELETE_COMPLETE'
+      && !BLOCKED_STATUSES.includes(this.status)) {
+      let failures: string[] = [];
+      const result = await this.operation(async () => {
+        const pending = await this.applyUpdate(template);
+        failures = pending.failures;
+        this.pending = pending;
+        if (failures.length > 0) return this.status!;
+        this.outputs = this.resolveOutputs(pending.model);
+        return this.setStatus('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
+      });
+      return { ...result, failures };
+    }
+    const result = await this.deploy(template);
+    const failures = result.events.filter((event) => event.status === 'CREATE_FAILED' && event.reason !== 'Resource creation cancelled')
+      .map((event) => event.logicalId);
+    return { ...result, failures };
+  }
+
+  /** The parent's cleanup: the nested stack's own cleanup, to UPDATE_COMPLETE. */
+  public async completeNestedUpdate(): Promise<StackOperationResult> {
+    const pending = this.pending;
+    if (!pending) return { status: this.status!, events: [], durationMs: 0, outputs: { ...this.outputs } };
+    this.pending = undefined;
+    return this.operation(() => this.cleanUp(pending, false));
+  }
+
+  /** The parent's rollback: the nested stack back to its previous template (UPDATE_ROLLBACK_COMPLETE). */
+  public async rollBackNestedUpdate(): Promise<StackOperationResult> {
+    const pending = this.pending;
+    if (!pending) return { status: this.status!, events: [], durationMs: 0, outputs: { ...this.outputs } };
+    this.pending = undefined;
+    return this.operation(() => this.rollBack(pending));
+  }
+
+  /** Whether a nested update waits for its parent's cleanup or rollback. */
+  public get hasPendingUpdate(): boolean {
+    return this.pending !== undefined;
+  }
+
+  private async applyUpdate(template: CfnTemplate): Promise<PendingUpdate> {
     const previousTemplate = this.template!;
     const previousOutputs = this.outputs;
     this.template = template;
     this.setStatus('UPDATE_IN_PROGRESS', 'User Initiated');
     const model = this.templateModel(template);
     const { changes, failures } = await this.apply(model);
+    return { previousTemplate, previousOutputs, model, changes, failures };
+  }
 
-    if (failures.length === 0) {
-      this.setStatus('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
-      const kept = new Set(model.resourceIds());
-      const removed = [...this.resources.values()].filter((record) => !kept.has(record.logicalId));
-      const replaced = changes.flatMap((change) => (change.kind === 'replaced' ? [change.previous] : []));
-      await this.deleteInReverseOrder([
-        ...removed.map((record): DeletionEntry => ({ record, policy: 'DeletionPolicy', createdInThisOperation: false })),
-        ...replaced.map((record): DeletionEntry => ({ record, policy: 'UpdateReplacePolicy', createdInThisOperation: false })),
-      ]);
-      // A Delete that fails during an update's cleanup is reported but the update succeeds: the resource is abandoned.
-      removed.forEach((record) => this.forget(record));
-      this.outputs = this.resolveOutputs(model);
-      return this.setStatus('UPDATE_COMPLETE');
-    }
+  private async cleanUp(pending: PendingUpdate, announce = true): Promise<StackStatus> {
+    const { model, changes } = pending;
+    if (announce) this.setStatus('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
+    // Nested stacks updated in this operation do their own cleanup now, as part of this one.
+    await Promise.all(changes.flatMap((change) => {
+      if (change.kind !== 'updated') return [];
+      const driver = this.services.driverFor(change.previous.type);
+      const current = this.resources.get(change.previous.logicalId);
+      return driver.completeUpdate && current ? [driver.completeUpdate(current.physicalId)] : [];
+    }));
+    const kept = new Set(model.resourceIds());
+    const removed = [...this.resources.values()].filter((record) => !kept.has(record.logicalId));
+    const replaced = changes.flatMap((change) => (change.kind === 'replaced' ? [change.previous] : []));
+    await this.deleteInReverseOrder([
+      ...removed.map((record): DeletionEntry => ({ record, policy: 'DeletionPolicy', createdInThisOperation: false })),
+      ...replaced.map((record): DeletionEntry => ({ record, policy: 'UpdateReplacePolicy', createdInThisOperation: false })),
+    ]);
+    // A Delete that fails during an update's cleanup is reported but the update succeeds: the resource is abandoned.
+    removed.forEach((record) => this.forget(record));
+    this.outputs = this.resolveOutputs(model);
+    return this.setStatus('UPDATE_COMPLETE');
+  }
 
-    this.setStatus('UPDATE_ROLLBACK_IN_PROGRESS', failureSummary(changes, failures));
+  private async rollBack(pending: PendingUpdate): Promise<StackStatus> {
+    const { previousTemplate, previousOutputs, changes, failures } = pending;
+    this.setStatus('UPDATE_ROLLBACK_IN_PROGRESS', failures.length > 0 ? failureSummary(changes, failures) : 'Rollback requested by the parent stack');
     // A replaced resource's original is untouched: the stack points back at it, the new one is cleaned up.
     const replacements = changes.flatMap((change) => (change.kind === 'replaced' ? [change] : []));
     replacements.forEach((change) => this.resources.set(change.previous.logicalId, change.previous));

@@ -53,6 +53,8 @@ export interface StackEvent {
   readonly physicalId?: string;
   readonly status: ResourceStatus | StackStatus;
   readonly reason?: string;
+  /** The nested stack the event is from (absent for the deployed stack's own events). */
+  readonly stackName?: string;
 }
 
 export interface StackOperationResult {
