@@ -1,3 +1,5 @@
+import { NestedStack } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { statuses, useHarness } from './helpers';
 import { scriptedNestedStacks } from './scripted-app';
 import { NestedStackView, StackEvent } from '../support/harness';
@@ -133,6 +135,23 @@ describe('nested stacks', () => {
     const outputNames = Object.keys(child('First').outputs);
     expect(outputNames).toHaveLength(1);
     expect(harness().resource(nestedResourceId('First')).attributes[`Outputs.${outputNames[0]}`]).toBe('Alpha');
+  });
+
+  test('a nested stack resolves its parameters from the parent\'s values', async () => {
+    const result = await harness().deploy(scriptedNestedStacks({
+      First: {
+        resources: {
+          Alpha: {
+            properties: (nested) => ({ TopicArn: new sns.Topic((nested as NestedStack).nestedStackParent!, 'Topic').topicArn }),
+          },
+        },
+      },
+    }));
+
+    expect(result.status).toBe('CREATE_COMPLETE');
+    const topicArn = harness().resource('Topic').physicalId;
+    expect(Object.values(child('First').parameters)).toEqual([topicArn]);
+    expect(child('First').resources.find((resource) => resource.logicalId === 'Alpha')!.properties).toMatchObject({ TopicArn: topicArn });
   });
 
   test('a nested stack whose create fails rolls itself back, and the parent rolls back', async () => {
