@@ -1,4 +1,4 @@
-import { NestedStack } from 'aws-cdk-lib';
+import { Duration, NestedStack } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { statuses, useHarness } from './helpers';
 import { scriptedNestedStacks } from './scripted-app';
@@ -122,6 +122,45 @@ describe('nested stacks', () => {
       First: { resources: { Alpha: { properties: { Version: 3 } } } },
       Second: { resources: { Beta: { properties: { Version: 3 } } } },
     }))).status).toBe('UPDATE_COMPLETE');
+  });
+
+  test('a sibling\'s failure cancels a nested stack\'s update in flight; the parent\'s rollback rolls it back', async () => {
+    const app = (alpha: Record<string, unknown>, beta: Record<string, unknown>) => scriptedNestedStacks({
+      First: { resources: { Alpha: { properties: alpha } }, totalTimeout: Duration.hours(1) },
+      Second: { resources: { Beta: { properties: beta } } },
+    }, [], { parallel: true });
+    expect((await harness().deploy(app({ Version: 1 }, { Version: 1 }))).status).toBe('CREATE_COMPLETE');
+    const first = child('First');
+
+    // Alpha's update does not end (until its waiter times out in an hour); Beta's fails at once.
+    const result = await harness().deploy(app({ Version: 2, NeverComplete: 'Update' }, { Version: 2, OnEventFails: 'Update' }));
+
+    expect(result.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    const firstId = nestedResourceId('First');
+    expect(result.events.find((event) => event.logicalId === firstId && event.status === 'UPDATE_FAILED')?.reason).toBe('Resource update cancelled');
+    expect(result.events.find((event) => event.stackName === undefined && event.status === 'UPDATE_ROLLBACK_IN_PROGRESS')?.reason)
+      .toBe(`The following resource(s) failed to update: [${nestedResourceId('Second')}]. `);
+    expect(statuses(first.events, 'Alpha').slice(-4)).toEqual(['UPDATE_IN_PROGRESS', 'UPDATE_FAILED', 'UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE']);
+    expect(first.events.find((event) => event.logicalId === 'Alpha' && event.status === 'UPDATE_FAILED')?.reason).toBe('Resource update cancelled');
+    expect(childStatuses(harness().events, first.stackName).slice(-4))
+      .toEqual(['UPDATE_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE']);
+    expect(child('First').resources.find((resource) => resource.logicalId === 'Alpha')!.properties).toMatchObject({ Version: 1 });
+  });
+
+  test('a sibling\'s failure cancels a nested stack\'s create in flight: it rolls itself back', async () => {
+    const result = await harness().deploy(scriptedNestedStacks({
+      First: { resources: { Alpha: { properties: { NeverComplete: 'Create' } } }, totalTimeout: Duration.hours(1) },
+      Second: { resources: { Beta: { properties: { OnEventFails: 'Create' } } } },
+    }, [], { parallel: true }));
+
+    expect(result.status).toBe('ROLLBACK_COMPLETE');
+    expect(result.events.find((event) => event.status === 'ROLLBACK_IN_PROGRESS')?.reason)
+      .toMatch(/^The following resource\(s\) failed to create: \[SecondNestedStack\w+\]\. Rollback requested by user\.$/);
+    const [first] = harness().nestedStacks();
+    expect(result.events.find((event) => event.logicalId.startsWith('FirstNestedStack') && event.status === 'CREATE_FAILED')?.reason).toBe('Resource creation cancelled');
+    expect(childStatuses(harness().events, first.stackName)).toEqual(['CREATE_IN_PROGRESS', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_COMPLETE']);
+    expect(first.events.find((event) => event.logicalId === first.stackName && event.status === 'ROLLBACK_IN_PROGRESS')?.reason).toBe('Resource creation cancelled');
+    expect(first.resources).toEqual([]);
   });
 
   test('nested stack outputs reach the parent', async () => {

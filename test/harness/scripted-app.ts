@@ -53,12 +53,13 @@ export function scriptedStack(options: ScriptedAppOptions): Stack {
 /**
  * A fresh App with a parent stack holding one CDK NestedStack per entry of `nested`, each with its
  * own scripted Provider and resources (as `scriptedStack` builds them); each nested stack depends
- * on the one before it. `parentOutputs`: parent outputs `<nested><id><Attribute>` reading a nested
+ * on the one before it, unless `parallel`. `parentOutputs`: parent outputs `<nested><id><Attribute>` reading a nested
  * resource's attribute (through the nested stack's Outputs).
  */
 export function scriptedNestedStacks(
   nested: Record<string, ScriptedAppOptions>,
   parentOutputs: Array<{ nested: string; resource: string; attribute: string }> = [],
+  layout: { readonly parallel?: boolean } = {},
 ): Stack {
   const app = new App({ builtinCloudFormationValidation: false });
   const parent = new Stack(app, 'HarnessNestedFixture');
@@ -67,7 +68,7 @@ export function scriptedNestedStacks(
   for (const [id, options] of Object.entries(nested)) {
     const child = new NestedStack(parent, id);
     resources.set(id, addScriptedResources(child, options));
-    if (previous) child.node.addDependency(previous);
+    if (previous && !layout.parallel) child.node.addDependency(previous);
     previous = child;
   }
   for (const output of parentOutputs) {

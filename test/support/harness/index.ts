@@ -509,9 +509,9 @@ export class CloudFormationHarness {
     });
     // The child's functions: known once its template is; deployNested reads the template after this.
     const deploy = scope.stack.deployNested.bind(scope.stack);
-    scope.stack.deployNested = (template) => {
+    scope.stack.deployNested = (template, cancelledByParent) => {
       scope.userFunctionIds = providerUserFunctionIds(template);
-      return deploy(template);
+      return deploy(template, cancelledByParent);
     };
     this.children.set(scope.stack.stackId, scope);
     return scope;

@@ -39,7 +39,7 @@ export interface NestedChild {
 export class NestedStackDriver implements ResourceDriver {
   constructor(private readonly context: NestedStackContext) {}
 
-  public async create(operation: CreateOperation): Promise<OperationOutcome> {
+  public async create(operation: CreateOperation, cancel?: Promise<void>): Promise<OperationOutcome> {
     let template: CfnTemplate;
     try {
       template = this.context.templateAt(String(operation.properties.TemplateURL));
@@ -48,9 +48,11 @@ export class NestedStackDriver implements ResourceDriver {
     }
     const child = this.context.createChild(operation.logicalId, childStackName(this.context.parentStackName(), operation.logicalId));
     child.parameters = parametersOf(operation.properties);
-    const result = await child.stack.deployNested(template);
+    const result = await child.stack.deployNested(template, cancel);
     const stackId = child.stack.stackId;
     if (result.status === 'CREATE_COMPLETE') return { status: 'COMPLETE', physicalId: stackId, attributes: outputAttributes(stackId, result) };
+    // Cancelled (a sibling failed): the child has rolled itself back.
+    if (result.cancelled) return { status: 'CANCELLED' };
     return {
       status: 'FAILED',
       physicalId: stackId,
@@ -58,7 +60,7 @@ export class NestedStackDriver implements ResourceDriver {
     };
   }
 
-  public async update(operation: UpdateOperation): Promise<OperationOutcome> {
+  public async update(operation: UpdateOperation, cancel?: Promise<void>): Promise<OperationOutcome> {
     const child = this.context.child(operation.physicalId);
     if (!child) return { status: 'FAILED', reason: `Stack with id ${operation.physicalId} does not exist` };
     const stackId = child.stack.stackId;
@@ -79,10 +81,12 @@ export class NestedStackDriver implements ResourceDriver {
       return { status: 'FAILED', reason: err instanceof Error ? err.message : String(err) };
     }
     child.parameters = parametersOf(operation.properties);
-    const result = await child.stack.deployNested(template);
-    if (result.failures.length === 0 && !result.status.includes('FAILED') && !result.status.includes('ROLLBACK')) {
+    const result = await child.stack.deployNested(template, cancel);
+    if (result.failures.length === 0 && !result.cancelled && !result.status.includes('FAILED') && !result.status.includes('ROLLBACK')) {
       return { status: 'COMPLETE', physicalId: stackId, attributes: outputAttributes(stackId, result) };
     }
+    // Cancelled (a sibling failed): the child waits, like a failed one, for the parent's rollback.
+    if (result.cancelled && result.failures.length === 0) return { status: 'CANCELLED' };
     const failures = result.failures.length > 0 ? result.failures.join(', ') : `(stack in ${result.status})`;
     return {
       status: 'FAILED',

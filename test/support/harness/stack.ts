@@ -49,6 +49,8 @@ interface PendingUpdate {
   readonly model: TemplateModel;
   readonly changes: Change[];
   readonly failures: string[];
+  /** The parent cancelled it (a sibling failed) while resources were in flight. */
+  readonly cancelled: boolean;
 }
 
 /** A resource to Update back to its pre-deployment properties. */
@@ -84,6 +86,8 @@ export class CloudFormationStack {
   private operationEvents?: StackEvent[];
   /** A nested stack's update waiting for its parent's cleanup or rollback. */
   private pending?: PendingUpdate;
+  /** The resources whose Create failed (not cancelled) in the last create. */
+  private createFailures: string[] = [];
 
   constructor(
     public readonly stackName: string,
@@ -93,12 +97,12 @@ export class CloudFormationStack {
   }
 
   /** CreateStack on the first call (or after ROLLBACK_COMPLETE, as the CDK CLI does), UpdateStack after. */
-  public async deploy(template: CfnTemplate): Promise<StackOperationResult> {
+  public async deploy(template: CfnTemplate, cancelledByParent?: Promise<void>): Promise<StackOperationResult> {
     if (this.status && BLOCKED_STATUSES.includes(this.status)) {
       throw new Error(`Stack ${this.stackName} is in ${this.status} state and can not be updated`);
     }
     if (this.status === 'ROLLBACK_COMPLETE' || this.status === 'DELETE_COMPLETE') this.reset();
-    if (this.status === undefined) return this.operation(() => this.create(template));
+    if (this.status === undefined) return this.operation(() => this.create(template, cancelledByParent));
     if (JSON.stringify(template) === JSON.stringify(this.template)) {
       // "No updates are to be performed."
       return { status: this.status, events: [], durationMs: 0, outputs: { ...this.outputs } };
@@ -147,17 +151,19 @@ export class CloudFormationStack {
     return new TemplateModel(template, context);
   }
 
-  private async create(template: CfnTemplate): Promise<StackStatus> {
+  private async create(template: CfnTemplate, cancelledByParent?: Promise<void>): Promise<StackStatus> {
     this.template = template;
     this.setStatus('CREATE_IN_PROGRESS', 'User Initiated');
     const model = this.templateModel(template);
-    const { changes, failures } = await this.apply(model);
-    if (failures.length === 0) {
+    const { changes, failures, cancelled } = await this.apply(model, cancelledByParent);
+    this.createFailures = failures;
+    if (failures.length === 0 && !cancelled) {
       this.outputs = this.resolveOutputs(model);
       return this.setStatus('CREATE_COMPLETE');
     }
 
-    this.setStatus('ROLLBACK_IN_PROGRESS', `The following resource(s) failed to create: [${failures.join(', ')}]. Rollback requested by user.`);
+    this.setStatus('ROLLBACK_IN_PROGRESS', failures.length === 0 ? 'Resource creation cancelled'
+      : `The following resource(s) failed to create: [${failures.join(', ')}]. Rollback requested by user.`);
     const entries = createdRecords(changes).map((record): DeletionEntry => ({ record, policy: 'DeletionPolicy', createdInThisOperation: true }));
     const failed = await this.deleteInReverseOrder(entries);
     return this.setStatus(failed.length > 0 ? 'ROLLBACK_FAILED' : 'ROLLBACK_COMPLETE');
@@ -165,7 +171,7 @@ export class CloudFormationStack {
 
   private async update(template: CfnTemplate): Promise<StackStatus> {
     const pending = await this.applyUpdate(template);
-    return pending.failures.length === 0 ? this.cleanUp(pending) : this.rollBack(pending);
+    return pending.failures.length === 0 && !pending.cancelled ? this.cleanUp(pending) : this.rollBack(pending);
   }
 
   /**
@@ -175,25 +181,28 @@ export class CloudFormationStack {
    * (`completeNestedUpdate`); failed, it waits (UPDATE_IN_PROGRESS) for the parent's rollback to
    * roll it back (`rollBackNestedUpdate`). A sibling that completed its update is rolled back too.
    */
-  public async deployNested(template: CfnTemplate): Promise<StackOperationResult & { failures: string[] }> {
+  public async deployNested(
+    template: CfnTemplate,
+    cancelledByParent?: Promise<void>,
+  ): Promise<StackOperationResult & { failures: string[]; cancelled: boolean }> {
     if (this.pending) throw new Error(`CloudFormation harness: nested stack ${this.stackName} has an update pending`);
     if (this.status !== undefined && this.status !== 'ROLLBACK_COMPLETE' && this.status !== 'DELETE_COMPLETE'
       && !BLOCKED_STATUSES.includes(this.status)) {
       let failures: string[] = [];
+      let cancelled = false;
       const result = await this.operation(async () => {
-        const pending = await this.applyUpdate(template);
-        failures = pending.failures;
+        const pending = await this.applyUpdate(template, cancelledByParent);
+        ({ failures, cancelled } = pending);
         this.pending = pending;
-        if (failures.length > 0) return this.status!;
+        if (failures.length > 0 || cancelled) return this.status!;
         this.outputs = this.resolveOutputs(pending.model);
         return this.setStatus('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
       });
-      return { ...result, failures };
+      return { ...result, failures, cancelled };
     }
-    const result = await this.deploy(template);
-    const failures = result.events.filter((event) => event.status === 'CREATE_FAILED' && event.reason !== 'Resource creation cancelled')
-      .map((event) => event.logicalId);
-    return { ...result, failures };
+    this.createFailures = [];
+    const result = await this.deploy(template, cancelledByParent);
+    return { ...result, failures: this.createFailures, cancelled: result.status !== 'CREATE_COMPLETE' && this.createFailures.length === 0 };
   }
 
   /** The parent's cleanup: the nested stack's own cleanup, to UPDATE_COMPLETE. */
@@ -217,14 +226,14 @@ export class CloudFormationStack {
     return this.pending !== undefined;
   }
 
-  private async applyUpdate(template: CfnTemplate): Promise<PendingUpdate> {
+  private async applyUpdate(template: CfnTemplate, cancelledByParent?: Promise<void>): Promise<PendingUpdate> {
     const previousTemplate = this.template!;
     const previousOutputs = this.outputs;
     this.template = template;
     this.setStatus('UPDATE_IN_PROGRESS', 'User Initiated');
     const model = this.templateModel(template);
-    const { changes, failures } = await this.apply(model);
-    return { previousTemplate, previousOutputs, model, changes, failures };
+    const { changes, failures, cancelled } = await this.apply(model, cancelledByParent);
+    return { previousTemplate, previousOutputs, model, changes, failures, cancelled };
   }
 
   private async cleanUp(pending: PendingUpdate, announce = true): Promise<StackStatus> {
@@ -314,13 +323,24 @@ export class CloudFormationStack {
    * Creates or updates every resource of the template in dependency order. After the first
    * failure nothing new starts, and custom resource operations still in flight are cancelled:
    * CloudFormation stops waiting for them (their provider keeps running in the background).
+   * A nested stack's operation is cancelled the same way when its parent's is (`cancelledByParent`).
    */
-  private async apply(model: TemplateModel): Promise<{ changes: Change[]; failures: string[] }> {
+  private async apply(
+    model: TemplateModel,
+    cancelledByParent?: Promise<void>,
+  ): Promise<{ changes: Change[]; failures: string[]; cancelled: boolean }> {
     const changes: Change[] = [];
     const failures: string[] = [];
     let cancel!: () => void;
     const cancelled = new Promise<void>((resolve) => {
       cancel = resolve;
+    });
+    let done = false;
+    let parentCancelled = false;
+    void cancelledByParent?.then(() => {
+      if (done) return;
+      parentCancelled = true;
+      cancel();
     });
     await runInDependencyOrder(
       model.resourceIds(),
@@ -336,7 +356,8 @@ export class CloudFormationStack {
       },
       { stopOnFailure: true },
     );
-    return { changes, failures };
+    done = true;
+    return { changes, failures, cancelled: parentCancelled };
   }
 
   private async applyResource(
