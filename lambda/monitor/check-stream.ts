@@ -4,11 +4,8 @@ import { waitUntil } from './waiting';
 import { ownershipKeys } from '../shared/ownership';
 import { DeployedRecord } from '../shared/records';
 import { describeEdgeConfiguration, startEdgeConfigurationUpdate, streamTags } from '../stream-edge/kinesis-video';
-import { includes } from '../stream-edge/reconcile';
+import { BUSY, includes } from '../stream-edge/reconcile';
 import { parseSettings, streamIdentifier } from '../stream-edge/settings';
-
-/** A sync or deletion in progress: the service refuses a Start until it ends. */
-const BUSY = ['SYNCING', 'ACKNOWLEDGED', 'DELETING', 'DELETING_ACKNOWLEDGED'];
 
 /**
  * A Kinesis Video stream's edge configuration: in sync when it holds every value deployed (the

@@ -17,7 +17,7 @@ export type NextStep =
   | { readonly action: 'fail'; readonly details: string };
 
 /** A sync or deletion in progress: the API refuses a Start or Delete until it ends. */
-const BUSY = ['SYNCING', 'ACKNOWLEDGED', 'DELETING', 'DELETING_ACKNOWLEDGED'];
+export const BUSY = ['SYNCING', 'ACKNOWLEDGED', 'DELETING', 'DELETING_ACKNOWLEDGED'];
 
 /** Tolerated difference between the handler's clock and the service's LastUpdatedTime. */
 const CLOCK_SKEW_MS = 5_000;
